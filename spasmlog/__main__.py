@@ -1,0 +1,3 @@
+from spasmlog.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Storage: the models, the engine, migrations and every SQL statement live in this package."""

@@ -1,0 +1,76 @@
+"""Copies of the diary made with SQLite's online backup API: safe while others write.
+
+Automatic backups (before every migration and import) go to a `backups/` folder beside the diary,
+named by UTC time and reason, 0600, and only the newest `KEEP` are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from spasmlog.errors import Conflict, StorageError
+from spasmlog.paths import create_private_file, make_private_dir
+
+KEEP = 10
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    size: int
+    made_at: dt.datetime
+
+
+def backups_dir(diary_path: Path) -> Path:
+    return diary_path.parent / "backups"
+
+
+def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
+    """A consistent copy of `source` at `dest` (0600), via the online backup API."""
+    if dest.exists() and not overwrite:
+        raise Conflict(f"{dest} already exists; choose another file or remove it first.")
+    try:
+        make_private_dir(dest.parent)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        import os
+
+        os.close(create_private_file(partial))
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                src.backup(target)
+            finally:
+                target.close()
+        finally:
+            src.close()
+        partial.replace(dest)
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(f"Could not write the backup {dest}: {error}.") from None
+    return dest
+
+
+def automatic_backup(diary_path: Path, reason: str) -> Path:
+    """Back up before a risky change (migration, import), then prune to the newest KEEP."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    dest = backups_dir(diary_path) / f"{diary_path.stem}-{stamp}-{reason}.db"
+    copy_diary(diary_path, dest)
+    for old in list_backups(diary_path)[KEEP:]:
+        old.path.unlink(missing_ok=True)
+    return dest
+
+
+def list_backups(diary_path: Path) -> list[BackupFile]:
+    """Automatic and explicit backups in the backups folder, newest first."""
+    folder = backups_dir(diary_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"{diary_path.stem}-*.db"):
+        stat = path.stat()
+        found.append(BackupFile(path, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)))
+    return sorted(found, key=lambda backup: (backup.made_at, backup.path.name), reverse=True)

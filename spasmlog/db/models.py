@@ -1,0 +1,206 @@
+"""Typed SQLAlchemy models of the diary.
+
+Every instant is stored in UTC (naive in SQLite, aware in Python) together with the UTC offset, in
+minutes, that the person's clock showed when it was entered, so that a night-time cramp stays a
+night-time cramp when shown later. Lists (relief, symptoms, tags, medications) are JSON arrays.
+User rows are never removed: ``deleted_at`` marks a soft delete that ``restore`` or ``undo`` reverses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQLite can sort and compare."""
+
+    impl = DateTime
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[dt.datetime]:
+        return dt.datetime
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime, list[str]: JSON}
+
+
+class Tracked:
+    """Columns every user table has: when it was made, last changed, and soft-deleted."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExerciseSession(Tracked, Base):
+    """One bout of exercise; `log --exercise` and `checkin --exercise` store theirs here too."""
+
+    __tablename__ = "exercise_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(index=True)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(80))
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    intensity: Mapped[str | None] = mapped_column(String(10))
+    muscles: Mapped[list[str]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(String(10), default="exercise")
+
+
+class Episode(Tracked, Base):
+    """One spasm or cramp, as the person logged it."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_started_at_muscle", "started_at", "muscle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(index=True)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    muscle: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str | None] = mapped_column(String(5))
+    severity: Mapped[int | None] = mapped_column(Integer)
+    woke: Mapped[bool | None] = mapped_column(Boolean)
+    fluid_ml_24h: Mapped[int | None] = mapped_column(Integer)
+    exercise_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise_sessions.id"), index=True
+    )
+    relief: Mapped[list[str]] = mapped_column(default=list)
+    relief_score: Mapped[int | None] = mapped_column(Integer)
+    symptoms: Mapped[list[str]] = mapped_column(default=list)
+    medications: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Change(Base):
+    """One user-visible change (a log, an edit, an import...), newest first for `undo`."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(200))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ChangeRow(Base):
+    """The state of one row before a change; ``before`` is NULL when the change created the row."""
+
+    __tablename__ = "change_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Checkin(Tracked, Base):
+    """What one local day was like. A day without a check-in is missing, never zero."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    fluid_ml: Mapped[int | None] = mapped_column(Integer)
+    sweating: Mapped[bool | None] = mapped_column(Boolean)
+    vomiting: Mapped[bool | None] = mapped_column(Boolean)
+    diarrhea: Mapped[bool | None] = mapped_column(Boolean)
+    fever: Mapped[bool | None] = mapped_column(Boolean)
+    hot_weather: Mapped[bool | None] = mapped_column(Boolean)
+    sleep_h: Mapped[float | None] = mapped_column(Float)
+    magnesium_mg: Mapped[float | None] = mapped_column(Float)
+    alcohol_units: Mapped[float | None] = mapped_column(Float)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Medication(Tracked, Base):
+    """One period of taking one medication; stopping and restarting makes a second row."""
+
+    __tablename__ = "medications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    generic: Mapped[str | None] = mapped_column(String(80))
+    drug_class: Mapped[str] = mapped_column(String(20))
+    atc: Mapped[str | None] = mapped_column(String(10))
+    class_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    dose: Mapped[str | None] = mapped_column(String(60))
+    started_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Condition(Tracked, Base):
+    """A known condition, mapped to one of the article's groups where it fits."""
+
+    __tablename__ = "conditions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    group: Mapped[str] = mapped_column(String(20))
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LabResult(Tracked, Base):
+    """One electrolyte result as entered, with its value in mmol/L and its flag against a range."""
+
+    __tablename__ = "labs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    taken_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    test: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(10))
+    value_mmol_l: Mapped[float] = mapped_column(Float)
+    range_low_mmol_l: Mapped[float] = mapped_column(Float)
+    range_high_mmol_l: Mapped[float] = mapped_column(Float)
+    range_source: Mapped[str] = mapped_column(String(10))
+    flag: Mapped[str] = mapped_column(String(10))
+
+
+USER_TABLES: dict[str, type[Tracked]] = {
+    cls.__tablename__: cls  # type: ignore[attr-defined]
+    for cls in (Episode, ExerciseSession, Checkin, Medication, Condition, LabResult)
+}

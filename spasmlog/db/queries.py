@@ -1,0 +1,74 @@
+"""Every select the diary's use cases need; writes go through the ORM inside `Diary.writing()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from spasmlog.db.models import Episode, ExerciseSession, Medication
+from spasmlog.errors import NotFound
+
+
+def get_episode(session: Session, episode_id: int, include_deleted: bool = False) -> Episode:
+    episode = session.get(Episode, episode_id)
+    if episode is None or (episode.deleted_at is not None and not include_deleted):
+        hint = " It is deleted; `spasmlog restore ID` brings it back." if episode else ""
+        raise NotFound(f"No episode with ID {episode_id}.{hint} See `spasmlog list`.")
+    return episode
+
+
+def list_episodes(
+    session: Session,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    muscle: str | None = None,
+    limit: int | None = None,
+    include_deleted: bool = False,
+) -> Sequence[tuple[Episode, ExerciseSession | None]]:
+    """Episodes newest first, each with its exercise session (if any)."""
+    query = select(Episode, ExerciseSession).outerjoin(
+        ExerciseSession, Episode.exercise_session_id == ExerciseSession.id
+    )
+    if not include_deleted:
+        query = query.where(Episode.deleted_at.is_(None))
+    if since is not None:
+        query = query.where(Episode.started_at >= since)
+    if until is not None:
+        query = query.where(Episode.started_at <= until)
+    if muscle is not None:
+        query = query.where(Episode.muscle == muscle)
+    query = query.order_by(Episode.started_at.desc(), Episode.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [(row[0], row[1]) for row in session.execute(query).all()]
+
+
+def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetime) -> int:
+    """Live episodes with start in (start, end]."""
+    query = select(func.count(Episode.id)).where(
+        Episode.deleted_at.is_(None), Episode.started_at > start, Episode.started_at <= end
+    )
+    return int(session.scalar(query) or 0)
+
+
+def medications_active_on(session: Session, day: dt.date) -> Sequence[Medication]:
+    """Medication periods covering a local date (started on or before, not stopped before it)."""
+    query = (
+        select(Medication)
+        .where(
+            Medication.deleted_at.is_(None),
+            Medication.started_on <= day,
+            or_(Medication.stopped_on.is_(None), Medication.stopped_on >= day),
+        )
+        .order_by(Medication.started_on, Medication.id)
+    )
+    return session.scalars(query).all()
+
+
+def exercise_for(session: Session, episode: Episode) -> ExerciseSession | None:
+    if episode.exercise_session_id is None:
+        return None
+    return session.get(ExerciseSession, episode.exercise_session_id)

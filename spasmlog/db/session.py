@@ -1,0 +1,145 @@
+"""Opening a diary: checks, creation, upgrades, and the engine every command uses.
+
+A diary file is created 0600 in a 0700 folder, runs in WAL mode with foreign keys on, and every
+connection waits (busy timeout) rather than failing when another spasmlog process is writing.
+Writes take the write lock up front (BEGIN IMMEDIATE) so that two writers queue instead of
+deadlocking. Opening takes an exclusive `flock` on the file while it checks the schema revision,
+so that two first runs do not both create the tables and an upgrade happens once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from spasmlog.db import migrate
+from spasmlog.errors import DiaryUnreadable, SchemaTooNew, StorageError
+from spasmlog.paths import create_private_file
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class Diary:
+    """An open diary file: hands out read and write sessions."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction holding the write lock; commits on success, rolls back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+            yield session
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A consistent snapshot for reports and listings; never blocks writers."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _configure(engine: Engine) -> Engine:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
+
+
+def make_engine(path: Path) -> Engine:
+    return _configure(create_engine(f"sqlite:///{path}", connect_args={"timeout": 30}))
+
+
+def read_revision(path: Path) -> str | None:
+    """The Alembic revision stamped in the file; None for a file with no spasmlog tables yet."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DiaryUnreadable(
+                        f"{path} is a SQLite database but not a spasmlog diary; it was left untouched."
+                    )
+                return None
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            return None if row is None else str(row[0])
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DiaryUnreadable(
+            f"{path} cannot be read as a diary ({error}). It was left untouched; "
+            "run `spasmlog db check` and see `spasmlog db backups` to restore."
+        ) from None
+
+
+def _check_header(path: Path) -> None:
+    with open(path, "rb") as stream:
+        header = stream.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise DiaryUnreadable(
+            f"{path} is not a spasmlog diary (not a SQLite database); it was left untouched."
+        )
+
+
+def open_diary(path: Path) -> Diary:
+    """Open (creating or upgrading as needed) the diary at `path`."""
+    try:
+        if path.exists():
+            _check_header(path)
+            fd = os.open(path, os.O_RDONLY)
+        else:
+            fd = create_private_file(path)
+    except OSError as error:
+        raise StorageError(f"Cannot open the diary at {path}: {error.strerror}.") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _bring_to_head(path)
+    finally:
+        os.close(fd)  # releases the flock; no SQLite connection is open on the file here
+    return Diary(path, make_engine(path))
+
+
+def _bring_to_head(path: Path) -> None:
+    revision = read_revision(path)
+    if revision == migrate.HEAD:
+        return
+    if revision is not None and revision not in migrate.REVISIONS:
+        raise SchemaTooNew(
+            f"{path} was written by a newer spasmlog (schema {revision}); this is spasmlog with "
+            f"schema {migrate.HEAD}. Upgrade spasmlog to open it. The diary was left untouched."
+        )
+    engine = make_engine(path)
+    try:
+        if revision is None:
+            with contextlib.closing(sqlite3.connect(path)) as connection:
+                connection.execute("PRAGMA journal_mode = WAL")  # persistent, set once
+            migrate.create_new(engine)
+        else:
+            migrate.upgrade(path, engine)
+    finally:
+        engine.dispose()

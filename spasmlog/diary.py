@@ -1,0 +1,181 @@
+"""Episode use cases: log, edit, delete, restore, undo. They take a Session and plain values,
+raise `SpasmlogError`s, and never print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy.orm import Session
+
+from spasmlog.clock import local_offset_min
+from spasmlog.db import history, queries
+from spasmlog.db.models import Episode, ExerciseSession
+from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.knowledge import factors
+from spasmlog.knowledge.factors import DoctorSign, Tip
+from spasmlog.knowledge.muscles import label
+from spasmlog.parsing import ExerciseSpec
+
+
+@dataclass(frozen=True)
+class EpisodeInput:
+    """An episode's fields, already parsed and checked (see spasmlog.parsing)."""
+
+    started_at: dt.datetime
+    muscle: str
+    side: str | None = None
+    duration_s: int | None = None
+    severity: int | None = None
+    woke: bool | None = None
+    fluid_ml_24h: int | None = None
+    exercise: ExerciseSpec | None = None
+    relief: list[str] = field(default_factory=list)
+    relief_score: int | None = None
+    symptoms: list[str] = field(default_factory=list)
+    extra_medications: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+EDITABLE = frozenset(f.name for f in fields(EpisodeInput))
+
+
+@dataclass(frozen=True)
+class Logged:
+    episode: Episode
+    tip: Tip
+    signs: list[DoctorSign]
+
+
+def describe(episode: Episode) -> str:
+    """"#12 calf (left), 2026-03-01 23:30": how messages name an episode (never its note)."""
+    from spasmlog.records import local_time
+
+    when = local_time(episode.started_at, episode.utc_offset_min).strftime("%Y-%m-%d %H:%M")
+    side = f" ({episode.side})" if episode.side and episode.side != "none" else ""
+    return f"#{episode.id} {label(episode.muscle).lower()}{side}, {when}"
+
+
+def _medication_snapshot(session: Session, started_at: dt.datetime, extra: list[str]) -> list[str]:
+    """The medications active on the episode's local date, then any one-off extras."""
+    active = queries.medications_active_on(session, started_at.date())
+    names = [f"{med.name} {med.dose}".strip() if med.dose else med.name for med in active]
+    return names + [name for name in extra if name not in names]
+
+
+def _exercise_session(spec: ExerciseSpec, started_at: dt.datetime, now: dt.datetime) -> ExerciseSession:
+    """Exercise given with an episode is taken to have ended when the episode began (at most 24 h
+    before it); `spasmlog exercise add --at` records the true time when it matters."""
+    start = started_at - dt.timedelta(minutes=spec.minutes)
+    return ExerciseSession(
+        started_at=start, utc_offset_min=local_offset_min(started_at), activity=spec.activity,
+        minutes=spec.minutes, intensity=spec.intensity, muscles=[], source="log",
+        created_at=now, updated_at=now,
+    )
+
+
+def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logged:
+    episode = Episode(
+        started_at=entry.started_at,
+        utc_offset_min=local_offset_min(entry.started_at),
+        muscle=entry.muscle, side=entry.side, duration_s=entry.duration_s,
+        severity=entry.severity, woke=entry.woke, fluid_ml_24h=entry.fluid_ml_24h,
+        relief=list(entry.relief), relief_score=entry.relief_score,
+        symptoms=list(entry.symptoms),
+        medications=_medication_snapshot(session, entry.started_at, entry.extra_medications),
+        note=entry.note, created_at=now, updated_at=now,
+    )
+    change = history.start_change(session, "log", "logged an episode", now)
+    if entry.exercise is not None:
+        exercise = _exercise_session(entry.exercise, entry.started_at, now)
+        session.add(exercise)
+        session.flush()
+        history.remember_created(session, change, exercise)
+        episode.exercise_session_id = exercise.id
+    session.add(episode)
+    session.flush()
+    history.remember_created(session, change, episode)
+    change.summary = f"logged episode {describe(episode)}"
+    week_before = entry.started_at - dt.timedelta(days=factors.FREQUENT_DAYS)
+    in_week = queries.count_episodes_between(session, week_before, entry.started_at)
+    return Logged(
+        episode=episode,
+        tip=factors.tip_for(entry.fluid_ml_24h, entry.relief),
+        signs=factors.doctor_signs(entry.severity, entry.symptoms, in_week),
+    )
+
+
+def edit_episode(
+    session: Session, episode_id: int, updates: dict[str, object], now: dt.datetime
+) -> Episode:
+    """Change the given fields of an episode; `updates` keys are EpisodeInput field names."""
+    unknown = set(updates) - EDITABLE
+    if unknown or not updates:
+        raise InvalidInput("edit", ", ".join(sorted(unknown)) or "(nothing)",
+                           "Give at least one field to change, e.g. --severity 6.")
+    episode = queries.get_episode(session, episode_id)
+    change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
+    history.remember_before(session, change, episode)
+    for name, value in updates.items():
+        if name == "exercise":
+            _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
+        elif name == "extra_medications":
+            episode.medications = list(value)  # type: ignore[call-overload]
+        else:
+            setattr(episode, name, value)
+        if name == "started_at":
+            episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
+    episode.updated_at = now
+    session.flush()
+    return episode
+
+
+def _edit_exercise(
+    session: Session, change: history.Change, episode: Episode, spec: ExerciseSpec | None,
+    now: dt.datetime,
+) -> None:
+    if spec is None:
+        episode.exercise_session_id = None
+        return
+    current = session.get(ExerciseSession, episode.exercise_session_id or -1)
+    if current is None or current.source != "log":
+        fresh = _exercise_session(spec, episode.started_at, now)
+        session.add(fresh)
+        session.flush()
+        history.remember_created(session, change, fresh)
+        episode.exercise_session_id = fresh.id
+        return
+    history.remember_before(session, change, current)
+    current.activity, current.minutes = spec.activity, spec.minutes
+    current.intensity, current.updated_at = spec.intensity, now
+
+
+def delete_episode(session: Session, episode_id: int, now: dt.datetime) -> Episode:
+    """Soft delete: the row stays, hidden, until `restore` or `undo` brings it back."""
+    episode = queries.get_episode(session, episode_id)
+    change = history.start_change(session, "delete", f"deleted episode {describe(episode)}", now)
+    history.remember_before(session, change, episode)
+    episode.deleted_at = episode.updated_at = now
+    session.flush()
+    return episode
+
+
+def restore_episode(session: Session, episode_id: int, now: dt.datetime) -> Episode:
+    episode = queries.get_episode(session, episode_id, include_deleted=True)
+    if episode.deleted_at is None:
+        raise NotFound(f"Episode {episode_id} is not deleted; nothing to restore.")
+    change = history.start_change(session, "restore", f"restored episode {describe(episode)}", now)
+    history.remember_before(session, change, episode)
+    episode.deleted_at = None
+    episode.updated_at = now
+    session.flush()
+    return episode
+
+
+def undo_last(session: Session, now: dt.datetime) -> str:
+    """Revert the newest change not yet undone; returns its summary."""
+    change = history.last_change(session)
+    if change is None:
+        raise NotFound("Nothing to undo: the diary has no changes left to revert.")
+    history.revert(session, change, now)
+    return change.summary

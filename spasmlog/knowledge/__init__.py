@@ -1,0 +1,1 @@
+"""The article's knowledge as data: muscles, risk factors, drugs, lab ranges."""
