@@ -1,6 +1,6 @@
 """The command-line interface: parse, call the core, render. One module per noun."""
 
-from spasmlog.cli import dbcmd, episodes  # noqa: F401  (each registers its commands)
+from spasmlog.cli import dbcmd, episodes, report  # noqa: F401  (each registers its commands)
 from spasmlog.cli.app import app
 
 
