@@ -48,7 +48,7 @@ class Logged:
 
 
 def describe(episode: Episode) -> str:
-    """"#12 calf (left), 2026-03-01 23:30": how messages name an episode (never its note)."""
+    """ "#12 calf (left), 2026-03-01 23:30": how messages name an episode (never its note)."""
     from spasmlog.records import local_time
 
     when = local_time(episode.started_at, episode.utc_offset_min).strftime("%Y-%m-%d %H:%M")
@@ -63,14 +63,22 @@ def _medication_snapshot(session: Session, started_at: dt.datetime, extra: list[
     return names + [name for name in extra if name not in names]
 
 
-def _exercise_session(spec: ExerciseSpec, started_at: dt.datetime, now: dt.datetime) -> ExerciseSession:
+def _exercise_session(
+    spec: ExerciseSpec, started_at: dt.datetime, now: dt.datetime
+) -> ExerciseSession:
     """Exercise given with an episode is taken to have ended when the episode began (at most 24 h
     before it); `spasmlog exercise add --at` records the true time when it matters."""
     start = started_at - dt.timedelta(minutes=spec.minutes)
     return ExerciseSession(
-        started_at=start, utc_offset_min=local_offset_min(started_at), activity=spec.activity,
-        minutes=spec.minutes, intensity=spec.intensity, muscles=[], source="log",
-        created_at=now, updated_at=now,
+        started_at=start,
+        utc_offset_min=local_offset_min(started_at),
+        activity=spec.activity,
+        minutes=spec.minutes,
+        intensity=spec.intensity,
+        muscles=[],
+        source="log",
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -78,12 +86,19 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
     episode = Episode(
         started_at=entry.started_at,
         utc_offset_min=local_offset_min(entry.started_at),
-        muscle=entry.muscle, side=entry.side, duration_s=entry.duration_s,
-        severity=entry.severity, woke=entry.woke, fluid_ml_24h=entry.fluid_ml_24h,
-        relief=list(entry.relief), relief_score=entry.relief_score,
+        muscle=entry.muscle,
+        side=entry.side,
+        duration_s=entry.duration_s,
+        severity=entry.severity,
+        woke=entry.woke,
+        fluid_ml_24h=entry.fluid_ml_24h,
+        relief=list(entry.relief),
+        relief_score=entry.relief_score,
         symptoms=list(entry.symptoms),
         medications=_medication_snapshot(session, entry.started_at, entry.extra_medications),
-        note=entry.note, created_at=now, updated_at=now,
+        note=entry.note,
+        created_at=now,
+        updated_at=now,
     )
     change = history.start_change(session, "log", "logged an episode", now)
     if entry.exercise is not None:
@@ -111,8 +126,11 @@ def edit_episode(
     """Change the given fields of an episode; `updates` keys are EpisodeInput field names."""
     unknown = set(updates) - EDITABLE
     if unknown or not updates:
-        raise InvalidInput("edit", ", ".join(sorted(unknown)) or "(nothing)",
-                           "Give at least one field to change, e.g. --severity 6.")
+        raise InvalidInput(
+            "edit",
+            ", ".join(sorted(unknown)) or "(nothing)",
+            "Give at least one field to change, e.g. --severity 6.",
+        )
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
@@ -131,7 +149,10 @@ def edit_episode(
 
 
 def _edit_exercise(
-    session: Session, change: history.Change, episode: Episode, spec: ExerciseSpec | None,
+    session: Session,
+    change: history.Change,
+    episode: Episode,
+    spec: ExerciseSpec | None,
     now: dt.datetime,
 ) -> None:
     if spec is None:

@@ -20,7 +20,9 @@ class InvalidInput(SpasmlogError):
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, option: str, value: object, accepted: str, message: str | None = None) -> None:
+    def __init__(
+        self, option: str, value: object, accepted: str, message: str | None = None
+    ) -> None:
         self.option = option
         self.value = value
         self.accepted = accepted

@@ -18,7 +18,9 @@ WHEN_HELP = (
     '"yesterday 23:30", "2h ago", "90 min ago", "last night 3am", "23:30".'
 )
 DATE_HELP = 'Use YYYY-MM-DD, "today", "yesterday", "3 days ago" or a weekday ("monday").'
-DURATION_HELP = 'Use a number with a unit: "45s", "2m", "1m30s", "1.5 min", "1h", or "m:ss" like "1:30".'
+DURATION_HELP = (
+    'Use a number with a unit: "45s", "2m", "1m30s", "1.5 min", "1h", or "m:ss" like "1:30".'
+)
 VOLUME_HELP = (
     'Use a number with a unit: "1.5L", "500 ml", "6 glasses" (250 ml each), "40 oz" (US fl oz), '
     '"2 cups" (240 ml each).'
@@ -30,8 +32,16 @@ EXERCISE_HELP = (
 )
 SIDES = ("left", "right", "both", "none")
 _SIDE_ALIASES = {
-    "l": "left", "r": "right", "b": "both", "bilateral": "both", "n/a": "none", "na": "none",
-    "-": "none", "centre": "none", "center": "none", "middle": "none",
+    "l": "left",
+    "r": "right",
+    "b": "both",
+    "bilateral": "both",
+    "n/a": "none",
+    "na": "none",
+    "-": "none",
+    "centre": "none",
+    "center": "none",
+    "middle": "none",
 }
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
@@ -70,7 +80,7 @@ def _finite(value: float) -> bool:
 
 
 def parse_duration(text: str, option: str = "--duration") -> int:
-    """"45s", "2m", "1m30s", "1.5 min", "1:30" -> whole seconds (rounded), 1 s to 24 h."""
+    """ "45s", "2m", "1m30s", "1.5 min", "1:30" -> whole seconds (rounded), 1 s to 24 h."""
     raw = text.strip().lower()
     seconds: float | None = None
     clock = re.fullmatch(r"(\d+):([0-5]\d)(?::([0-5]\d))?", raw)
@@ -101,7 +111,11 @@ def format_duration(seconds: int | None) -> str:
         return ""
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
+    parts = [
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+        f"{secs}s" if secs else "",
+    ]
     return "".join(parts) or "0s"
 
 
@@ -109,7 +123,7 @@ def format_duration(seconds: int | None) -> str:
 
 
 def parse_volume(text: str, option: str = "--fluid") -> int:
-    """"1.5L", "500 ml", "6 glasses", "40 oz" -> millilitres (rounded), 0 to 20 L."""
+    """ "1.5L", "500 ml", "6 glasses", "40 oz" -> millilitres (rounded), 0 to 20 L."""
     raw = text.strip().lower()
     match = re.fullmatch(rf"({_NUMBER})\s*([a-z][a-z. ]*?)\s*", raw)
     if not match or match.group(2) not in _UNIT_ML:
@@ -172,7 +186,7 @@ def parse_choice(text: str, option: str, choices: tuple[str, ...]) -> str:
 
 
 def parse_list(text: str | None) -> list[str]:
-    """"a; b;;c" -> ["a", "b", "c"]: the list form of CSV cells."""
+    """ "a; b;;c" -> ["a", "b", "c"]: the list form of CSV cells."""
     if not text:
         return []
     return [item.strip() for item in text.split(";") if item.strip()]
@@ -182,7 +196,7 @@ def parse_list(text: str | None) -> list[str]:
 
 
 def _time_of_day(text: str) -> dt.time | None:
-    """"23:30", "3am", "3:15 pm", "noon", "midnight" -> a time, or None if it is not one."""
+    """ "23:30", "3am", "3:15 pm", "noon", "midnight" -> a time, or None if it is not one."""
     value = text.strip().lower().replace(".", "")
     named = {"noon": dt.time(12), "midday": dt.time(12), "midnight": dt.time(0)}
     if value in named:
@@ -244,7 +258,7 @@ def _phrase_to_datetime(raw: str, now: dt.datetime) -> dt.datetime | None:
     words = raw.split(None, 1)
     head, rest = (words[0], words[1] if len(words) > 1 else "")
     if raw.startswith("last night"):
-        rest = raw[len("last night"):].strip()
+        rest = raw[len("last night") :].strip()
         time = _time_of_day(rest) if rest else dt.time(3)
         if time is None:
             return None
@@ -283,7 +297,9 @@ def parse_when(text: str, now: dt.datetime, option: str = "--at") -> dt.datetime
     return moment
 
 
-def parse_date(text: str, today: dt.date, option: str = "--date", future_ok: bool = False) -> dt.date:
+def parse_date(
+    text: str, today: dt.date, option: str = "--date", future_ok: bool = False
+) -> dt.date:
     """A local calendar date: ISO, "today", "yesterday", "3 days ago", a weekday."""
     raw = " ".join(text.strip().lower().split())
     day: dt.date | None = {"today": today, "yesterday": today - dt.timedelta(days=1)}.get(raw)
@@ -317,12 +333,10 @@ class ExerciseSpec:
 
 
 def parse_exercise(text: str, option: str = "--exercise") -> ExerciseSpec:
-    """"run 45m vigorous" -> ExerciseSpec("run", 45, "vigorous")."""
+    """ "run 45m vigorous" -> ExerciseSpec("run", 45, "vigorous")."""
     words = text.strip().lower().split()
     intensity = words.pop() if words and words[-1] in INTENSITIES else None
-    duration_at = next(
-        (i for i in range(len(words)) if re.match(rf"^({_NUMBER})", words[i])), None
-    )
+    duration_at = next((i for i in range(len(words)) if re.match(rf"^({_NUMBER})", words[i])), None)
     if not words or duration_at is None or duration_at == 0:
         raise InvalidInput(option, text, EXERCISE_HELP)
     activity = " ".join(words[:duration_at])

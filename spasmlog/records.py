@@ -16,22 +16,48 @@ from spasmlog.db.models import Episode, ExerciseSession
 from spasmlog.parsing import format_exercise
 
 EPISODE_COLUMNS = (
-    "id", "started_at", "muscle", "side", "duration_s", "severity", "woke", "fluid_l_24h",
-    "exercise", "relief", "relief_score", "symptoms", "medications", "note",
+    "id",
+    "started_at",
+    "muscle",
+    "side",
+    "duration_s",
+    "severity",
+    "woke",
+    "fluid_l_24h",
+    "exercise",
+    "relief",
+    "relief_score",
+    "symptoms",
+    "medications",
+    "note",
 )
 # The CSV formats of `export csv` and `import` (one header row; lists joined with ";"; times
 # ISO 8601 with offset; booleans 1/0). Required columns for import are listed in the README.
 CHECKIN_COLUMNS = (
-    "date", "fluid_l", "sweating", "vomiting", "diarrhea", "fever", "hot_weather", "sleep_h",
-    "magnesium_mg", "alcohol_units", "tags", "note",
+    "date",
+    "fluid_l",
+    "sweating",
+    "vomiting",
+    "diarrhea",
+    "fever",
+    "hot_weather",
+    "sleep_h",
+    "magnesium_mg",
+    "alcohol_units",
+    "tags",
+    "note",
 )
 EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles")
 MEDICATION_COLUMNS = ("name", "dose", "class", "started_on", "stopped_on")
 CONDITION_COLUMNS = ("name", "group", "since", "until")
 LAB_COLUMNS = ("taken_on", "test", "value", "unit", "range")
 COLUMNS_BY_KIND = {
-    "episodes": EPISODE_COLUMNS, "checkins": CHECKIN_COLUMNS, "exercise": EXERCISE_COLUMNS,
-    "meds": MEDICATION_COLUMNS, "conditions": CONDITION_COLUMNS, "labs": LAB_COLUMNS,
+    "episodes": EPISODE_COLUMNS,
+    "checkins": CHECKIN_COLUMNS,
+    "exercise": EXERCISE_COLUMNS,
+    "meds": MEDICATION_COLUMNS,
+    "conditions": CONDITION_COLUMNS,
+    "labs": LAB_COLUMNS,
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,7 +77,8 @@ def episode_record(episode: Episode, exercise: ExerciseSession | None) -> dict[s
         "severity": episode.severity,
         "woke": episode.woke,
         "fluid_l_24h": None if episode.fluid_ml_24h is None else episode.fluid_ml_24h / 1000,
-        "exercise": None if exercise is None
+        "exercise": None
+        if exercise is None
         else format_exercise(exercise.activity, exercise.minutes, exercise.intensity),
         "relief": list(episode.relief),
         "relief_score": episode.relief_score,

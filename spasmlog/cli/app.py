@@ -30,8 +30,12 @@ class _Group(TyperGroup):
         except SpasmlogError as error:
             _fail(ctx, str(error), error.exit_code, error)
         except OSError as error:
-            _fail(ctx, f"Cannot write: {error.strerror or error}. Nothing was changed.",
-                  ExitCode.FAILURE, error)
+            _fail(
+                ctx,
+                f"Cannot write: {error.strerror or error}. Nothing was changed.",
+                ExitCode.FAILURE,
+                error,
+            )
         except Exception as error:
             from sqlalchemy.exc import OperationalError
 
@@ -43,7 +47,6 @@ class _Group(TyperGroup):
             else:
                 message = f"Unexpected {type(error).__name__}. Nothing was changed; run with --debug for details."
             _fail(ctx, message, ExitCode.FAILURE, error)
-
 
 
 def _fail(ctx: Any, message: str, code: int, error: BaseException) -> None:
@@ -77,7 +80,9 @@ def main_options(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Diary file to use (default: $SPASMLOG_DB, else your data folder)."),
+        typer.Option(
+            "--db", help="Diary file to use (default: $SPASMLOG_DB, else your data folder)."
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[

@@ -33,7 +33,9 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def ask(label: str, parse: Callable[[str], T], default: str = "", required: bool = False) -> T | None:
+def ask(
+    label: str, parse: Callable[[str], T], default: str = "", required: bool = False
+) -> T | None:
     """Prompt until the answer parses; Enter on an optional field skips it."""
     while True:
         answer = typer.prompt(label, default=default, show_default=bool(default))
@@ -75,5 +77,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     return "\n".join(lines)

@@ -25,7 +25,9 @@ def path(ctx: typer.Context) -> None:
 @db_app.command("backup")
 def backup_(
     ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(help="Where to write (default: the backups folder).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Where to write (default: the backups folder).")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Copy the diary safely, even while it is in use. Example: spasmlog db backup ~/diary-copy.db"""

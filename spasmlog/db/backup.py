@@ -72,5 +72,7 @@ def list_backups(diary_path: Path) -> list[BackupFile]:
     found = []
     for path in folder.glob(f"{diary_path.stem}-*.db"):
         stat = path.stat()
-        found.append(BackupFile(path, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)))
+        found.append(
+            BackupFile(path, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC))
+        )
     return sorted(found, key=lambda backup: (backup.made_at, backup.path.name), reverse=True)

@@ -50,16 +50,24 @@ def start_change(session: Session, action: str, summary: str, now: dt.datetime) 
 def remember_before(session: Session, change: Change, row: Tracked) -> None:
     """Call before modifying `row` in `change`."""
     session.add(
-        ChangeRow(change_id=change.id, table_name=row.__tablename__,  # type: ignore[attr-defined]
-                  row_id=row.id, before=snapshot(row))  # type: ignore[attr-defined]
+        ChangeRow(
+            change_id=change.id,
+            table_name=row.__tablename__,  # type: ignore[attr-defined]
+            row_id=row.id,
+            before=snapshot(row),
+        )  # type: ignore[attr-defined]
     )
 
 
 def remember_created(session: Session, change: Change, row: Tracked) -> None:
     """Call after `row` was added (and flushed) in `change`."""
     session.add(
-        ChangeRow(change_id=change.id, table_name=row.__tablename__,  # type: ignore[attr-defined]
-                  row_id=row.id, before=None)  # type: ignore[attr-defined]
+        ChangeRow(
+            change_id=change.id,
+            table_name=row.__tablename__,  # type: ignore[attr-defined]
+            row_id=row.id,
+            before=None,
+        )  # type: ignore[attr-defined]
     )
 
 
@@ -67,8 +75,10 @@ def remember_created_ids(session: Session, change: Change, table: str, ids: list
     """Bulk form of remember_created, for imports."""
     session.execute(
         ChangeRow.__table__.insert(),
-        [{"change_id": change.id, "table_name": table, "row_id": row_id, "before": None}
-         for row_id in ids],
+        [
+            {"change_id": change.id, "table_name": table, "row_id": row_id, "before": None}
+            for row_id in ids
+        ],
     )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DISCLAIMER = "A self-reported diary, not a diagnosis. Talk to your doctor before changing treatment."
+DISCLAIMER = (
+    "A self-reported diary, not a diagnosis. Talk to your doctor before changing treatment."
+)
 
 
 @dataclass(frozen=True)
@@ -22,40 +24,67 @@ class RiskFactor:
 
 RISK_FACTORS: tuple[RiskFactor, ...] = (
     RiskFactor(
-        "dehydration", "Dehydration",
-        ("checkins.fluid_ml", "episodes.fluid_ml_24h", "checkins.sweating", "checkins.vomiting",
-         "checkins.diarrhea", "checkins.fever", "checkins.hot_weather", "checkins.alcohol_units"),
+        "dehydration",
+        "Dehydration",
+        (
+            "checkins.fluid_ml",
+            "episodes.fluid_ml_24h",
+            "checkins.sweating",
+            "checkins.vomiting",
+            "checkins.diarrhea",
+            "checkins.fever",
+            "checkins.hot_weather",
+            "checkins.alcohol_units",
+        ),
         "Drink plenty of fluids throughout the day, especially water. Avoid sugary drinks like soda "
         "and juice, as they can actually worsen dehydration.",
         "If you have a medical condition that causes excessive fluid loss, talk to your doctor about "
         "how to manage your fluid intake.",
     ),
     RiskFactor(
-        "electrolyte_imbalance", "Electrolyte imbalance",
-        ("labs.sodium", "labs.potassium", "labs.magnesium", "labs.calcium_total",
-         "labs.calcium_ionized", "medications.diuretic"),
+        "electrolyte_imbalance",
+        "Electrolyte imbalance",
+        (
+            "labs.sodium",
+            "labs.potassium",
+            "labs.magnesium",
+            "labs.calcium_total",
+            "labs.calcium_ionized",
+            "medications.diuretic",
+        ),
         "Maintaining a balanced intake of electrolytes through a healthy diet and proper hydration "
         "is important for preventing muscle spasms caused by electrolyte imbalances.",
         "Low sodium levels, known as hyponatremia, can cause muscle spasms, weakness, and fatigue.",
     ),
     RiskFactor(
-        "strain_injury", "Muscle strain or injury",
-        ("exercise_sessions.intensity", "exercise_sessions.minutes", "exercise_sessions.muscles",
-         "episodes.exercise_session_id"),
+        "strain_injury",
+        "Muscle strain or injury",
+        (
+            "exercise_sessions.intensity",
+            "exercise_sessions.minutes",
+            "exercise_sessions.muscles",
+            "episodes.exercise_session_id",
+        ),
         "It's important to warm up properly before exercise, use proper technique when lifting heavy "
         "objects, and avoid overexerting yourself.",
         "If your muscle spasms are severe or do not improve with home treatment, see a doctor.",
     ),
     RiskFactor(
-        "nerve_damage", "Nerve damage",
-        ("conditions.nerve_damage", "episodes.symptoms.numbness", "episodes.symptoms.tingling",
-         "episodes.symptoms.weakness"),
+        "nerve_damage",
+        "Nerve damage",
+        (
+            "conditions.nerve_damage",
+            "episodes.symptoms.numbness",
+            "episodes.symptoms.tingling",
+            "episodes.symptoms.weakness",
+        ),
         "Managing the underlying condition causing the nerve damage is also important for "
         "preventing and reducing muscle spasms.",
         "Peripheral neuropathy can lead to muscle spasms, weakness, and numbness in the affected areas.",
     ),
     RiskFactor(
-        "medications", "Medications",
+        "medications",
+        "Medications",
         ("medications.drug_class", "episodes.medications"),
         "If you are experiencing muscle spasms and are taking any of these medications, talk to your "
         "doctor. They may be able to adjust your dosage or switch you to a different medication that "
@@ -64,7 +93,8 @@ RISK_FACTORS: tuple[RiskFactor, ...] = (
         "your doctor before starting treatment.",
     ),
     RiskFactor(
-        "underlying_conditions", "Underlying medical conditions",
+        "underlying_conditions",
+        "Underlying medical conditions",
         ("conditions.group",),
         "Some underlying medical conditions can also lead to muscle spasms. These conditions can "
         "affect the nerves, muscles, or electrolytes in the body.",
@@ -72,7 +102,8 @@ RISK_FACTORS: tuple[RiskFactor, ...] = (
         "out any underlying medical causes.",
     ),
     RiskFactor(
-        "lack_of_magnesium", "Lack of magnesium",
+        "lack_of_magnesium",
+        "Lack of magnesium",
         ("checkins.magnesium_mg", "labs.magnesium"),
         "Magnesium is found in a variety of foods, including leafy green vegetables, nuts, seeds, and "
         "whole grains.",
@@ -91,15 +122,27 @@ class Tip:
 
 
 TIPS: dict[str, Tip] = {
-    "fluids": Tip("fluids", "Stay hydrated. Dehydration can lead to electrolyte imbalances, which can "
-                  "trigger muscle spasms. Drink plenty of fluids throughout the day, especially water."),
-    "heat_cold": Tip("heat_cold", "Apply heat or cold. Heat can help to relax muscles and relieve "
-                     "pain, while cold can help to reduce inflammation."),
-    "massage": Tip("massage", "Massage the affected area. Use your fingers to apply firm pressure to "
-                   "the area, moving in a circular motion."),
-    "stretch": Tip("stretch", "Stretch the affected muscle. Gently stretch the affected muscle by "
-                   "holding the stretch for 30 seconds. Repeat the stretch several times throughout "
-                   "the day."),
+    "fluids": Tip(
+        "fluids",
+        "Stay hydrated. Dehydration can lead to electrolyte imbalances, which can "
+        "trigger muscle spasms. Drink plenty of fluids throughout the day, especially water.",
+    ),
+    "heat_cold": Tip(
+        "heat_cold",
+        "Apply heat or cold. Heat can help to relax muscles and relieve "
+        "pain, while cold can help to reduce inflammation.",
+    ),
+    "massage": Tip(
+        "massage",
+        "Massage the affected area. Use your fingers to apply firm pressure to "
+        "the area, moving in a circular motion.",
+    ),
+    "stretch": Tip(
+        "stretch",
+        "Stretch the affected muscle. Gently stretch the affected muscle by "
+        "holding the stretch for 30 seconds. Repeat the stretch several times throughout "
+        "the day.",
+    ),
 }
 LOW_FLUID_ML = 1500  # the default threshold for "low fluids", also used by the factor report
 
@@ -141,7 +184,9 @@ class DoctorSign:
     message: str
 
 
-def doctor_signs(severity: int | None, symptoms: list[str], episodes_last_week: int) -> list[DoctorSign]:
+def doctor_signs(
+    severity: int | None, symptoms: list[str], episodes_last_week: int
+) -> list[DoctorSign]:
     """The article's signs present for one episode; `episodes_last_week` includes this one."""
     signs = []
     flagged = [symptom for symptom in RED_FLAG_SYMPTOMS if symptom in symptoms]
@@ -150,5 +195,7 @@ def doctor_signs(severity: int | None, symptoms: list[str], episodes_last_week: 
     if severity is not None and severity >= SEVERE_AT:
         signs.append(DoctorSign("severe", f"severe ({severity}/10)"))
     if episodes_last_week >= FREQUENT_COUNT:
-        signs.append(DoctorSign("frequent", f"frequent ({episodes_last_week} in {FREQUENT_DAYS} days)"))
+        signs.append(
+            DoctorSign("frequent", f"frequent ({episodes_last_week} in {FREQUENT_DAYS} days)")
+        )
     return signs

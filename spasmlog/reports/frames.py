@@ -83,21 +83,43 @@ def _utc_text(day: dt.date, pad: dt.timedelta) -> dt.datetime:
 def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = False) -> pd.DataFrame:
     """Episodes with a local start date in [start, end]; `detail` adds lists and the note."""
     columns = [
-        Episode.id, Episode.started_at, Episode.utc_offset_min, Episode.muscle, Episode.side,
-        Episode.duration_s, Episode.severity, Episode.woke, Episode.fluid_ml_24h,
+        Episode.id,
+        Episode.started_at,
+        Episode.utc_offset_min,
+        Episode.muscle,
+        Episode.side,
+        Episode.duration_s,
+        Episode.severity,
+        Episode.woke,
+        Episode.fluid_ml_24h,
     ]
     if detail:
-        columns += [Episode.symptoms, Episode.relief, Episode.relief_score, Episode.medications,
-                    Episode.note]
-    query = select(*columns).where(
-        Episode.deleted_at.is_(None),
-        Episode.started_at >= _utc_text(start, -_PAD),
-        Episode.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
-    ).order_by(Episode.started_at, Episode.id)
+        columns += [
+            Episode.symptoms,
+            Episode.relief,
+            Episode.relief_score,
+            Episode.medications,
+            Episode.note,
+        ]
+    query = (
+        select(*columns)
+        .where(
+            Episode.deleted_at.is_(None),
+            Episode.started_at >= _utc_text(start, -_PAD),
+            Episode.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
+        )
+        .order_by(Episode.started_at, Episode.id)
+    )
     frame = _local_times(_frame(diary, query))
     frame = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
-    frame = frame.astype({"duration_s": "Float64", "severity": "Float64", "fluid_ml_24h": "Float64",
-                          "woke": "boolean"})
+    frame = frame.astype(
+        {
+            "duration_s": "Float64",
+            "severity": "Float64",
+            "fluid_ml_24h": "Float64",
+            "woke": "boolean",
+        }
+    )
     if detail:
         for column in ("symptoms", "relief", "medications"):
             frame[column] = _json_lists(frame[column])
@@ -107,9 +129,17 @@ def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = Fal
 def load_checkins(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per check-in day; days without a check-in are simply absent (missing, not zero)."""
     query = select(
-        Checkin.date, Checkin.fluid_ml, Checkin.sweating, Checkin.vomiting, Checkin.diarrhea,
-        Checkin.fever, Checkin.hot_weather, Checkin.sleep_h, Checkin.magnesium_mg,
-        Checkin.alcohol_units, Checkin.tags,
+        Checkin.date,
+        Checkin.fluid_ml,
+        Checkin.sweating,
+        Checkin.vomiting,
+        Checkin.diarrhea,
+        Checkin.fever,
+        Checkin.hot_weather,
+        Checkin.sleep_h,
+        Checkin.magnesium_mg,
+        Checkin.alcohol_units,
+        Checkin.tags,
     ).where(Checkin.deleted_at.is_(None), Checkin.date >= start, Checkin.date <= end)
     frame = _frame(diary, query.order_by(Checkin.date))
     frame["date"] = _dates(frame["date"])
@@ -121,15 +151,23 @@ def load_checkins(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 def load_exercise(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Exercise sessions starting from a day before `start` (their 24 h can reach into it)."""
-    query = select(
-        ExerciseSession.id, ExerciseSession.started_at, ExerciseSession.utc_offset_min,
-        ExerciseSession.activity, ExerciseSession.minutes, ExerciseSession.intensity,
-        ExerciseSession.source,
-    ).where(
-        ExerciseSession.deleted_at.is_(None),
-        ExerciseSession.started_at >= _utc_text(start, -_PAD - dt.timedelta(days=1)),
-        ExerciseSession.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
-    ).order_by(ExerciseSession.started_at)
+    query = (
+        select(
+            ExerciseSession.id,
+            ExerciseSession.started_at,
+            ExerciseSession.utc_offset_min,
+            ExerciseSession.activity,
+            ExerciseSession.minutes,
+            ExerciseSession.intensity,
+            ExerciseSession.source,
+        )
+        .where(
+            ExerciseSession.deleted_at.is_(None),
+            ExerciseSession.started_at >= _utc_text(start, -_PAD - dt.timedelta(days=1)),
+            ExerciseSession.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
+        )
+        .order_by(ExerciseSession.started_at)
+    )
     frame = _local_times(_frame(diary, query))
     return frame.astype({"minutes": "Float64"})
 
@@ -137,8 +175,14 @@ def load_exercise(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
 def load_medications(diary: Diary, end: dt.date) -> pd.DataFrame:
     """Every medication period that started by `end` (stopped_on NaT while still taken)."""
     query = select(
-        Medication.id, Medication.name, Medication.generic, Medication.drug_class, Medication.atc,
-        Medication.dose, Medication.started_on, Medication.stopped_on,
+        Medication.id,
+        Medication.name,
+        Medication.generic,
+        Medication.drug_class,
+        Medication.atc,
+        Medication.dose,
+        Medication.started_on,
+        Medication.stopped_on,
     ).where(Medication.deleted_at.is_(None), Medication.started_on <= end)
     frame = _frame(diary, query.order_by(Medication.started_on, Medication.id))
     for column in ("started_on", "stopped_on"):
@@ -156,9 +200,16 @@ def load_conditions(diary: Diary) -> pd.DataFrame:
 
 def load_labs(diary: Diary, end: dt.date) -> pd.DataFrame:
     query = select(
-        LabResult.id, LabResult.taken_on, LabResult.test, LabResult.value, LabResult.unit,
-        LabResult.value_mmol_l, LabResult.range_low_mmol_l, LabResult.range_high_mmol_l,
-        LabResult.range_source, LabResult.flag,
+        LabResult.id,
+        LabResult.taken_on,
+        LabResult.test,
+        LabResult.value,
+        LabResult.unit,
+        LabResult.value_mmol_l,
+        LabResult.range_low_mmol_l,
+        LabResult.range_high_mmol_l,
+        LabResult.range_source,
+        LabResult.flag,
     ).where(LabResult.deleted_at.is_(None), LabResult.taken_on <= end)
     frame = _frame(diary, query.order_by(LabResult.taken_on, LabResult.id))
     frame["taken_on"] = _dates(frame["taken_on"])
@@ -167,9 +218,12 @@ def load_labs(diary: Diary, end: dt.date) -> pd.DataFrame:
 
 def first_episode_date(diary: Diary) -> dt.date | None:
     """The local date of the earliest live episode (None for an empty diary)."""
-    query = select(Episode.started_at, Episode.utc_offset_min).where(
-        Episode.deleted_at.is_(None)
-    ).order_by(Episode.started_at).limit(1)
+    query = (
+        select(Episode.started_at, Episode.utc_offset_min)
+        .where(Episode.deleted_at.is_(None))
+        .order_by(Episode.started_at)
+        .limit(1)
+    )
     frame = _frame(diary, query)
     return None if frame.empty else _local_times(frame)["date"].iloc[0].date()
 
@@ -177,7 +231,8 @@ def first_episode_date(diary: Diary) -> dt.date | None:
 def load(diary: Diary, start: dt.date, end: dt.date, detail: bool = False) -> Frames:
     """Everything a report needs for the local dates [start, end]."""
     return Frames(
-        start=start, end=end,
+        start=start,
+        end=end,
         episodes=load_episodes(diary, start, end, detail=detail),
         checkins=load_checkins(diary, start, end),
         exercise=load_exercise(diary, start, end),
