@@ -1,0 +1,124 @@
+"""`spasmlog report weekly`: the weekly table in the terminal and the five-panel chart as a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spasmlog import clock, parsing
+from spasmlog.cli.common import open_from
+from spasmlog.cli.report import report_app
+from spasmlog.errors import Conflict, InvalidInput
+from spasmlog.knowledge.factors import LOW_FLUID_ML
+from spasmlog.paths import write_private_bytes
+
+CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+# The system's "open this file" command; Linux desktops and BSDs have xdg-open.
+OPENER = "open" if sys.platform == "darwin" else "xdg-open"
+
+
+def _parse_threshold(text: str | None) -> int:
+    if text is None:
+        return LOW_FLUID_ML
+    millilitres = parsing.parse_volume(text, "--fluid-threshold")
+    if millilitres < 1:
+        raise InvalidInput("--fluid-threshold", text, 'Give a volume above zero, e.g. "1.5L".')
+    return millilitres
+
+
+def _chart_path(out: Path | None, end: dt.date, force: bool) -> tuple[Path, str]:
+    """Where the chart goes and in which format; an existing file is kept unless --force."""
+    path = (out or Path(f"spasmlog-weekly-{end.isoformat()}.png")).expanduser().absolute()
+    chart_format = CHART_FORMATS.get(path.suffix.lower())
+    if chart_format is None:
+        raise InvalidInput("--out", str(out), "Give a file name ending in .png, .svg or .pdf.")
+    if path.is_dir():
+        raise InvalidInput("--out", str(out), "That is a folder; give a file name inside it.")
+    if path.exists() and not force:
+        raise Conflict(
+            f"{path} already exists. Add --force to replace it, or choose another name with --out."
+        )
+    return path, chart_format
+
+
+def _open_with_viewer(path: Path) -> str:
+    """Hand the file to the system viewer without waiting for it; says what happened."""
+    opener = shutil.which(OPENER)
+    if opener is None:
+        return f"No system viewer found ({OPENER} is not installed); open {path} yourself."
+    subprocess.Popen(
+        [opener, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return f"Opened it with {OPENER}."
+
+
+@report_app.command("weekly")
+def weekly_report(
+    ctx: typer.Context,
+    weeks: Annotated[
+        int | None,
+        typer.Option(help="How many Monday-based weeks, ending with this week (default 12)."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help='First day instead of --weeks: YYYY-MM-DD, "30 days ago", "monday".'),
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (default today).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Chart file: .png, .svg or .pdf (default spasmlog-weekly-<last day>.png here)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the chart file if it exists.")
+    ] = False,
+    open_chart: Annotated[
+        bool, typer.Option("--open", help="Open the chart with the system viewer afterwards.")
+    ] = False,
+    fluid_threshold: Annotated[
+        str | None,
+        typer.Option(
+            help=f'Daily fluids below this count as low: "1.5L", "6 glasses" (default '
+            f"{LOW_FLUID_ML / 1000:g} L)."
+        ),
+    ] = None,
+) -> None:
+    """Weekly table and chart: episodes, severity, nights woken, fluids, medications, trend.
+
+    One row per Monday-based week; a week with nothing logged says "no data", not 0.
+    The last line compares the latest 4 weeks with the 4 before.
+    The chart has five panels on one A4-landscape page, the same bytes for the same diary.
+    An existing chart file is only replaced with --force.
+
+    Example: spasmlog report weekly --weeks 8 --out weekly.pdf
+    """
+    from spasmlog.reports import charts, frames, weekly
+
+    today = clock.today()
+    first = parsing.parse_date(since, today, "--since") if since is not None else None
+    last = parsing.parse_date(until, today, "--until") if until is not None else None
+    start, end = weekly.period(today, weeks, first, last)
+    threshold_ml = _parse_threshold(fluid_threshold)
+    path, chart_format = _chart_path(out, end, force)
+
+    loaded = frames.load(open_from(ctx), start, end)
+    rows = weekly.weekly_rows(loaded)
+    chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format)
+    write_private_bytes(path, chart, overwrite=force)
+
+    typer.echo(f"Weekly report {start} to {end} ({len(rows)} weeks, local time)\n")
+    typer.echo(weekly.render_table(rows, weekly.trend(rows)))
+    typer.echo(f"\nChart written to {path}")
+    if open_chart:
+        typer.echo(_open_with_viewer(path))

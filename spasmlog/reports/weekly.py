@@ -1,0 +1,397 @@
+"""The weekly report's numbers: one row per Monday-based week, the 4-week trend, the panels' data.
+
+Pure: `Frames` in, frozen dataclasses of plain Python values out, so the terminal table, the chart
+and the doctor summary all show the same numbers. A week in which nothing at all was logged (no
+episode, no check-in) is "no data", never zero: an unlogged week is not a good week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from spasmlog.errors import InvalidInput
+from spasmlog.knowledge.drugs import CLASS_INFO
+from spasmlog.knowledge.factors import SEVERE_AT
+from spasmlog.knowledge.muscles import label
+from spasmlog.parsing import format_duration
+from spasmlog.reports.frames import Frames
+
+DEFAULT_WEEKS = 12
+MAX_WEEKS = 1100  # about 21 years; the chart stays readable and fast
+TREND_WEEKS = 4
+STEADY_BAND = 0.10  # rates within ±10 % of each other are "about the same"
+MODERATE_AT = 4  # worst severity 0-3 mild, 4 to SEVERE_AT-1 moderate, SEVERE_AT-10 severe
+NIGHT_SHIFT = dt.timedelta(hours=12)  # a "night" runs noon to noon: 23:30 and 03:00 are one night
+
+
+def severity_band(worst: int | None) -> str:
+    """The band a week's worst severity falls in; "severe" agrees with the doctor signs."""
+    if worst is None:
+        return "not rated"
+    if worst >= SEVERE_AT:
+        return "severe"
+    return "moderate" if worst >= MODERATE_AT else "mild"
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One Monday-based week (local time), clipped to the report's period."""
+
+    monday: dt.date
+    days: int  # days of this week inside the period (7 except at the period's ends)
+    has_data: bool  # False: no episode and no check-in at all, so nothing is known
+    episodes: int
+    mean_severity: float | None
+    worst_severity: int | None
+    total_duration_s: int | None  # over episodes with a duration; None when none had one
+    median_duration_s: float | None
+    nights_woken: int  # distinct nights (noon to noon) with an episode that woke the person
+    checkin_days: int
+    mean_fluid_ml: float | None  # over check-in days that gave fluids
+    top_muscle: str | None  # most episodes; ties go to the name first in the alphabet
+
+    @property
+    def coverage(self) -> float:
+        """Share of this week's days (inside the period) that have a check-in."""
+        return self.checkin_days / self.days
+
+    @property
+    def band(self) -> str:
+        return severity_band(self.worst_severity)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Episodes a week in the latest TREND_WEEKS weeks against the TREND_WEEKS before them.
+
+    A rate counts only weeks with data and is scaled to 7 days, so a partial week at the end of
+    the period and unlogged weeks neither pull it down nor count as zero.
+    """
+
+    recent_from: dt.date | None
+    recent_rate: float | None
+    recent_weeks: int  # weeks with data in the window
+    earlier_from: dt.date | None
+    earlier_rate: float | None
+    earlier_weeks: int
+
+    @property
+    def change(self) -> float | None:
+        """Relative change (0.25 = 25 % more); None when it cannot be computed."""
+        if self.recent_rate is None or self.earlier_rate is None or self.earlier_rate == 0:
+            return None
+        return (self.recent_rate - self.earlier_rate) / self.earlier_rate
+
+    @property
+    def direction(self) -> str:
+        """One of up, down, steady, or unknown (a window without data)."""
+        if self.recent_rate is None or self.earlier_rate is None:
+            return "unknown"
+        if self.earlier_rate == 0:
+            return "steady" if self.recent_rate == 0 else "up"
+        change = self.change or 0.0
+        if abs(change) < STEADY_BAND:
+            return "steady"
+        return "up" if change > 0 else "down"
+
+    def sentence(self) -> str:
+        n = TREND_WEEKS
+        if self.recent_rate is None or self.earlier_rate is None:
+            return (
+                f"Trend: needs data in the latest {n} weeks and in the {n} before "
+                f"(weeks with data: {self.recent_weeks} and {self.earlier_weeks})."
+            )
+        said = {
+            "up": "up (more episodes)",
+            "down": "down (fewer episodes)",
+            "steady": "about the same",
+        }[self.direction]
+        if self.change is not None and self.direction != "steady":
+            said = said.replace(" (", f" {abs(self.change):.0%} (", 1)
+        return (
+            f"Trend: {self.recent_rate:.1f} episodes a week in the latest {n} weeks "
+            f"(from {self.recent_from}) vs {self.earlier_rate:.1f} in the {n} before "
+            f"(from {self.earlier_from}): {said}."
+        )
+
+
+# --- the period -------------------------------------------------------------------------------
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def period(
+    today: dt.date, weeks: int | None, since: dt.date | None, until: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The report's local dates: `--weeks` whole weeks back from `until` (default today)'s week,
+    or from `since`; both ends inclusive."""
+    if weeks is not None and since is not None:
+        raise InvalidInput("--weeks", str(weeks), "Give --weeks or --since, not both.")
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
+        raise InvalidInput("--weeks", str(weeks), f"Give a number of weeks from 1 to {MAX_WEEKS}.")
+    end = until or today
+    start = since or monday_of(end) - dt.timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1)
+    if start > end:
+        raise InvalidInput("--since", str(since), f"--since must be on or before {end}.")
+    if (monday_of(end) - monday_of(start)).days // 7 + 1 > MAX_WEEKS:
+        raise InvalidInput("--since", str(since), f"The period can span at most {MAX_WEEKS} weeks.")
+    return start, end
+
+
+# --- weekly rows ------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _week_key(dates: pd.Series) -> pd.Series:
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.date
+
+
+def weekly_rows(frames: Frames) -> list[WeekRow]:
+    """One WeekRow per Monday-based week touching [frames.start, frames.end]."""
+    episodes = frames.episodes.assign(week=_week_key(frames.episodes["date"]))
+    checkins = frames.checkins.assign(week=_week_key(frames.checkins["date"]))
+    by_week = episodes.groupby("week")
+    counts = by_week.size().to_dict()
+    severity = by_week["severity"].agg(["mean", "max"]).to_dict("index")
+    duration = by_week["duration_s"].agg(["sum", "median", "count"]).to_dict("index")
+    woke = episodes[episodes["woke"].fillna(False).astype(bool)]
+    nights = (woke["start_local"] - NIGHT_SHIFT).dt.normalize()
+    nights_woken = nights.groupby(woke["week"]).nunique().to_dict()
+    per_muscle = episodes.groupby(["week", "muscle"]).size().reset_index(name="n")
+    per_muscle = per_muscle.sort_values(["week", "n", "muscle"], ascending=[True, False, True])
+    top = per_muscle.drop_duplicates("week").set_index("week")["muscle"].to_dict()
+    checkin_days = checkins.groupby("week").size().to_dict()
+    fluids = checkins.groupby("week")["fluid_ml"].mean().to_dict()
+
+    rows = []
+    monday = monday_of(frames.start)
+    while monday <= frames.end:
+        days = (min(monday + dt.timedelta(days=6), frames.end) - max(monday, frames.start)).days + 1
+        n = int(counts.get(monday, 0))
+        sev = severity.get(monday, {})
+        dur = duration.get(monday, {})
+        timed = int(dur.get("count", 0))
+        worst = _number(sev.get("max"))
+        rows.append(
+            WeekRow(
+                monday=monday,
+                days=days,
+                has_data=n > 0 or monday in checkin_days,
+                episodes=n,
+                mean_severity=_number(sev.get("mean")),
+                worst_severity=None if worst is None else int(worst),
+                total_duration_s=int(dur["sum"]) if timed else None,
+                median_duration_s=_number(dur.get("median")) if timed else None,
+                nights_woken=int(nights_woken.get(monday, 0)),
+                checkin_days=int(checkin_days.get(monday, 0)),
+                mean_fluid_ml=_number(fluids.get(monday)),
+                top_muscle=top.get(monday),
+            )
+        )
+        monday += dt.timedelta(weeks=1)
+    return rows
+
+
+def _rate(rows: Sequence[WeekRow]) -> tuple[float | None, int]:
+    """Episodes per 7 days over the weeks with data, and how many such weeks there were."""
+    known = [row for row in rows if row.has_data]
+    days = sum(row.days for row in known)
+    return (7 * sum(row.episodes for row in known) / days if days else None), len(known)
+
+
+def rolling_rate(rows: Sequence[WeekRow], window: int = TREND_WEEKS) -> list[float | None]:
+    """For each week, episodes a week over it and the window-1 weeks before (weeks with data)."""
+    return [_rate(rows[max(0, i - window + 1) : i + 1])[0] for i in range(len(rows))]
+
+
+def trend(rows: Sequence[WeekRow], window: int = TREND_WEEKS) -> Trend:
+    recent, earlier = rows[-window:], rows[-2 * window : -window] if len(rows) > window else []
+    recent_rate, recent_weeks = _rate(recent)
+    earlier_rate, earlier_weeks = _rate(earlier)
+    return Trend(
+        recent_from=recent[0].monday if recent else None,
+        recent_rate=recent_rate,
+        recent_weeks=recent_weeks,
+        earlier_from=earlier[0].monday if earlier else None,
+        earlier_rate=earlier_rate,
+        earlier_weeks=earlier_weeks,
+    )
+
+
+# --- the other panels' data -------------------------------------------------------------------
+
+SIDES = ("left", "right", "both", "unsided")  # "unsided": side "none" or not given
+
+
+@dataclass(frozen=True)
+class MuscleSides:
+    muscle: str
+    label: str
+    left: int
+    right: int
+    both: int
+    unsided: int
+
+    @property
+    def total(self) -> int:
+        return self.left + self.right + self.both + self.unsided
+
+
+@dataclass(frozen=True)
+class FluidPanel:
+    """Daily fluids on check-in days (days without a check-in, or without fluids, are absent)."""
+
+    start: dt.date
+    end: dt.date
+    fluids: tuple[tuple[dt.date, int], ...]
+    episode_days: tuple[dt.date, ...]
+    threshold_ml: int
+
+
+@dataclass(frozen=True)
+class MedPeriod:
+    name: str
+    dose: str | None
+    drug_class: str
+    class_label: str
+    started_on: dt.date
+    stopped_on: dt.date | None  # None while still taken
+
+
+@dataclass(frozen=True)
+class MedicationPanel:
+    start: dt.date
+    end: dt.date
+    periods: tuple[MedPeriod, ...]
+
+
+def muscle_sides(episodes: pd.DataFrame) -> list[MuscleSides]:
+    """Episodes per muscle and side, most affected muscle first (ties by name)."""
+    sides = episodes["side"].where(episodes["side"].isin(SIDES[:3]), "unsided")
+    table = pd.crosstab(episodes["muscle"], sides) if len(episodes) else pd.DataFrame()
+    result = [
+        MuscleSides(
+            str(muscle),
+            label(str(muscle)),
+            *(int(table.at[muscle, side]) if side in table else 0 for side in SIDES),
+        )
+        for muscle in table.index
+    ]
+    return sorted(result, key=lambda m: (-m.total, m.muscle))
+
+
+def hour_counts(episodes: pd.DataFrame) -> tuple[int, ...]:
+    """Episodes by the local hour they started in, 0 to 23."""
+    counts = episodes["start_local"].dt.hour.value_counts()
+    return tuple(int(counts.get(hour, 0)) for hour in range(24))
+
+
+def fluid_panel(frames: Frames, threshold_ml: int) -> FluidPanel:
+    given = frames.checkins.dropna(subset=["fluid_ml"])
+    return FluidPanel(
+        start=frames.start,
+        end=frames.end,
+        fluids=tuple(
+            (day, int(ml)) for day, ml in zip(given["date"].dt.date, given["fluid_ml"], strict=True)
+        ),
+        episode_days=tuple(sorted(set(frames.episodes["date"].dt.date))),
+        threshold_ml=threshold_ml,
+    )
+
+
+def medication_panel(frames: Frames) -> MedicationPanel:
+    """Medication periods that overlap the report's period, in the order they started."""
+    meds = frames.medications
+    periods = []
+    for row in meds.itertuples(index=False):
+        stopped = None if pd.isna(row.stopped_on) else row.stopped_on.date()
+        if stopped is not None and stopped < frames.start:
+            continue
+        info = CLASS_INFO.get(row.drug_class, CLASS_INFO["other"])
+        periods.append(
+            MedPeriod(
+                name=row.name,
+                dose=row.dose or None,
+                drug_class=info.id,
+                class_label=info.label,
+                started_on=row.started_on.date(),
+                stopped_on=stopped,
+            )
+        )
+    return MedicationPanel(start=frames.start, end=frames.end, periods=tuple(periods))
+
+
+# --- the terminal table -----------------------------------------------------------------------
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else format_duration(round(value)) or "0s"
+
+
+def _row_cells(row: WeekRow) -> list[str]:
+    cells = [row.monday.isoformat()]
+    if not row.has_data:
+        return [*cells, "no data", "", "", "", "", "", ""]
+    severity = (
+        "-" if row.mean_severity is None else f"{row.mean_severity:.1f} / {row.worst_severity}"
+    )
+    duration = (
+        "-"
+        if row.total_duration_s is None
+        else f"{_seconds(row.total_duration_s)} / {_seconds(row.median_duration_s)}"
+    )
+    fluids = "-" if row.mean_fluid_ml is None else f"{row.mean_fluid_ml / 1000:.1f} L"
+    return [
+        *cells,
+        str(row.episodes),
+        severity,
+        duration,
+        str(row.nights_woken),
+        f"{row.checkin_days}/{row.days}",
+        fluids,
+        label(row.top_muscle) if row.top_muscle else "-",
+    ]
+
+
+def render_table(rows: Sequence[WeekRow], trend: Trend) -> str:
+    """The weekly table for the terminal, then the trend line."""
+    headers = [
+        "Week of",
+        "Episodes",
+        "Severity mean/worst",
+        "Duration total/median",
+        "Nights woken",
+        "Check-ins",
+        "Fluids (mean)",
+        "Top muscle",
+    ]
+    body = [_row_cells(row) for row in rows]
+    widths = [max(len(cells[i]) for cells in [headers, *body]) for i in range(len(headers))]
+    right = {1, 4}  # the counts
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.rjust(w) if i in right and c != "no data" else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(padded).rstrip()
+
+    lines = [line(headers), "  ".join("-" * w for w in widths), *(line(c) for c in body)]
+    total = sum(row.episodes for row in rows)
+    if total == 0:
+        lines.append("No episodes were logged in this period.")
+    lines.append(trend.sentence())
+    return "\n".join(lines)
