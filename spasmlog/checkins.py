@@ -1,0 +1,302 @@
+"""Daily check-ins and exercise sessions: the days without spasms, and when exercise happened.
+
+One check-in per local date. Checking in again for a date changes only the fields given, and a
+date whose check-in was undone gets its row back, emptied. A day without a check-in is missing,
+never zero: nothing here fills in a default. `checkin --exercise` stores an exercise session
+(source "checkin") at 12:00 local time on the check-in's date, or at the check-in's own time when
+that is earlier (checking in for today before noon), so that exercise has one source of truth;
+checking in again with --exercise changes that session rather than adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+
+from sqlalchemy.orm import Session
+
+from spasmlog import parsing
+from spasmlog.clock import local_offset_min
+from spasmlog.db import context_queries as cq
+from spasmlog.db import history
+from spasmlog.db.models import Checkin, ExerciseSession
+from spasmlog.errors import InvalidInput
+from spasmlog.parsing import ExerciseSpec, format_exercise
+from spasmlog.records import local_time
+
+MAX_SLEEP_H = 24.0
+MAX_MAGNESIUM_MG = 5000.0  # supplements are 100-400 mg; beyond this it is a typo
+MAX_ALCOHOL_UNITS = 100.0
+MAX_EXERCISE_MIN = 24 * 60
+MAX_TAG_CHARS = 40
+_PLAIN_NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*")
+
+
+# --- parsers for the check-in and exercise options (built on spasmlog.parsing) ----------------
+
+
+def parse_sleep(text: str, option: str = "--sleep") -> float:
+    """Hours slept: "7.5" (hours) or a duration such as "7h30m" -> 7.5."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return parsing.parse_number(text, option, low=0, high=MAX_SLEEP_H)
+    return round(parsing.parse_duration(text, option) / 3600, 2)
+
+
+def parse_magnesium(text: str, option: str = "--magnesium") -> float:
+    """Magnesium taken, in mg: "400" or "400 mg"."""
+    number = re.sub(r"\s*mg\s*$", "", text.strip().lower())
+    return parsing.parse_number(number, option, low=0, high=MAX_MAGNESIUM_MG)
+
+
+def parse_alcohol(text: str, option: str = "--alcohol") -> float:
+    """Units of alcohol (one UK unit is 10 ml of pure alcohol): "2", "1.5"."""
+    return parsing.parse_number(text, option, low=0, high=MAX_ALCOHOL_UNITS)
+
+
+def parse_minutes(text: str, option: str = "--minutes") -> int:
+    """Exercise minutes: "45" (minutes) or a duration such as "1h15m" -> 75."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        value = round(parsing.parse_number(text, option, low=1, high=MAX_EXERCISE_MIN))
+    else:
+        value = round(parsing.parse_duration(text, option) / 60)
+    if not 1 <= value <= MAX_EXERCISE_MIN:
+        raise InvalidInput(option, text, f"Use whole minutes from 1 to {MAX_EXERCISE_MIN}.")
+    return value
+
+
+def parse_activity(text: str, option: str = "--activity") -> str:
+    """An activity's name, lower-cased like `--exercise "run 45m"` stores it."""
+    activity = " ".join(text.lower().split())
+    if not activity or len(activity) > 80:
+        raise InvalidInput(option, text, 'Name the activity in 1-80 characters, e.g. "run".')
+    return activity
+
+
+def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
+    """The person's own suspected triggers, in the order given, without repeats."""
+    tags: list[str] = []
+    for value in values:
+        tag = " ".join(value.split())
+        if not tag or len(tag) > MAX_TAG_CHARS:
+            raise InvalidInput(option, value, f"A tag is 1-{MAX_TAG_CHARS} characters.")
+        if tag.lower() not in (known.lower() for known in tags):
+            tags.append(tag)
+    return tuple(tags)
+
+
+# --- check-ins ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinInput:
+    """A day's fields, parsed; None means "not given" (leave it as it is)."""
+
+    day: dt.date
+    fluid_ml: int | None = None
+    sweating: bool | None = None
+    vomiting: bool | None = None
+    diarrhea: bool | None = None
+    fever: bool | None = None
+    hot_weather: bool | None = None
+    sleep_h: float | None = None
+    magnesium_mg: float | None = None
+    alcohol_units: float | None = None
+    tags: tuple[str, ...] | None = None
+    note: str | None = None
+    exercise: ExerciseSpec | None = None
+
+    def given(self) -> dict[str, object]:
+        """The Checkin columns given a value, in the order of the fields above."""
+        skip = {"day", "exercise"}
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in values.items()
+            if value is not None
+        }
+
+    def is_empty(self) -> bool:
+        return not self.given() and self.exercise is None
+
+
+CHECKIN_FIELDS = tuple(f.name for f in fields(CheckinInput) if f.name != "day")
+LABELS = {
+    "fluid_ml": "fluids", "sweating": "sweating", "vomiting": "vomiting", "diarrhea": "diarrhea",
+    "fever": "fever", "hot_weather": "hot weather", "sleep_h": "sleep",
+    "magnesium_mg": "magnesium", "alcohol_units": "alcohol", "tags": "tags", "note": "note",
+    "exercise": "exercise",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # a CHECKIN_FIELDS name
+    before: object  # None when it was not set
+    after: object
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    checkin: Checkin
+    created: bool  # a new (or revived) row rather than an update
+    changes: list[FieldChange]  # empty: nothing differed, nothing was written
+    exercise: ExerciseSession | None
+
+
+def checkin_exercise_time(day: dt.date, now: dt.datetime) -> dt.datetime:
+    """12:00 on `day` in the person's time zone, or `now` if that is earlier."""
+    return min(dt.datetime.combine(day, dt.time(12), tzinfo=now.tzinfo), now)
+
+
+def _spec_text(row: ExerciseSession | None) -> str | None:
+    return None if row is None else format_exercise(row.activity, row.minutes, row.intensity)
+
+
+def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> CheckedIn:
+    """Create, revive or update the check-in for `entry.day`; report what changed."""
+    if entry.is_empty():
+        raise InvalidInput.missing("a field", "Give at least one, e.g. --fluid 1.5L or --sleep 7.")
+    row = cq.checkin_row_on(session, entry.day)
+    created = row is None or row.deleted_at is not None
+    given = entry.given()
+    changes = [
+        FieldChange(name, None if created else getattr(row, name), value)
+        for name, value in given.items()
+        if created or getattr(row, name) != value
+    ]
+    exercise = cq.checkin_exercise(session, entry.day, entry.day).get(entry.day)
+    if entry.exercise is not None:
+        wanted = format_exercise(
+            entry.exercise.activity, entry.exercise.minutes, entry.exercise.intensity
+        )
+        if _spec_text(exercise) != wanted:
+            changes.append(FieldChange("exercise", _spec_text(exercise), wanted))
+    if row is not None and not created and not changes:
+        return CheckedIn(row, False, [], exercise)
+    names = ", ".join(LABELS[change.field] for change in changes)
+    summary = f"checked in for {entry.day}" if created else f"updated the check-in for {entry.day}"
+    change = history.start_change(session, "checkin", f"{summary} ({names})", now)
+    row = _checkin_row(session, change, row, entry.day, now)
+    for name, value in given.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    if entry.exercise is not None and any(c.field == "exercise" for c in changes):
+        exercise = _set_checkin_exercise(session, change, exercise, entry.exercise, entry.day, now)
+    session.flush()
+    return CheckedIn(row, created, changes, exercise)
+
+
+def _checkin_row(
+    session: Session, change: history.Change, row: Checkin | None, day: dt.date, now: dt.datetime
+) -> Checkin:
+    """The row to write: the live one, the soft-deleted one emptied and revived, or a new one."""
+    if row is None:
+        row = Checkin(date=day, tags=[], created_at=now, updated_at=now)
+        session.add(row)
+        session.flush()
+        history.remember_created(session, change, row)
+        return row
+    history.remember_before(session, change, row)
+    if row.deleted_at is not None:
+        for name in CHECKIN_FIELDS:
+            if name != "exercise":
+                setattr(row, name, [] if name == "tags" else None)
+        row.deleted_at = None
+    return row
+
+
+def _set_checkin_exercise(
+    session: Session,
+    change: history.Change,
+    current: ExerciseSession | None,
+    spec: ExerciseSpec,
+    day: dt.date,
+    now: dt.datetime,
+) -> ExerciseSession:
+    if current is not None:
+        history.remember_before(session, change, current)
+        current.activity, current.minutes, current.intensity = (
+            spec.activity,
+            spec.minutes,
+            spec.intensity,
+        )
+        current.updated_at = now
+        return current
+    started = checkin_exercise_time(day, now)
+    fresh = ExerciseSession(
+        started_at=started,
+        utc_offset_min=local_offset_min(started),
+        activity=spec.activity,
+        minutes=spec.minutes,
+        intensity=spec.intensity,
+        muscles=[],
+        source="checkin",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(fresh)
+    session.flush()
+    history.remember_created(session, change, fresh)
+    return fresh
+
+
+@dataclass(frozen=True)
+class CheckinDay:
+    checkin: Checkin
+    exercise: ExerciseSession | None  # the session given with `checkin --exercise`, if any
+
+
+def list_checkins(
+    session: Session, since: dt.date | None = None, until: dt.date | None = None
+) -> list[CheckinDay]:
+    """The check-ins that exist, newest first; a day without one is not listed."""
+    rows = cq.list_checkins(session, since, until)
+    if not rows:
+        return []
+    by_day = cq.checkin_exercise(session, rows[-1].date, rows[0].date)
+    return [CheckinDay(row, by_day.get(row.date)) for row in rows]
+
+
+# --- exercise sessions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseInput:
+    started_at: dt.datetime
+    activity: str
+    minutes: int
+    intensity: str | None = None
+    muscles: tuple[str, ...] = ()
+
+
+def describe_exercise(row: ExerciseSession) -> str:
+    """ "#4 run 45m vigorous, 2026-03-15 07:00": how messages name a session."""
+    when = local_time(row.started_at, row.utc_offset_min).strftime("%Y-%m-%d %H:%M")
+    return f"#{row.id} {format_exercise(row.activity, row.minutes, row.intensity)}, {when}"
+
+
+def add_exercise(session: Session, entry: ExerciseInput, now: dt.datetime) -> ExerciseSession:
+    row = ExerciseSession(
+        started_at=entry.started_at,
+        utc_offset_min=local_offset_min(entry.started_at),
+        activity=entry.activity,
+        minutes=entry.minutes,
+        intensity=entry.intensity,
+        muscles=list(entry.muscles),
+        source="exercise",
+        created_at=now,
+        updated_at=now,
+    )
+    change = history.start_change(session, "exercise", "added an exercise session", now)
+    session.add(row)
+    session.flush()
+    history.remember_created(session, change, row)
+    change.summary = f"added exercise session {describe_exercise(row)}"
+    return row
+
+
+def list_exercise(
+    session: Session, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[ExerciseSession]:
+    return list(cq.list_exercise(session, since, until))

@@ -1,0 +1,368 @@
+"""Daily context commands: checkin, checkins, exercise add|list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from spasmlog import checkins, clock, parsing
+from spasmlog.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
+from spasmlog.cli.app import app
+from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
+from spasmlog.db.models import Checkin, ExerciseSession
+from spasmlog.errors import InvalidInput
+from spasmlog.knowledge.muscles import resolve_muscle
+from spasmlog.records import local_time
+
+DateOpt = Annotated[
+    str | None,
+    typer.Option(help='The day: "today" (default), "yesterday", "3 days ago", YYYY-MM-DD.'),
+]
+FluidOpt = Annotated[
+    str | None,
+    typer.Option(help='Fluids drunk that day: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".'),
+]
+SweatingOpt = Annotated[
+    bool | None, typer.Option("--sweating/--no-sweating", help="Sweated a lot?")
+]
+VomitingOpt = Annotated[bool | None, typer.Option("--vomiting/--no-vomiting", help="Vomited?")]
+DiarrheaOpt = Annotated[bool | None, typer.Option("--diarrhea/--no-diarrhea", help="Diarrhea?")]
+FeverOpt = Annotated[bool | None, typer.Option("--fever/--no-fever", help="Had a fever?")]
+HotOpt = Annotated[bool | None, typer.Option("--hot-weather/--no-hot-weather", help="Was it hot?")]
+SleepOpt = Annotated[str | None, typer.Option(help='Hours slept: "7.5" or "7h30m".')]
+MagnesiumOpt = Annotated[str | None, typer.Option(help='Magnesium taken, in mg: "400".')]
+AlcoholOpt = Annotated[str | None, typer.Option(help='Units of alcohol: "2".')]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="A suspected trigger of your own (repeatable; replaces the day's tags)."),
+]
+NoteOpt = Annotated[
+    str | None,
+    typer.Option(help='Free text; "-" asks at a prompt so it stays out of shell history.'),
+]
+ExerciseOpt = Annotated[
+    str | None,
+    typer.Option(help='Exercise that day: "run 45m vigorous" (stored at 12:00 that day).'),
+]
+
+_BOOLS = ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
+
+
+def shown(field: str, value: Any) -> str:
+    """A check-in value as people read it; "" when it is not set (missing, not zero)."""
+    if value is None or value == []:
+        return ""
+    if field in _BOOLS:
+        return "yes" if value else "no"
+    if field == "fluid_ml":
+        return f"{value / 1000:g} L"
+    if field == "sleep_h":
+        return f"{value:g} h"
+    if field == "magnesium_mg":
+        return f"{value:g} mg"
+    if field == "alcohol_units":
+        return f"{value:g} units"
+    if field == "tags":
+        return ", ".join(printable(tag) for tag in value)
+    if field == "note":
+        return repr(printable(value, 40))
+    return printable(str(value))
+
+
+def _change_line(change: FieldChange) -> str:
+    before = shown(change.field, change.before) or "(not set)"
+    return f"  {LABELS[change.field]}: {before} -> {shown(change.field, change.after)}"
+
+
+def _parse_checkin(
+    date: str | None,
+    fluid: str | None,
+    sweating: bool | None,
+    vomiting: bool | None,
+    diarrhea: bool | None,
+    fever: bool | None,
+    hot_weather: bool | None,
+    sleep: str | None,
+    magnesium: str | None,
+    alcohol: str | None,
+    tag: list[str] | None,
+    note: str | None,
+    exercise: str | None,
+) -> dict[str, Any]:
+    """The options given, parsed and checked, as CheckinInput field values."""
+    given: dict[str, Any] = {
+        "sweating": sweating, "vomiting": vomiting, "diarrhea": diarrhea, "fever": fever,
+        "hot_weather": hot_weather,
+    }  # fmt: skip
+    if date is not None:
+        given["day"] = parsing.parse_date(date, clock.today())
+    if fluid is not None:
+        given["fluid_ml"] = parsing.parse_volume(fluid)
+    if sleep is not None:
+        given["sleep_h"] = checkins.parse_sleep(sleep)
+    if magnesium is not None:
+        given["magnesium_mg"] = checkins.parse_magnesium(magnesium)
+    if alcohol is not None:
+        given["alcohol_units"] = checkins.parse_alcohol(alcohol)
+    if tag is not None:
+        given["tags"] = checkins.parse_tags(tag)
+    if exercise is not None:
+        given["exercise"] = parsing.parse_exercise(exercise)
+    if note is not None:
+        given["note"] = note_from(note)
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _yes_no(option: str) -> Any:
+    return lambda text: parsing.parse_bool(text, option)
+
+
+def _ask_checkin(given: dict[str, Any]) -> None:
+    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays)."""
+    today = clock.today()
+    if "day" not in given:
+        given["day"] = ask("Date", lambda t: parsing.parse_date(t, today), "today")
+    given["fluid_ml"] = ask('Fluids that day ("1.5L", "6 glasses")', parsing.parse_volume)
+    given["sweating"] = ask("Sweated a lot (y/n)", _yes_no("--sweating"))
+    given["vomiting"] = ask("Vomited (y/n)", _yes_no("--vomiting"))
+    given["diarrhea"] = ask("Diarrhea (y/n)", _yes_no("--diarrhea"))
+    given["fever"] = ask("Fever (y/n)", _yes_no("--fever"))
+    given["hot_weather"] = ask("Hot weather (y/n)", _yes_no("--hot-weather"))
+    given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', checkins.parse_sleep)
+    given["magnesium_mg"] = ask("Magnesium taken, mg", checkins.parse_magnesium)
+    given["alcohol_units"] = ask("Units of alcohol", checkins.parse_alcohol)
+    given["exercise"] = ask('Exercise ("run 45m vigorous")', parsing.parse_exercise)
+    given["tags"] = ask(
+        "Your suspected triggers (comma-separated)",
+        lambda t: checkins.parse_tags([tag for tag in t.split(",") if tag.strip()]) or None,
+    )
+    given["note"] = ask("Note (not saved in shell history)", lambda t: t.strip())
+    for name in [name for name, value in given.items() if value is None]:
+        del given[name]
+
+
+@app.command()
+def checkin(
+    ctx: typer.Context,
+    date: DateOpt = None,
+    fluid: FluidOpt = None,
+    sweating: SweatingOpt = None,
+    vomiting: VomitingOpt = None,
+    diarrhea: DiarrheaOpt = None,
+    fever: FeverOpt = None,
+    hot_weather: HotOpt = None,
+    sleep: SleepOpt = None,
+    magnesium: MagnesiumOpt = None,
+    alcohol: AlcoholOpt = None,
+    tag: TagOpt = None,
+    note: NoteOpt = None,
+    exercise: ExerciseOpt = None,
+) -> None:
+    """Record how a day went; again for the same day changes only the fields given.
+
+    With no field on a terminal, asks for each. A day with no check-in is missing, never zero.
+
+    Example: spasmlog checkin --fluid 1.8L --sleep 7 --hot-weather --tag coffee
+    """
+    given = _parse_checkin(
+        date,
+        fluid,
+        sweating,
+        vomiting,
+        diarrhea,
+        fever,
+        hot_weather,
+        sleep,
+        magnesium,
+        alcohol,
+        tag,
+        note,
+        exercise,
+    )
+    if not set(given) - {"day"}:
+        if not interactive():
+            raise InvalidInput.missing(
+                "a field", "Give at least one, e.g. --fluid 1.5L, --sleep 7 or --tag coffee."
+            )
+        _ask_checkin(given)
+        if not set(given) - {"day"}:
+            typer.echo("Nothing entered; nothing changed.")
+            return
+    given.setdefault("day", clock.today())
+    entry = CheckinInput(**given)
+    store = open_from(ctx)
+    with store.writing() as session:
+        result = checkins.record_checkin(session, entry, clock.now())
+    day = entry.day.isoformat()
+    if result.created:
+        parts = [f"{LABELS[c.field]} {shown(c.field, c.after)}" for c in result.changes]
+        typer.echo(f"Checked in for {day}: {', '.join(parts)}.")
+    elif result.changes:
+        typer.echo(f"Updated the check-in for {day}:")
+        for change in result.changes:
+            typer.echo(_change_line(change))
+    else:
+        typer.echo(f"The check-in for {day} already says that; nothing changed.")
+
+
+def _checkin_row(row: Checkin, exercise: ExerciseSession | None) -> list[str]:
+    cells = [row.date.isoformat()]
+    cells += [shown(name, getattr(row, name)) for name in ("fluid_ml", *_BOOLS)]
+    cells += [shown(name, getattr(row, name)) for name in ("sleep_h", "magnesium_mg")]
+    cells += [shown("alcohol_units", row.alcohol_units).replace(" units", "")]
+    cells.append(
+        ""
+        if exercise is None
+        else parsing.format_exercise(exercise.activity, exercise.minutes, exercise.intensity)
+    )
+    cells += [shown("tags", row.tags), printable(row.note, 30)]
+    return cells
+
+
+@app.command("checkins")
+def checkins_(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Only from this date on.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only up to this date.")] = None,
+) -> None:
+    """List daily check-ins, newest first; blank means not recorded, never zero.
+
+    Example: spasmlog checkins --since "7 days ago"
+    """
+    today = clock.today()
+    start = parsing.parse_date(since, today, "--since", future_ok=True) if since else None
+    end = parsing.parse_date(until, today, "--until", future_ok=True) if until else None
+    store = open_from(ctx)
+    with store.reading() as session:
+        days = checkins.list_checkins(session, start, end)
+        rows = [_checkin_row(day.checkin, day.exercise) for day in days]
+    if not rows and (since or until):
+        typer.echo("No check-ins in that period; `spasmlog checkins` with no filters shows all.")
+        return
+    if not rows:
+        typer.echo("No check-ins yet. Add one: spasmlog checkin --fluid 1.5L --sleep 7")
+        return
+    headers = ["Date", "Fluids", "Sweat", "Vomit", "Diarrhea", "Fever", "Hot", "Sleep", "Mg",
+               "Alcohol", "Exercise", "Tags", "Note"]  # fmt: skip
+    typer.echo(table(headers, rows))
+    first = start or days[-1].checkin.date  # the period asked for, else the one covered
+    last = min(end, today) if end else days[0].checkin.date
+    gaps = (last - first).days + 1 - len(days)
+    if gaps:
+        typer.echo(
+            f"{gaps} day(s) between {first} and {last} have no check-in: "
+            "they count as missing, not as zero."
+        )
+
+
+# --- exercise ----------------------------------------------------------------------------------
+
+exercise_app = typer.Typer(
+    help="Exercise sessions: when, what, how long, how hard.", no_args_is_help=True
+)
+app.add_typer(exercise_app, name="exercise")
+
+
+@exercise_app.command("add")
+def exercise_add(
+    ctx: typer.Context,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help='When it started: "now" (default), "today 7:00", '
+            '"yesterday 18:30", "2h ago", ISO 8601.'
+        ),
+    ] = None,
+    activity: Annotated[str | None, typer.Option(help='What: "run", "swim", "gym".')] = None,
+    minutes: Annotated[
+        str | None, typer.Option(help='How long: "45" (minutes) or "1h15m".')
+    ] = None,
+    intensity: Annotated[
+        str | None, typer.Option(help=f"How hard: {', '.join(parsing.INTENSITIES)}.")
+    ] = None,
+    muscle: Annotated[
+        list[str] | None,
+        typer.Option("--muscle", "-m", help="A muscle worked (repeatable), e.g. calf, hamstring."),
+    ] = None,
+) -> None:
+    """Record an exercise session. Several a day are fine.
+
+    Example: spasmlog exercise add --at "today 7:00" --activity run --minutes 45 --intensity vigorous --muscle calf
+    """  # noqa: E501
+    if activity is None:
+        raise InvalidInput.missing("--activity", "Say what it was, e.g. --activity run.")
+    if minutes is None:
+        raise InvalidInput.missing("--minutes", "Say how long it lasted, e.g. --minutes 45.")
+    now = clock.now()
+    muscles: list[str] = []
+    for name in muscle or []:
+        resolved = resolve_muscle(name)
+        if resolved not in muscles:
+            muscles.append(resolved)
+    entry = ExerciseInput(
+        started_at=parsing.parse_when(at, now) if at else now,
+        activity=checkins.parse_activity(activity),
+        minutes=checkins.parse_minutes(minutes),
+        intensity=parsing.parse_choice(intensity, "--intensity", parsing.INTENSITIES)
+        if intensity
+        else None,
+        muscles=tuple(muscles),
+    )
+    store = open_from(ctx)
+    with store.writing() as session:
+        row = checkins.add_exercise(session, entry, clock.now())
+        name = checkins.describe_exercise(row)
+    typer.echo(f"Added exercise session {name}.")
+
+
+def _bound(text: str, option: str, end: bool) -> dt.datetime:
+    """A date means the whole day (from its start, or up to its end); else a time."""
+    now = clock.now()
+    try:
+        day = parsing.parse_date(text, now.date(), option, future_ok=True)
+    except InvalidInput:
+        return parsing.parse_when(text, now, option)
+    return dt.datetime.combine(day, dt.time.max if end else dt.time.min, tzinfo=now.tzinfo)
+
+
+@exercise_app.command("list")
+def exercise_list(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Only from this date or time on.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only up to this date (inclusive) or time.")
+    ] = None,
+) -> None:
+    """List exercise sessions from every source (exercise add, log, checkin), newest first.
+
+    Example: spasmlog exercise list --since "7 days ago"
+    """
+    start = _bound(since, "--since", end=False) if since else None
+    stop = _bound(until, "--until", end=True) if until else None
+    store = open_from(ctx)
+    with store.reading() as session:
+        rows = [
+            [
+                str(row.id),
+                local_time(row.started_at, row.utc_offset_min).strftime("%Y-%m-%d %H:%M"),
+                printable(row.activity, 30),
+                "" if row.minutes is None else str(row.minutes),
+                row.intensity or "",
+                ", ".join(row.muscles),
+                row.source,
+            ]
+            for row in checkins.list_exercise(session, start, stop)
+        ]
+    if not rows and (since or until):
+        typer.echo("No exercise sessions in that period; `spasmlog exercise list` shows all.")
+        return
+    if not rows:
+        typer.echo(
+            "No exercise sessions yet. Add one: spasmlog exercise add --activity run --minutes 30"
+        )
+        return
+    typer.echo(
+        table(["ID", "Started", "Activity", "Minutes", "Intensity", "Muscles", "Source"], rows)
+    )

@@ -1,0 +1,195 @@
+"""The medication list: periods of taking each drug, classed into the article's drug classes.
+
+Each period is one row: `add` opens it, `stop` closes it (the stop date is the last day taken, so
+it still counts for an episode on that day). Restarting a drug later opens a second period and
+keeps the first. Two periods of the same drug (same generic, or same name when the drug is not in
+the table) may meet on one day, as when a dose changes, but may not overlap otherwise. A name the
+table does not know is kept as class "other"; a near miss of a known name is refused with a
+did-you-mean unless a class is given by hand, so that a typo does not hide a statin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from spasmlog.db import context_queries as cq
+from spasmlog.db import history
+from spasmlog.db.models import Medication
+from spasmlog.errors import Conflict, InvalidInput, NotFound
+from spasmlog.knowledge import drugs
+from spasmlog.knowledge.drugs import DrugMatch
+
+MAX_NAME_CHARS = 120
+MAX_DOSE_CHARS = 60
+
+
+def parse_med_name(text: str, option: str = "NAME") -> str:
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            option,
+            text,
+            f"Give the medication's name (1-{MAX_NAME_CHARS} "
+            'characters), e.g. "atorvastatin" or "Lipitor".',
+        )
+    return name
+
+
+def parse_dose(text: str, option: str = "--dose") -> str | None:
+    """Free text ("20 mg", "1 tablet twice a day"); an empty dose is no dose."""
+    dose = " ".join(text.split())
+    if len(dose) > MAX_DOSE_CHARS:
+        raise InvalidInput(option, text, f"Keep the dose under {MAX_DOSE_CHARS} characters.")
+    return dose or None
+
+
+@dataclass(frozen=True)
+class MedicationInput:
+    name: str
+    started_on: dt.date
+    dose: str | None = None
+    stopped_on: dt.date | None = None
+    drug_class: str | None = None  # given by hand; None: classify from the name
+
+
+@dataclass(frozen=True)
+class MedAdded:
+    medication: Medication
+    match: DrugMatch  # what the name resolved to (before any class given by hand)
+
+
+def describe(row: Medication) -> str:
+    """ "#3 Lipitor 20 mg": how messages name a medication period."""
+    return f"#{row.id} {row.name}" + (f" {row.dose}" if row.dose else "")
+
+
+def _period(row: Medication) -> str:
+    end = "now" if row.stopped_on is None else row.stopped_on.isoformat()
+    return f"{row.started_on.isoformat()} to {end}"
+
+
+def _clash(row: Medication, start: dt.date, stop: dt.date | None) -> bool:
+    """Do the periods share a day other than one's last being the other's first?"""
+    far = dt.date.max
+    first, last = max(start, row.started_on), min(stop or far, row.stopped_on or far)
+    return first <= last and row.stopped_on != start and stop != row.started_on
+
+
+def add_medication(session: Session, entry: MedicationInput, now: dt.datetime) -> MedAdded:
+    match = drugs.classify(entry.name)
+    if match.generic is None and entry.drug_class is None:
+        hint = drugs.suggest(entry.name)
+        if hint is not None:
+            raise InvalidInput(
+                "NAME",
+                entry.name,
+                "",
+                message=f"Unknown medication {entry.name!r}. Did you mean {hint!r}? "
+                "Use --class other to keep it as typed.",
+            )
+    if entry.stopped_on is not None and entry.stopped_on < entry.started_on:
+        raise InvalidInput(
+            "--stopped",
+            entry.stopped_on.isoformat(),
+            f"It must be on or after the start, {entry.started_on}.",
+        )
+    shown = match.generic or entry.name
+    for row in cq.medication_periods(session, match.generic, entry.name):
+        if not _clash(row, entry.started_on, entry.stopped_on):
+            continue
+        if row.stopped_on is None:
+            raise Conflict(
+                f"{shown} is already on your list ({describe(row)}, since {row.started_on}). "
+                f"To change the dose, stop it (`spasmlog meds stop {row.id}`) and add it again."
+            )
+        raise Conflict(
+            f"{shown} was already taken from {_period(row)} ({describe(row)}); periods of one "
+            "medication may meet on a day but not overlap. Change --started or --stopped."
+        )
+    drug_class = entry.drug_class or match.drug_class
+    row = Medication(
+        name=entry.name,
+        generic=match.generic,
+        drug_class=drug_class,
+        atc=match.atc if match.drug_class == drug_class else None,
+        class_by_hand=entry.drug_class is not None,
+        dose=entry.dose,
+        started_on=entry.started_on,
+        stopped_on=entry.stopped_on,
+        created_at=now,
+        updated_at=now,
+    )
+    change = history.start_change(session, "meds add", "added a medication", now)
+    session.add(row)
+    session.flush()
+    history.remember_created(session, change, row)
+    change.summary = f"added medication {describe(row)}"
+    return MedAdded(row, match)
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def find_current(session: Session, ref: str) -> Medication:
+    """The current period named by ID, name or generic ("Lipitor" finds atorvastatin)."""
+    ref = parse_med_name(ref)
+    current = list(cq.list_medications(session))
+    if ref.strip().isdigit():
+        hits = [row for row in current if row.id == int(ref)]
+    else:
+        generic = drugs.classify(ref).generic
+        hits = [
+            row
+            for row in current
+            if _norm(ref) in (_norm(row.name), _norm(row.generic))
+            or (generic is not None and row.generic == generic)
+        ]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        listed = ", ".join(describe(row) for row in hits)
+        raise InvalidInput("NAME", ref, f"It matches {listed}; give the ID instead.")
+    raise NotFound(
+        f"No current medication matches {ref!r}. {_hint(ref, current)}See `spasmlog meds list` "
+        "(stopped ones are not current)."
+    )
+
+
+def _hint(ref: str, current: list[Medication]) -> str:
+    """A did-you-mean among the current medications, by their names or by the drug table."""
+    names = {_norm(row.name): row.name for row in current}
+    names.update({row.generic: row.generic for row in current if row.generic})
+    close = difflib.get_close_matches(_norm(ref), list(names), n=1, cutoff=0.75)
+    if close:
+        return f"Did you mean {names[close[0]]!r}? "
+    known = drugs.suggest(ref)
+    generic = drugs.classify(known).generic if known else None
+    if known and any(row.generic == generic for row in current):
+        return f"Did you mean {known!r}? "
+    return ""
+
+
+def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -> Medication:
+    """Close the current period of a medication on `on`, its last day."""
+    row = find_current(session, ref)
+    if on < row.started_on:
+        raise InvalidInput(
+            "--on",
+            on.isoformat(),
+            f"{describe(row)} was started on {row.started_on}; it cannot stop before that.",
+        )
+    change = history.start_change(session, "meds stop", f"stopped medication {describe(row)}", now)
+    history.remember_before(session, change, row)
+    row.stopped_on = on
+    row.updated_at = now
+    session.flush()
+    return row
+
+
+def list_medications(session: Session, include_stopped: bool = False) -> list[Medication]:
+    return list(cq.list_medications(session, include_stopped))
