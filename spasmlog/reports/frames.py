@@ -228,6 +228,13 @@ def first_episode_date(diary: Diary) -> dt.date | None:
     return None if frame.empty else _local_times(frame)["date"].iloc[0].date()
 
 
+def first_checkin_date(diary: Diary) -> dt.date | None:
+    """The date of the earliest live check-in (None when there is none)."""
+    query = select(Checkin.date).where(Checkin.deleted_at.is_(None)).order_by(Checkin.date).limit(1)
+    frame = _frame(diary, query)
+    return None if frame.empty else dt.date.fromisoformat(str(frame["date"].iloc[0]))
+
+
 def load(diary: Diary, start: dt.date, end: dt.date, detail: bool = False) -> Frames:
     """Everything a report needs for the local dates [start, end]."""
     return Frames(

@@ -1,0 +1,533 @@
+"""The factor report: exposures, the statistics, the JSON contract, the text, and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+from scipy.stats import beta
+from statsmodels.stats.multitest import multipletests
+
+from spasmlog.knowledge.factors import DISCLAIMER
+from spasmlog.reports import exposures, rates
+from spasmlog.reports.factors import (
+    ASSOCIATED,
+    NOT_ENOUGH,
+    PROTECTIVE,
+    SCHEMA,
+    UNCLEAR,
+    FactorOptions,
+    FactorResult,
+    analyse,
+    render_text,
+    sentence,
+)
+from spasmlog.reports.frames import Frames
+from tests.simulate import Scenario, simulate
+
+START = dt.date(2025, 3, 3)  # a Monday
+
+
+def _day(n: int) -> pd.Timestamp:
+    return pd.Timestamp(START + dt.timedelta(days=n))
+
+
+def _checkins(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Check-ins as the loader gives them: nullable columns, a tag list, missing days absent."""
+    fields = {
+        "fluid_ml": "Float64",
+        "sweating": "boolean",
+        "vomiting": "boolean",
+        "diarrhea": "boolean",
+        "fever": "boolean",
+        "hot_weather": "boolean",
+        "sleep_h": "Float64",
+        "magnesium_mg": "Float64",
+        "alcohol_units": "Float64",
+    }
+    frame = pd.DataFrame({"date": pd.to_datetime([row["date"] for row in rows])})
+    for name, dtype in fields.items():
+        frame[name] = pd.array([row.get(name) for row in rows], dtype=dtype)
+    frame["tags"] = [row.get("tags", []) for row in rows]
+    return frame
+
+
+def _timed(times: list[pd.Timestamp], **columns: Any) -> pd.DataFrame:
+    local = pd.Series(pd.to_datetime(times), dtype="datetime64[s]")
+    return pd.DataFrame(
+        {
+            "start_local": local,
+            "date": local.dt.normalize(),
+            "start_utc": local.dt.tz_localize("UTC"),
+            **columns,
+        }
+    )
+
+
+def make_frames(
+    days: int,
+    checkins: list[dict[str, Any]],
+    episodes: list[pd.Timestamp],
+    exercise: list[tuple[pd.Timestamp, str]] = (),  # type: ignore[assignment]
+    medications: pd.DataFrame | None = None,
+    conditions: pd.DataFrame | None = None,
+    labs: pd.DataFrame | None = None,
+) -> Frames:
+    return Frames(
+        start=START,
+        end=START + dt.timedelta(days=days - 1),
+        episodes=_timed(episodes, muscle="calf"),
+        checkins=_checkins(checkins),
+        exercise=_timed([t for t, _ in exercise], intensity=[i for _, i in exercise]),
+        medications=medications
+        if medications is not None
+        else pd.DataFrame(
+            {
+                "name": [],
+                "generic": [],
+                "drug_class": [],
+                "started_on": pd.to_datetime([]),
+                "stopped_on": pd.to_datetime([]),
+            }
+        ),
+        conditions=conditions
+        if conditions is not None
+        else pd.DataFrame(
+            {"name": [], "group": [], "since": pd.to_datetime([]), "until": pd.to_datetime([])}
+        ),
+        labs=labs
+        if labs is not None
+        else pd.DataFrame(
+            {
+                "taken_on": pd.to_datetime([]),
+                "test": [],
+                "value": [],
+                "unit": [],
+                "value_mmol_l": [],
+                "flag": [],
+            }
+        ),
+    )
+
+
+def by_id(report: Any) -> dict[str, FactorResult]:
+    return {result.id: result for result in report.factors}
+
+
+# --- which days and episodes are compared --------------------------------------------------------
+
+
+def test_missing_days_and_blank_fields_are_left_out() -> None:
+    frames = make_frames(
+        5,
+        [
+            {
+                "date": _day(0),
+                "fluid_ml": 1000,
+                "sweating": False,
+                "vomiting": False,
+                "diarrhea": False,
+                "fever": False,
+            },
+            {"date": _day(1), "fluid_ml": 2000, "sweating": True},  # fluid loss known: a yes
+            {"date": _day(3), "sweating": False},
+        ],  # fluids blank; fluid loss unknown (others blank)
+        [
+            _day(0) + pd.Timedelta(hours=9),
+            _day(2) + pd.Timedelta(hours=9),  # day 2: no check-in
+            _day(3) + pd.Timedelta(hours=1),
+            _day(3) + pd.Timedelta(hours=2),
+        ],
+    )
+    report = analyse(frames)
+    assert (report.days_in_period, report.analysable_days) == (5, 3)
+    assert (report.episodes_total, report.episodes_analysed) == (4, 3)
+    low_fluid, fluid_loss = by_id(report)["low_fluid"], by_id(report)["fluid_loss"]
+    assert (low_fluid.exposed_days, low_fluid.unexposed_days, low_fluid.unknown_days) == (1, 1, 1)
+    assert (low_fluid.exposed_episodes, low_fluid.unexposed_episodes) == (1, 0)
+    assert (fluid_loss.exposed_days, fluid_loss.unexposed_days, fluid_loss.unknown_days) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_day_level_factor_definitions() -> None:
+    frames = make_frames(
+        2,
+        [
+            {
+                "date": _day(0),
+                "magnesium_mg": 0,
+                "alcohol_units": 2,
+                "sleep_h": 5.9,
+                "hot_weather": True,
+                "tags": ["coffee", "new shoes"],
+            },
+            {
+                "date": _day(1),
+                "magnesium_mg": 300,
+                "alcohol_units": 0,
+                "sleep_h": 6.0,
+                "hot_weather": False,
+                "tags": ["coffee"],
+            },
+        ],
+        [],
+    )
+    found = by_id(analyse(frames))
+    exposed = {
+        key: found[key].exposed_days
+        for key in (
+            "magnesium",
+            "alcohol",
+            "short_sleep",
+            "hot_weather",
+            "tag:coffee",
+            "tag:new shoes",
+        )
+    }
+    assert exposed == {
+        "magnesium": 1,
+        "alcohol": 1,
+        "short_sleep": 1,
+        "hot_weather": 1,
+        "tag:coffee": 2,
+        "tag:new shoes": 1,
+    }
+    assert found["tag:coffee"].unexposed_days == 0
+
+
+def test_fluid_threshold_option_moves_the_cut() -> None:
+    frames = make_frames(
+        2, [{"date": _day(0), "fluid_ml": 1800}, {"date": _day(1), "fluid_ml": 2500}], []
+    )
+    assert by_id(analyse(frames))["low_fluid"].exposed_days == 0
+    report = analyse(frames, FactorOptions(fluid_threshold_ml=2000))
+    assert by_id(report)["low_fluid"].exposed_days == 1
+    assert by_id(report)["low_fluid"].label == "Low fluids (under 2 L)"
+
+
+def test_vigorous_exercise_counts_hours_across_midnight() -> None:
+    """A run at 20:00 on day 0 covers 4 h of day 0 and 20 h of day 1; day 2 has no check-in."""
+    run_at = _day(0) + pd.Timedelta(hours=20)
+    frames = make_frames(
+        4,
+        [{"date": _day(n)} for n in (0, 1, 3)],
+        [
+            _day(1) + pd.Timedelta(hours=3),  # 7 h after the run: exposed
+            _day(1) + pd.Timedelta(hours=23),  # 25 h after the later run: not
+            _day(0) + pd.Timedelta(hours=10),
+        ],  # before it: not
+        exercise=[
+            (run_at, "vigorous"),
+            (run_at + pd.Timedelta(hours=2), "vigorous"),  # overlap
+            (_day(2) + pd.Timedelta(hours=8), "vigorous"),  # on the day without check-in
+            (_day(3) + pd.Timedelta(hours=12), "moderate"),
+        ],  # not vigorous
+    )
+    result = by_id(analyse(frames))["vigorous_exercise_24h"]
+    # union of [20:00 d0, 22:00 d1) and [08:00 d2, 08:00 d3): d0 4 h, d1 22 h, d3 8 h
+    assert result.exposed_days == pytest.approx((4 + 22 + 8) / 24)
+    assert result.exposed_days + result.unexposed_days == pytest.approx(3)
+    assert (result.exposed_episodes, result.unexposed_episodes) == (1, 2)
+
+
+def test_medication_classes_need_on_and_off_days() -> None:
+    medications = pd.DataFrame(
+        {
+            "name": ["Lipitor", "lisinopril", "baclofen"],
+            "generic": ["atorvastatin", "lisinopril", "baclofen"],
+            "drug_class": ["statin", "ace_inhibitor", "other"],
+            "started_on": pd.to_datetime([_day(2), _day(-30), _day(0)]),
+            "stopped_on": pd.to_datetime([None, None, _day(1)]),
+        }
+    )
+    frames = make_frames(4, [{"date": _day(n)} for n in range(4)], [], medications=medications)
+    found = by_id(analyse(frames))
+    assert "med:ace_inhibitor" not in found  # taken on every day: nothing to compare
+    assert (found["med:statin"].exposed_days, found["med:statin"].unexposed_days) == (2, 2)
+    assert found["med:statin"].label == "Statins"
+    assert found["med:statin"].article_factor == "medications"
+    assert found["med:other"].exposed_days == 2  # the stop date is still a day on
+    assert found["med:other"].article_factor is None
+    assert "baclofen" in found["med:other"].label
+
+
+# --- the statistics --------------------------------------------------------------------------------
+
+
+def test_exact_interval_is_the_clopper_pearson_one() -> None:
+    counts = rates.Counts(exposed_time=88, unexposed_time=241, exposed=55, unexposed=63)
+    ratio, low, high, p = rates.exact(counts)
+    total = 118
+    p_low = beta.ppf(0.025, 55, total - 55 + 1)
+    p_high = beta.ppf(0.975, 55 + 1, total - 55)
+    assert ratio == pytest.approx((55 / 88) / (63 / 241))
+    assert low == pytest.approx(p_low / (1 - p_low) * 241 / 88)
+    assert high == pytest.approx(p_high / (1 - p_high) * 241 / 88)
+    assert 0 < p < 1e-4
+    none_exposed = rates.exact(rates.Counts(20, 20, 0, 10))
+    assert none_exposed[0] == 0 and none_exposed[1] == 0
+    assert math.isinf(rates.exact(rates.Counts(20, 20, 10, 0))[2])
+
+
+def _steady(days: int, exposed_every: int, rate_on: int, rate_off: int) -> Frames:
+    """Exposed (hot) every n-th day; a fixed number of episodes a day: no randomness at all."""
+    checkins, episodes = [], []
+    for n in range(days):
+        hot = n % exposed_every == 0
+        checkins.append({"date": _day(n), "hot_weather": hot})
+        episodes += [
+            _day(n) + pd.Timedelta(hours=1 + k) for k in range(rate_on if hot else rate_off)
+        ]
+    return make_frames(days, checkins, episodes)
+
+
+def test_clear_effect_is_associated_and_reverse_is_protective() -> None:
+    hot = by_id(analyse(_steady(140, 4, 3, 1)))["hot_weather"]
+    assert hot.verdict == ASSOCIATED and hot.rate_ratio == pytest.approx(3)
+    assert hot.ci_low is not None and hot.ci_low > 1 and hot.q_value is not None
+    cool = by_id(analyse(_steady(140, 4, 1, 3)))["hot_weather"]
+    assert cool.verdict == PROTECTIVE and cool.rate_ratio == pytest.approx(1 / 3)
+
+
+def test_not_enough_data_thresholds() -> None:
+    thirteen = by_id(analyse(_steady(13 * 4, 4, 3, 1)))["hot_weather"]
+    assert thirteen.verdict == NOT_ENOUGH
+    assert thirteen.rate_ratio is None and thirteen.q_value is None and thirteen.method == "none"
+    assert thirteen.exposed_episodes == 39 and thirteen.shortfall == ("14 days with it, has 13",)
+    fourteen = by_id(analyse(_steady(14 * 4 - 3, 4, 3, 1)))["hot_weather"]
+    assert fourteen.exposed_days == 14 and fourteen.verdict != NOT_ENOUGH
+    few = by_id(analyse(_steady(14 * 4, 4, 0, 0)))["hot_weather"]
+    assert few.verdict == NOT_ENOUGH and "5 spasms expected with it, has 0.0" in few.shortfall
+
+
+def test_q_values_cover_only_the_tested_factors() -> None:
+    report = analyse(simulate(Scenario(days=300), seed=3).frames)
+    tested = [result for result in report.factors if result.verdict != NOT_ENOUGH]
+    skipped = [result for result in report.factors if result.verdict == NOT_ENOUGH]
+    assert skipped and all(result.q_value is None for result in skipped)
+    expected = multipletests([result.p_value for result in tested], method="fdr_bh")[1]
+    assert [result.q_value for result in tested] == pytest.approx(list(expected))
+    for result in tested:
+        assert result.q_value is not None and result.rate_ratio is not None
+        flagged = result.q_value <= 0.10
+        assert result.verdict == (
+            UNCLEAR if not flagged else ASSOCIATED if result.rate_ratio > 1 else PROTECTIVE
+        )
+
+
+def test_method_follows_the_dispersion_check() -> None:
+    """Steady counts: exact test. Bursty weeks: the model with the wider interval."""
+    steady = by_id(analyse(_steady(140, 4, 3, 1)))["hot_weather"]
+    assert steady.method == rates.EXACT
+    bursty = analyse(simulate(Scenario(days=400, frailty="week", frailty_shape=1.0), seed=5).frames)
+    statin = by_id(bursty)["med:statin"]
+    assert statin.method in (rates.CLUSTERED, rates.QUASI)
+    assert statin.variance_inflation is not None and statin.variance_inflation > 1.2
+
+
+# --- medication changes and context ------------------------------------------------------------------
+
+
+def test_medication_change_before_and_after() -> None:
+    started = 60
+    medications = pd.DataFrame(
+        {
+            "name": ["Lipitor 20mg"],
+            "generic": ["atorvastatin"],
+            "drug_class": ["statin"],
+            "started_on": pd.to_datetime([_day(started)]),
+            "stopped_on": pd.to_datetime([_day(108)]),
+        }
+    )
+    episodes = [
+        _day(n) + pd.Timedelta(hours=8) for n in range(120) for _ in range(1 + (n >= started))
+    ]
+    frames = make_frames(
+        120,
+        [{"date": _day(n)} for n in range(120) if n % 10 != 5],
+        episodes,
+        medications=medications,
+    )
+    first, second = analyse(frames, FactorOptions(window_weeks=4)).medication_changes
+    assert (first.change, first.date, first.drug_class) == (
+        "started",
+        _day(started).date(),
+        "statin",
+    )
+    assert (first.days_before, first.days_after) == (
+        25,
+        25,
+    )  # 28 days each side, 3 without check-in
+    assert (first.rate_before, first.rate_after) == (1, 2)
+    assert first.rate_ratio == pytest.approx(2) and first.ci_low is not None and first.ci_low > 1
+    assert (second.change, second.date) == ("stopped", _day(108).date())
+    assert (second.days_before, second.days_after) == (25, 10)  # after: days 109-119, not 115
+    assert second.rate_ratio is None and second.shortfall == ("14 days after, has 10",)
+
+
+def test_context_conditions_and_out_of_range_labs() -> None:
+    conditions = pd.DataFrame(
+        {
+            "name": ["type 2 diabetes", "sciatica"],
+            "group": ["diabetes", "nerve_damage"],
+            "since": pd.to_datetime(["2019-01-01", _day(10)]),
+            "until": pd.to_datetime([None, None]),
+        }
+    )
+    labs = pd.DataFrame(
+        {
+            "taken_on": pd.to_datetime([_day(3), _day(4), _day(-90)]),
+            "test": ["potassium", "sodium", "magnesium"],
+            "value": [3.1, 140.0, 0.5],
+            "unit": ["mmol/L"] * 3,
+            "value_mmol_l": [3.1, 140.0, 0.5],
+            "flag": ["low", "normal", "low"],
+        }
+    )
+    report = analyse(make_frames(30, [], [], conditions=conditions, labs=labs))
+    diabetes, sciatica = report.context.conditions
+    assert diabetes.all_along and not sciatica.all_along
+    (lab,) = report.context.lab_flags
+    assert (lab.test, lab.flag, lab.condition) == ("potassium", "low", "hypokalemia")
+    text = render_text(report)
+    assert "type 2 diabetes (Diabetes): present all along, so a diary cannot test it." in text
+    assert "Potassium 3.1 mmol/L on 2025-03-06: low (hypokalemia)" in text
+
+
+# --- the JSON contract and the text ------------------------------------------------------------------
+
+FACTOR_KEYS = {
+    "id": str,
+    "label": str,
+    "method": str,
+    "exposed_days": float,
+    "unexposed_days": float,
+    "exposed_episodes": int,
+    "unexposed_episodes": int,
+    "verdict": str,
+}
+NULLABLE = ("article_factor", "rate_ratio", "ci_low", "ci_high", "p_value", "q_value")
+CHANGE_KEYS = (
+    "medication",
+    "class",
+    "change",
+    "date",
+    "rate_before",
+    "rate_after",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+)
+
+
+def test_json_contract() -> None:
+    report = analyse(simulate(Scenario(days=420), seed=4).frames)
+    data = json.loads(json.dumps(report.to_json(), allow_nan=False))
+    assert data["schema"] == SCHEMA == "spasmlog.factors/1"
+    assert data["period"] == {"start": "2024-06-03", "end": "2025-07-27"}
+    for key in ("days_in_period", "analysable_days", "episodes_total", "episodes_analysed"):
+        assert isinstance(data[key], int)
+    assert data["episodes_analysed"] <= data["episodes_total"]
+    assert {f["id"] for f in data["factors"]} >= {
+        "low_fluid",
+        "fluid_loss",
+        "vigorous_exercise_24h",
+        "magnesium",
+        "alcohol",
+        "hot_weather",
+        "short_sleep",
+        "med:statin",
+        "tag:coffee",
+        "tag:new shoes",
+    }
+    for factor in data["factors"]:
+        for key, kind in FACTOR_KEYS.items():
+            assert isinstance(factor[key], kind), key
+        for key in NULLABLE:
+            assert factor[key] is None or isinstance(factor[key], str | float)
+        assert factor["verdict"] in (ASSOCIATED, PROTECTIVE, UNCLEAR, NOT_ENOUGH)
+    assert [c["change"] for c in data["medication_changes"]] == ["started", "stopped", "started"]
+    for change in data["medication_changes"]:
+        assert set(CHANGE_KEYS) <= set(change)
+        dt.date.fromisoformat(change["date"])
+    assert set(data["context"]) >= {"conditions", "lab_flags"}
+
+
+def test_sentence_reads_like_the_issue() -> None:
+    result = FactorResult(
+        id="low_fluid",
+        label="Low fluids (under 1.5 L)",
+        article_factor="dehydration",
+        method=rates.EXACT,
+        exposed_days=88,
+        unexposed_days=241,
+        exposed_episodes=55,
+        unexposed_episodes=63,
+        rate_ratio=2.4,
+        ci_low=1.6,
+        ci_high=3.5,
+        p_value=1e-6,
+        q_value=1e-5,
+        verdict=ASSOCIATED,
+        phrase="On days you drank under 1.5 L",
+        expected_exposed=31.6,
+        unknown_days=0,
+        variance_inflation=None,
+        shortfall=(),
+    )
+    assert sentence(result) == (
+        "On days you drank under 1.5 L you had 2.4x as many spasms (95% CI 1.6-3.5; 0.62 vs 0.26 a "
+        "day, over 88 and 241 days)."
+    )
+
+
+def test_render_text_has_every_part() -> None:
+    report = analyse(simulate(Scenario(days=420), seed=4).frames)
+    text = render_text(report)
+    assert text.startswith("Risk factors and your spasms, 2024-06-03 to 2025-07-27\nCoverage: ")
+    assert "More spasms with (associated, q <= 0.10):" in text
+    assert "Not enough data yet" in text and "Tag: new shoes:" in text
+    assert "Medication changes (spasms in the 8 weeks after vs before):" in text
+    assert "Started Lipitor 20mg (atorvastatin; statins) on" in text
+    assert "association in your own diary, not proof of cause" in text
+    assert " ".join(text.split()).endswith(DISCLAIMER)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    for result in report.factors:
+        assert " ".join(sentence(result).split()) in " ".join(text.split())
+
+
+def test_empty_diary_says_there_is_nothing_to_compare() -> None:
+    report = analyse(make_frames(1, [], []))
+    assert report.analysable_days == 0 and report.medication_changes == ()
+    assert all(result.verdict == NOT_ENOUGH for result in report.factors)
+    assert "There is nothing to compare yet" in render_text(report)
+
+
+@pytest.mark.slow
+def test_fourteen_years_of_100k_episodes_is_fast() -> None:
+    import time
+
+    frames = simulate(Scenario(days=5110, base_rate=10, start=dt.date(2012, 1, 2)), seed=1).frames
+    assert len(frames.episodes) > 100_000
+    analyse(frames)  # imports and warm-up
+    started = time.perf_counter()
+    analyse(frames)
+    assert time.perf_counter() - started < 3
+
+
+def test_exposure_rows_are_consistent_with_the_totals() -> None:
+    sim = simulate(Scenario(days=200), seed=8)
+    days = exposures.day_table(sim.frames)
+    for exposure in exposures.exposures(sim.frames, days, 1500):
+        counts = rates.Counts.of(exposure.rows)
+        assert counts.exposed + counts.unexposed <= days["count"].sum()
+        assert counts.exposed_time + counts.unexposed_time == pytest.approx(
+            len(days) - exposure.unknown_days
+        )
