@@ -1,7 +1,40 @@
-"""Episodes as plain records: the one shape shared by `list`, the CSV/JSON exports and import.
+"""Diary rows as plain records: the one shape shared by `list`, the CSV/JSON exports and import.
 
 Column names are a contract (see the README's CSV formats). Lists are JSON arrays in JSON and
 ";"-joined in CSV. CSV text cells that a spreadsheet would run as a formula are neutralised.
+
+The whole-diary JSON file (`spasmlog export json`, read back by `spasmlog import --kind json`)::
+
+    {
+      "schema": "spasmlog.diary/1",
+      "spasmlog_version": "0.1.0",
+      "exported_at": "2026-03-15T12:00:00+01:00",
+      "episodes":   [{"id": 1, "started_at": "2026-03-14T03:10:00+01:00", "muscle": "calf", ...}],
+      "checkins":   [{"date": "2026-03-14", "fluid_l": 1.2, "sweating": true, ...}],
+      "exercise":   [{"started_at": "...", "activity": "run", "minutes": 45, ...}],
+      "meds":       [{"name": "Lipitor 20mg", "dose": "20 mg", "class": "statin", ...}],
+      "conditions": [{"name": "hypothyroidism", "group": "thyroid", "since": null, ...}],
+      "labs":       [{"taken_on": "2026-02-01", "test": "potassium", "value": 3.3, ...}]
+    }
+
+- Each list holds records whose keys are exactly that kind's CSV columns (COLUMNS_BY_KIND; the
+  JSON keys are the kind names), in the same order. Values keep their JSON types: numbers are
+  numbers, booleans true/false, lists (relief, symptoms, medications, tags, muscles) arrays,
+  unknown values null. Times are ISO 8601 with the offset the person had; dates are YYYY-MM-DD.
+  Text is never formula-guarded in JSON: the guard is for spreadsheets.
+- Units are the columns' own: litres for fluids (`fluid_l`, `fluid_l_24h`), seconds for
+  `duration_s`. A lab's `value` and `unit` are as entered; `range` is the lab's own range in that
+  unit ("3.5-5.1"), null when the result was judged against the built-in reference range.
+- Rows are in time order (episodes, exercise by start; check-ins by date; meds by start date;
+  labs by date; conditions as entered). Soft-deleted rows are left out unless exported with
+  `--include-deleted`; then every record also has a "deleted_at" key (an ISO 8601 UTC time, or
+  null for a live row).
+- Exercise: `exercise` lists every session, also those logged with `log --exercise` or
+  `checkin --exercise` (the sessions table is the one source of truth). An episode's `exercise`
+  field names the session it was logged with, which by construction started `minutes` before the
+  episode; an importer links the two by that start time and activity instead of making a second
+  session.
+- The schema id changes only when a key changes meaning or goes away; new keys may be added.
 """
 
 from __future__ import annotations
@@ -12,8 +45,18 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from spasmlog.db.models import Episode, ExerciseSession
+from spasmlog.db.models import (
+    Checkin,
+    Condition,
+    Episode,
+    ExerciseSession,
+    LabResult,
+    Medication,
+)
+from spasmlog.knowledge.labs import from_mmol_l
 from spasmlog.parsing import format_exercise
+
+DIARY_SCHEMA = "spasmlog.diary/1"
 
 EPISODE_COLUMNS = (
     "id",
@@ -86,6 +129,79 @@ def episode_record(episode: Episode, exercise: ExerciseSession | None) -> dict[s
         "medications": list(episode.medications),
         "note": episode.note,
     }
+
+
+def checkin_record(checkin: Checkin) -> dict[str, Any]:
+    return {
+        "date": checkin.date.isoformat(),
+        "fluid_l": None if checkin.fluid_ml is None else checkin.fluid_ml / 1000,
+        "sweating": checkin.sweating,
+        "vomiting": checkin.vomiting,
+        "diarrhea": checkin.diarrhea,
+        "fever": checkin.fever,
+        "hot_weather": checkin.hot_weather,
+        "sleep_h": checkin.sleep_h,
+        "magnesium_mg": checkin.magnesium_mg,
+        "alcohol_units": checkin.alcohol_units,
+        "tags": list(checkin.tags),
+        "note": checkin.note,
+    }
+
+
+def exercise_record(exercise: ExerciseSession) -> dict[str, Any]:
+    return {
+        "started_at": local_time(exercise.started_at, exercise.utc_offset_min).isoformat(),
+        "activity": exercise.activity,
+        "minutes": exercise.minutes,
+        "intensity": exercise.intensity,
+        "muscles": list(exercise.muscles),
+    }
+
+
+def medication_record(medication: Medication) -> dict[str, Any]:
+    return {
+        "name": medication.name,
+        "dose": medication.dose,
+        "class": medication.drug_class,
+        "started_on": medication.started_on.isoformat(),
+        "stopped_on": _iso_date(medication.stopped_on),
+    }
+
+
+def condition_record(condition: Condition) -> dict[str, Any]:
+    return {
+        "name": condition.name,
+        "group": condition.group,
+        "since": _iso_date(condition.since),
+        "until": _iso_date(condition.until),
+    }
+
+
+def lab_record(lab: LabResult) -> dict[str, Any]:
+    """A result as entered; `range` is the lab's own one, given back in the result's unit."""
+    lab_range = None
+    if lab.range_source == "lab":
+        low, high = (
+            _plain_number(from_mmol_l(lab.test, limit, lab.unit))
+            for limit in (lab.range_low_mmol_l, lab.range_high_mmol_l)
+        )
+        lab_range = f"{low}-{high}"
+    return {
+        "taken_on": lab.taken_on.isoformat(),
+        "test": lab.test,
+        "value": lab.value,
+        "unit": lab.unit,
+        "range": lab_range,
+    }
+
+
+def _iso_date(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _plain_number(value: float) -> str:
+    """3.5000000000000004 -> "3.5": undo the float noise of a unit conversion round trip."""
+    return format(round(value, 6), "g")
 
 
 def csv_cell(value: Any) -> str:

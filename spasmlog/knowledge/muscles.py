@@ -40,7 +40,7 @@ MUSCLES: tuple[Muscle, ...] = (
         "Hamstring",
         ("hamstrings", "back of thigh", "biceps femoris", "semitendinosus", "semimembranosus"),
         True,
-        None,
+        "68367000",
     ),
     Muscle(
         "quadriceps",
@@ -63,7 +63,7 @@ MUSCLES: tuple[Muscle, ...] = (
         "Upper back",
         ("upper-back", "thoracic", "trapezius", "traps", "rhomboids", "between shoulder blades"),
         False,
-        None,
+        "77568009",
     ),
     Muscle("neck", "Neck", ("cervical", "sternocleidomastoid", "stiff neck"), False, "45048000"),
     Muscle("shoulder", "Shoulder", ("shoulders", "deltoid", "rotator cuff"), True, "16982005"),
@@ -74,18 +74,18 @@ MUSCLES: tuple[Muscle, ...] = (
         False,
         "113345001",
     ),
-    Muscle("arm", "Arm", ("upper arm", "biceps", "triceps", "forearm", "elbow"), True, None),
-    Muscle("chest", "Chest", ("pectoral", "pecs", "ribs", "intercostal"), False, None),
+    Muscle("arm", "Arm", ("upper arm", "biceps", "triceps", "forearm", "elbow"), True, "53120007"),
+    Muscle("chest", "Chest", ("pectoral", "pecs", "ribs", "intercostal"), False, "78904004"),
     Muscle(
         "hip",
         "Hip / buttock",
         ("buttock", "glute", "glutes", "gluteus", "piriformis", "groin", "adductor"),
         True,
-        None,
+        "29836001",
     ),
-    Muscle("shin", "Shin", ("tibialis", "front of leg"), True, None),
-    Muscle("jaw", "Jaw", ("masseter", "jaw muscle"), False, None),
-    Muscle("eyelid", "Eyelid", ("eye", "eye twitch", "eyelid twitch"), True, None),
+    Muscle("shin", "Shin", ("tibialis", "front of leg"), True, "30021000"),
+    Muscle("jaw", "Jaw", ("masseter", "jaw muscle"), False, "661005"),
+    Muscle("eyelid", "Eyelid", ("eye", "eye twitch", "eyelid twitch"), True, "80243003"),
 )
 
 _BY_WORD: dict[str, Muscle] = {}

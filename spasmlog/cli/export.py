@@ -1,0 +1,181 @@
+"""`spasmlog export ...`: the doctor summary, and the diary as CSV, JSON or FHIR.
+
+Every option is checked, and an existing output file refused, before the diary is opened.
+Files are written whole, mode 0600, and never replace an existing file without --force. The
+reports package is imported inside each command, so that `spasmlog log` never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spasmlog import clock, parsing
+from spasmlog.cli.app import app
+from spasmlog.cli.common import open_from
+from spasmlog.errors import Conflict, InvalidInput
+from spasmlog.paths import write_private_bytes
+from spasmlog.records import COLUMNS_BY_KIND
+
+export_app = typer.Typer(
+    help="Take your diary out: a doctor summary (PDF/HTML/Markdown), CSV, JSON or FHIR.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+OutOpt = Annotated[str, typer.Option("--out", "-o", help='File to write; "-" writes to stdout.')]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+KINDS = tuple(COLUMNS_BY_KIND)
+DEFAULT_DAYS = 90
+DOCTOR_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+PAPERS = ("a4", "letter")
+
+
+def _target(out: str, force: bool) -> Path | None:
+    """The file to write (None for stdout); refuses an existing file unless --force."""
+    if out == "-":
+        return None
+    path = Path(out).expanduser()
+    if path.exists() and not force:
+        raise Conflict(f"{path} already exists. Nothing was written; add --force to replace it.")
+    return path
+
+
+def _write(target: Path | None, data: bytes, force: bool, what: str) -> None:
+    if target is None:
+        typer.echo(data, nl=False)
+        return
+    try:
+        write_private_bytes(target, data, overwrite=force)
+    except FileExistsError:
+        raise Conflict(
+            f"{target} already exists. Nothing was written; add --force to replace it."
+        ) from None
+    typer.echo(f"Wrote {what} to {target}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Option("--what", help=f"What to export: {', '.join(KINDS)}.")],
+    out: OutOpt,
+    force: ForceOpt = False,
+) -> None:
+    """One kind of entry as CSV, the format `spasmlog import` reads.
+
+    Example: spasmlog export csv --what episodes --out episodes.csv
+    """
+    from spasmlog.reports import export
+
+    kind = parsing.parse_choice(what, "--what", KINDS)
+    target = _target(out, force)
+    with open_from(ctx).reading() as session:
+        text = export.export_csv(session, kind)
+    rows = text.count("\n") - 1
+    _write(target, text.encode(), force, f"{_count(rows, 'row')} of {kind}")
+
+
+@export_app.command("json")
+def export_json(
+    ctx: typer.Context,
+    out: OutOpt,
+    include_deleted: Annotated[
+        bool, typer.Option("--include-deleted", help="Also export deleted entries.")
+    ] = False,
+    force: ForceOpt = False,
+) -> None:
+    """The whole diary as one JSON file ("spasmlog.diary/1"), which `spasmlog import` reads.
+
+    Example: spasmlog export json --out diary.json
+    """
+    from spasmlog.reports import export
+
+    target = _target(out, force)
+    with open_from(ctx).reading() as session:
+        text = export.export_json(session, clock.now(), include_deleted)
+    _write(target, text.encode(), force, "the whole diary")
+
+
+@export_app.command("fhir")
+def export_fhir(ctx: typer.Context, out: OutOpt, force: ForceOpt = False) -> None:
+    """The diary as a FHIR R4 Bundle (type collection) for a clinic's system.
+
+    Example: spasmlog export fhir --out bundle.json
+    """
+    from spasmlog.reports import fhir
+
+    target = _target(out, force)
+    with open_from(ctx).reading() as session:
+        text = fhir.export_fhir(session, clock.now())
+    _write(target, text.encode(), force, "a FHIR R4 bundle")
+
+
+def _doctor_format(out: str, format: str | None) -> str:
+    if format is not None:
+        return parsing.parse_choice(format, "--format", ("pdf", "html", "md"))
+    if out == "-":
+        return "md"
+    suffix = Path(out).suffix.lower()
+    if suffix not in DOCTOR_FORMATS:
+        raise InvalidInput(
+            "--out", out, "Name a .pdf, .html or .md file, or give --format pdf|html|md."
+        )
+    return DOCTOR_FORMATS[suffix]
+
+
+def _period(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    last = parsing.parse_date(end, today, "--to") if end else today
+    first = (
+        parsing.parse_date(start, today, "--from")
+        if start
+        else last - dt.timedelta(days=DEFAULT_DAYS - 1)
+    )
+    if first > last:
+        raise InvalidInput("--from", start, f"The period must start on or before {last}.")
+    return first, last
+
+
+@export_app.command("doctor")
+def export_doctor(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day (default: 90 days before --to).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (default: today).")] = None,
+    out: Annotated[
+        str,
+        typer.Option("--out", "-o", help='summary.pdf, summary.html or summary.md; "-" = stdout.'),
+    ] = "spasmlog-summary.pdf",
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="pdf, html or md (default: from the --out name)."),
+    ] = None,
+    paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    force: ForceOpt = False,
+) -> None:
+    """A one-page summary to take to an appointment: numbers, signs, medications, chart.
+
+    Example: spasmlog export doctor --out summary.pdf --paper letter
+    """
+    from spasmlog.reports import summary
+
+    chosen = _doctor_format(out, format)
+    size = parsing.parse_choice(paper, "--paper", PAPERS)
+    now = clock.now()
+    first, last = _period(start, end, now.date())
+    if out == "-" and chosen == "pdf" and sys.stdout.isatty():
+        raise InvalidInput(
+            "--out", "-", "A PDF cannot be shown in a terminal; give a file or pipe it."
+        )
+    target = _target(out, force)
+    data = summary.build(open_from(ctx), first, last, now, with_chart=chosen != "md")
+    document = summary.render(data, chosen, size)
+    _write(target, document, force, f"the doctor summary for {first} to {last}")

@@ -1,0 +1,454 @@
+"""The doctor summary: what a busy doctor can read in a minute, as PDF, HTML or Markdown.
+
+Layers, so that the three formats always show the same numbers:
+- `build` loads the period's Frames, runs the factor report and the weekly rows, draws the chart;
+- `summarise` turns those into SummaryData: plain numbers, dates and strings, no pandas;
+- `summary_layout.layout` turns SummaryData into a Document (sections of text, tables, chart);
+- summary_pdf / summary_html / summary_md draw that Document, each escaping user text its way.
+The same diary, period, paper and day give the same bytes: nothing depends on the time of day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spasmlog import __version__
+from spasmlog.knowledge import conditions, factors
+from spasmlog.knowledge.drugs import CLASS_INFO
+from spasmlog.knowledge.labs import TESTS_BY_ID
+from spasmlog.knowledge.muscles import label as muscle_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from spasmlog.db.session import Diary
+    from spasmlog.reports.factors import FactorReport
+    from spasmlog.reports.frames import Frames
+    from spasmlog.reports.weekly import MuscleSides, WeekRow
+
+FORMATS = ("pdf", "html", "md")
+WINDOW_WEEKS = 4  # "now" and "at the start": the first and last 4 weeks of the period
+CHART_IN = (9.6, 3.3)  # width, height in inches, before scaling to the text width
+RISING_BY = 0.10  # "rising" when the rate now is over 10 % above the rate at the start
+
+
+@dataclass(frozen=True)
+class Sign:
+    """One of the article's "see a doctor" signs, as found in the period."""
+
+    label: str
+    count: int
+    dates: tuple[dt.date, ...]
+    detail: str = ""
+    rising: bool = False  # the frequency sign only: more episodes a week now than at the start
+
+    @property
+    def found(self) -> bool:
+        return self.count > 0 or self.rising
+
+
+@dataclass(frozen=True)
+class CurrentMed:
+    name: str
+    dose: str | None
+    started_on: dt.date
+    class_label: str
+    linked: bool  # the article links the class to spasms
+    atc: str | None
+
+
+@dataclass(frozen=True)
+class MedChange:
+    name: str
+    class_label: str
+    change: str  # "started" | "stopped"
+    date: dt.date
+    per_week_before: float | None
+    per_week_after: float | None
+    episodes_before: int
+    episodes_after: int
+    days_before: float
+    days_after: float
+    rate_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class ConditionLine:
+    name: str
+    group: str
+    since: dt.date | None
+    until: dt.date | None
+
+
+@dataclass(frozen=True)
+class LabLine:
+    test: str
+    taken_on: dt.date
+    value: float
+    unit: str
+    value_mmol_l: float
+    flag: str
+    condition: str | None
+    range_low_mmol_l: float
+    range_high_mmol_l: float
+    range_source: str
+
+
+@dataclass(frozen=True)
+class FactorLine:
+    label: str
+    verdict: str
+    rate_ratio: float
+    ci_low: float | None
+    ci_high: float | None
+    exposed_episodes: int
+    exposed_days: float
+    unexposed_episodes: int
+    unexposed_days: float
+
+
+@dataclass(frozen=True)
+class EpisodeLine:
+    date: dt.date
+    time: str
+    muscle: str
+    side: str
+    duration_s: int | None
+    severity: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class SummaryData:
+    start: dt.date
+    end: dt.date
+    generated: dt.date
+    version: str
+    checkin_days: int
+    episodes: int
+    trend_weeks: int  # "now" is the last this many weeks, "the start" the first; 0: too short
+    per_week_start: float | None
+    per_week_now: float | None
+    severity_bands: tuple[tuple[str, int], ...]  # ("mild (0-3)", 4), ...
+    median_duration_s: float | None
+    longest_duration_s: int | None
+    nights_woken: int
+    muscles: tuple[MuscleSides, ...]
+    signs: tuple[Sign, ...]
+    medications: tuple[CurrentMed, ...]
+    changes: tuple[MedChange, ...]
+    change_weeks: int  # the weeks before and after a medication change that are compared
+    conditions: tuple[ConditionLine, ...]
+    labs: tuple[LabLine, ...]
+    factors: tuple[FactorLine, ...]
+    factors_tested: int
+    not_enough: tuple[str, ...]
+    weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
+    chart_png: bytes
+    appendix: tuple[EpisodeLine, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+# --- from the reports to SummaryData ------------------------------------------------------------
+
+
+def _per_week(rows: Sequence[WeekRow]) -> float | None:
+    """Episodes per 7 days over the weeks that have data (an unlogged week is not a zero)."""
+    known = [row for row in rows if row.has_data]
+    days = sum(row.days for row in known)
+    return 7 * sum(row.episodes for row in known) / days if days else None
+
+
+def _text(value: object) -> str | None:
+    """A text cell from a frame: None for SQL NULL (which pandas may hold as NaN or NA)."""
+    import pandas as pd
+
+    return None if value is None or pd.isna(value) or value == "" else str(value)
+
+
+def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
+    return tuple(sorted({day.date() for day in frame["date"]}))
+
+
+def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
+    import pandas as pd
+
+    from spasmlog.reports.weekly import NIGHT_SHIFT
+
+    flags = episodes["symptoms"].map(lambda s: [x for x in factors.RED_FLAG_SYMPTOMS if x in s])
+    with_flags = episodes[flags.map(bool).astype(bool)]
+    named = sorted({x for found in flags for x in found})
+    severe = episodes[episodes["severity"].fillna(-1) >= factors.SEVERE_AT]
+    times = episodes["start_utc"]
+    window = pd.Timedelta(days=factors.FREQUENT_DAYS)
+    in_week = pd.Series(
+        [int(((times > t - window) & (times <= t)).sum()) for t in times],
+        index=episodes.index,
+        dtype=int,
+    )  # this one and those in the 7 days before
+    frequent = episodes[in_week >= factors.FREQUENT_COUNT]
+    rising = start is not None and now is not None and now > start * (1 + RISING_BY) and now > 0
+    trend = (
+        f"{'rising' if rising else 'not rising'}: {now:.1f} a week now vs {start:.1f} at the start"
+        if start is not None and now is not None
+        else "too few weeks to compare"
+    )
+    woke = episodes[episodes["woke"].fillna(False).astype(bool)]
+    night = (woke["start_local"] - NIGHT_SHIFT).dt.normalize()  # noon to noon: one night
+    nights = tuple(sorted(day.date() for day in woke.groupby(night)["date"].min()))
+    long = episodes[episodes["duration_s"].fillna(0) > factors.LONG_EPISODE_S]
+    return (
+        Sign("With fever, rash or weakness", len(with_flags), _dates(with_flags), ", ".join(named)),
+        Sign(f"Severe ({factors.SEVERE_AT}-10 of 10)", len(severe), _dates(severe)),
+        Sign(
+            f"Frequent ({factors.FREQUENT_COUNT}+ in {factors.FREQUENT_DAYS} days) or rising",
+            len(frequent),
+            _dates(frequent),
+            trend,
+            rising,
+        ),
+        Sign("Sleep disrupted (nights woken)", len(nights), nights),  # the date each began
+        Sign(f"Longer than {factors.LONG_EPISODE_S // 60} minutes", len(long), _dates(long)),
+    )
+
+
+def _current_meds(frames: Frames) -> tuple[CurrentMed, ...]:
+    import pandas as pd
+
+    end = pd.Timestamp(frames.end)
+    meds = frames.medications
+    current = meds[meds["stopped_on"].isna() | (meds["stopped_on"] >= end)]
+    result = []
+    for med in current.itertuples(index=False):
+        info = CLASS_INFO.get(str(med.drug_class), CLASS_INFO["other"])
+        result.append(
+            CurrentMed(
+                str(med.name),
+                _text(med.dose),
+                med.started_on.date(),
+                info.label,
+                info.linked_to_spasms,
+                _text(med.atc),
+            )
+        )
+    return tuple(result)
+
+
+def _changes(report: FactorReport) -> tuple[MedChange, ...]:
+    def weekly(rate: float | None) -> float | None:
+        return None if rate is None else rate * 7
+
+    return tuple(
+        MedChange(
+            name=change.medication,
+            class_label=CLASS_INFO[change.drug_class].label
+            if change.drug_class in CLASS_INFO
+            else change.drug_class,
+            change=change.change,
+            date=change.date,
+            per_week_before=weekly(change.rate_before),
+            per_week_after=weekly(change.rate_after),
+            episodes_before=change.episodes_before,
+            episodes_after=change.episodes_after,
+            days_before=change.days_before,
+            days_after=change.days_after,
+            rate_ratio=change.rate_ratio,
+            ci_low=change.ci_low,
+            ci_high=change.ci_high,
+        )
+        for change in report.medication_changes
+    )
+
+
+def _latest_labs(frames: Frames) -> tuple[LabLine, ...]:
+    """The newest result of each test up to the period's end, in the order of labs.TESTS."""
+    order = {test_id: i for i, test_id in enumerate(TESTS_BY_ID)}
+    latest = frames.labs.sort_values(["taken_on", "id"]).drop_duplicates("test", keep="last")
+    lines = []
+    for lab in sorted(latest.itertuples(index=False), key=lambda r: order.get(r.test, len(order))):
+        test = TESTS_BY_ID.get(str(lab.test))
+        condition = None
+        if test is not None and lab.flag in ("low", "high"):
+            condition = test.low_condition if lab.flag == "low" else test.high_condition
+        lines.append(
+            LabLine(
+                test=test.label if test else str(lab.test),
+                taken_on=lab.taken_on.date(),
+                value=float(lab.value),
+                unit=str(lab.unit),
+                value_mmol_l=float(lab.value_mmol_l),
+                flag=str(lab.flag),
+                condition=condition,
+                range_low_mmol_l=float(lab.range_low_mmol_l),
+                range_high_mmol_l=float(lab.range_high_mmol_l),
+                range_source=str(lab.range_source),
+            )
+        )
+    return tuple(lines)
+
+
+def _factor_lines(report: FactorReport) -> tuple[tuple[FactorLine, ...], int, tuple[str, ...]]:
+    from spasmlog.reports.factors import ASSOCIATED, NOT_ENOUGH, PROTECTIVE
+
+    shown = tuple(
+        FactorLine(
+            f.label,
+            f.verdict,
+            f.rate_ratio,
+            f.ci_low,
+            f.ci_high,
+            f.exposed_episodes,
+            f.exposed_days,
+            f.unexposed_episodes,
+            f.unexposed_days,
+        )
+        for f in report.factors
+        if f.verdict in (ASSOCIATED, PROTECTIVE) and f.rate_ratio is not None
+    )
+    tested = sum(1 for f in report.factors if f.verdict != NOT_ENOUGH)
+    return shown, tested, tuple(f.label for f in report.factors if f.verdict == NOT_ENOUGH)
+
+
+def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
+    import pandas as pd
+
+    return tuple(
+        EpisodeLine(
+            date=row.start_local.date(),
+            time=f"{row.start_local:%H:%M}",
+            muscle=muscle_label(str(row.muscle)),
+            side=_text(row.side) or "",
+            duration_s=None if pd.isna(row.duration_s) else int(row.duration_s),
+            severity=None if pd.isna(row.severity) else int(row.severity),
+            note=_text(row.note) or "",
+        )
+        for row in episodes.sort_values(["start_utc", "id"]).itertuples(index=False)
+    )
+
+
+def summarise(
+    frames: Frames,
+    report: FactorReport,
+    rows: Sequence[WeekRow],
+    chart_png: bytes,
+    generated: dt.date,
+) -> SummaryData:
+    """The summary's content as plain data: every number the three formats show."""
+    import pandas as pd
+
+    from spasmlog.reports.weekly import muscle_sides, severity_band
+
+    episodes = frames.episodes
+    window = min(WINDOW_WEEKS, len(rows) // 2)
+    start_rate = _per_week(rows[:window]) if window else None
+    now_rate = _per_week(rows[-window:]) if window else _per_week(rows)
+    bands = [severity_band(None if pd.isna(s) else int(s)) for s in episodes["severity"]]
+    durations = episodes["duration_s"].dropna()
+    shown, tested, not_enough = _factor_lines(report)
+    signs = _signs(episodes, start_rate, now_rate)
+    return SummaryData(
+        start=frames.start,
+        end=frames.end,
+        generated=generated,
+        version=__version__,
+        checkin_days=len(frames.checkins),
+        episodes=len(episodes),
+        trend_weeks=window,
+        per_week_start=start_rate,
+        per_week_now=now_rate,
+        severity_bands=tuple(
+            (name, bands.count(key))
+            for key, name in (
+                ("mild", "mild (0-3)"),
+                ("moderate", f"moderate (4-{factors.SEVERE_AT - 1})"),
+                ("severe", f"severe ({factors.SEVERE_AT}-10)"),
+                ("not rated", "not rated"),
+            )
+        ),
+        median_duration_s=float(durations.median()) if len(durations) else None,
+        longest_duration_s=int(durations.max()) if len(durations) else None,
+        nights_woken=signs[3].count,
+        muscles=tuple(muscle_sides(episodes)),
+        signs=signs,
+        medications=_current_meds(frames),
+        changes=_changes(report),
+        change_weeks=report.options.window_weeks,
+        conditions=tuple(
+            ConditionLine(n.name, conditions.label(n.group), n.since, n.until)
+            for n in report.context.conditions
+        ),
+        labs=_latest_labs(frames),
+        factors=shown,
+        factors_tested=tested,
+        not_enough=not_enough,
+        weekly=tuple((row.monday, row.episodes if row.has_data else None) for row in rows),
+        chart_png=chart_png,
+        appendix=_appendix(episodes),
+    )
+
+
+# --- the chart and the pipeline -------------------------------------------------------------------
+
+
+def chart_png(rows: Sequence[WeekRow], hours: Sequence[int]) -> bytes:
+    """Episodes a week (with the 4-week mean) beside the time of day.
+
+    Drawn larger than it is shown (CHART_IN, then scaled to the page's width) so that the weekly
+    report's panels keep their proportions, legends and tick labels.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from spasmlog.reports import charts
+
+    with charts.chart_style():
+        figure = Figure(figsize=CHART_IN, layout="constrained")
+        FigureCanvasAgg(figure)
+        grid = figure.add_gridspec(1, 2, width_ratios=[2.5, 1])
+        charts.draw_weekly_episodes(figure.add_subplot(grid[0]), rows)
+        charts.draw_time_of_day(figure.add_subplot(grid[1]), hours)
+    buffer = io.BytesIO()
+    charts.save_figure(figure, buffer, "png", dpi=charts.PNG_DPI)
+    return buffer.getvalue()
+
+
+def build(
+    diary: Diary, start: dt.date, end: dt.date, now: dt.datetime, with_chart: bool = True
+) -> SummaryData:
+    """Everything the summary shows for the local dates [start, end].
+
+    Without the chart (Markdown shows the weekly counts as text) `chart_png` is empty.
+    """
+    from spasmlog.reports import factors as factor_report
+    from spasmlog.reports import frames as loader
+    from spasmlog.reports import weekly
+
+    frames = loader.load(diary, start, end, detail=True)
+    report = factor_report.analyse(frames)
+    rows = weekly.weekly_rows(frames)
+    png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""
+    return summarise(frames, report, rows, png, now.date())
+
+
+def render(data: SummaryData, format: str, paper: str) -> bytes:
+    """The summary in one format: "pdf", "html" or "md"; paper "a4" or "letter"."""
+    from spasmlog.reports import summary_html, summary_md, summary_pdf
+    from spasmlog.reports.summary_layout import layout
+
+    document = layout(data)
+    if format == "pdf":
+        return summary_pdf.render_pdf(document, paper)
+    if format == "html":
+        return summary_html.render_html(document, paper).encode()
+    if format == "md":
+        return summary_md.render_markdown(document).encode()
+    raise ValueError(f"unknown summary format {format!r}")

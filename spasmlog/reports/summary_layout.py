@@ -1,0 +1,345 @@
+"""The doctor summary as a Document: its sections, sentences and tables, in plain text.
+
+The PDF, HTML and Markdown renderers draw this one Document, so every number and word agrees
+across the formats. Text here is not escaped: user text (names, doses, notes) goes in as typed and
+each renderer escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from spasmlog.knowledge import factors
+from spasmlog.parsing import format_duration
+from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
+
+TITLE = "Muscle spasm diary: summary for the doctor"
+FOOTER = "self-reported diary, not a diagnosis"
+LINKED_MARK = "*"
+MAX_DATES = 8
+NOTE_CHARS = 400  # a note longer than this, or than NOTE_LINES lines, is cut in the appendix
+NOTE_LINES = 6
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label/value pairs: the key numbers."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # shares of the text width
+    marked: tuple[bool, ...] = ()  # rows to draw the eye to
+    empty: str = "None."
+
+
+@dataclass(frozen=True)
+class Note:
+    """A small, muted line: sources, caveats, legends."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    alt: str
+    width_in: float
+    height_in: float
+    text: str  # what the chart shows, as text, for Markdown
+
+
+Block = str | Facts | Table | Note | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    header: tuple[str, ...]
+    sections: tuple[Section, ...]
+    appendix: Section
+    footer: str
+
+
+def _day(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _dates(days: tuple[dt.date, ...]) -> str:
+    if not days:
+        return "-"
+    shown = ", ".join(f"{day.day} {day:%b}" for day in days[:MAX_DATES])
+    more = len(days) - MAX_DATES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _ratio(value: float) -> str:
+    if not math.isfinite(value):
+        return "no episodes without it"
+    return f"{value:.2f}" if value < 0.995 else f"{value:.1f}"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    if low is None:
+        return ""
+    if high is None or not math.isfinite(high):
+        return f"95% CI {_ratio(low)} and up"
+    return f"95% CI {_ratio(low)}-{_ratio(high)}"
+
+
+def _days(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _muscles(data: SummaryData) -> str:
+    if not data.muscles:
+        return "-"
+    parts = []
+    for m in data.muscles:
+        sides = [
+            f"{side} {n}"
+            for side, n in (("left", m.left), ("right", m.right), ("both", m.both))
+            if n
+        ]
+        if sides and m.unsided:
+            sides.append(f"no side {m.unsided}")
+        parts.append(f"{m.label} {m.total}" + (f" ({', '.join(sides)})" if sides else ""))
+    return "; ".join(parts)
+
+
+def _key_numbers(data: SummaryData) -> Section:
+    weeks = f"{data.trend_weeks} weeks"
+    per_week = f"{_rate(data.per_week_now)} now (last {weeks})"
+    if not data.trend_weeks:
+        per_week = f"{_rate(data.per_week_now)} over the whole period"
+    elif data.per_week_start is not None:
+        per_week += f" vs {_rate(data.per_week_start)} at the start (first {weeks})"
+    duration = "-"
+    if data.median_duration_s is not None and data.longest_duration_s is not None:
+        duration = (
+            f"median {format_duration(round(data.median_duration_s))}, "
+            f"longest {format_duration(data.longest_duration_s)}"
+        )
+    pairs = (
+        ("Episodes", str(data.episodes)),
+        ("Episodes a week", per_week),
+        ("Severity", ", ".join(f"{name} {n}" for name, n in data.severity_bands if n) or "-"),
+        ("Duration", duration),
+        ("Nights woken", str(data.nights_woken)),
+        ("Muscles and sides", _muscles(data)),
+    )
+    return Section("Key numbers", (Facts(pairs),))
+
+
+def _signs(data: SummaryData) -> Section:
+    rows = tuple(
+        (
+            sign.label,
+            str(sign.count),
+            _dates(sign.dates) + (f" ({sign.detail})" if sign.detail else ""),
+        )
+        for sign in data.signs
+    )
+    found = sum(sign.found for sign in data.signs)
+    table = Table(
+        ("Sign", "Count", "Dates"),
+        rows,
+        (0.34, 0.08, 0.58),
+        tuple(sign.found for sign in data.signs),
+    )
+    return Section(
+        f"See-a-doctor signs from the article: {found} of {len(data.signs)} found",
+        (table, Note(f'The article: "{factors.SEE_DOCTOR_QUOTE}"')),
+    )
+
+
+def _change(change: MedChange, weeks: int) -> str:
+    rates = (
+        f"{_rate(change.per_week_before)} to {_rate(change.per_week_after)} episodes a week "
+        f"({change.episodes_before} in {_days(change.days_before)} check-in days before, "
+        f"{change.episodes_after} in {_days(change.days_after)} after; {weeks} weeks each "
+        "side)"
+    )
+    head = (
+        f"{change.change.capitalize()} {change.name} ({change.class_label}) on {_day(change.date)}"
+    )
+    if change.rate_ratio is None:
+        return f"{head}: {rates}; too few days to compare."
+    interval = _interval(change.ci_low, change.ci_high)
+    return f"{head}: {rates}; rate ratio {_ratio(change.rate_ratio)} ({interval})."
+
+
+def _medications(data: SummaryData) -> Section:
+    rows = tuple(
+        (
+            med.name,
+            med.dose or "-",
+            _day(med.started_on),
+            med.class_label + (f" {LINKED_MARK}" if med.linked else ""),
+            med.atc or "-",
+        )
+        for med in data.medications
+    )
+    blocks: list[Block] = [
+        Table(
+            ("Current medication", "Dose", "Since", "Class", "ATC"),
+            rows,
+            (0.3, 0.15, 0.15, 0.28, 0.12),
+            empty="No current medications recorded.",
+        )
+    ]
+    if any(med.linked for med in data.medications):
+        blocks.append(Note(f"{LINKED_MARK} a class the article links to muscle spasms."))
+    blocks += [_change(change, data.change_weeks) for change in data.changes]
+    return Section("Medications", tuple(blocks))
+
+
+def _lab_result(line_value: float, unit: str, mmol: float) -> str:
+    shown = f"{line_value:g} {unit}"
+    return shown if unit == "mmol/L" else f"{shown} ({mmol:.3g} mmol/L)"
+
+
+def _conditions_and_labs(data: SummaryData) -> Section:
+    conditions = (
+        "; ".join(
+            f"{c.name} ({c.group})"
+            + (f", since {_day(c.since)}" if c.since else "")
+            + (f", until {_day(c.until)}" if c.until else "")
+            for c in data.conditions
+        )
+        or "none recorded"
+    )
+    rows = tuple(
+        (
+            lab.test,
+            _day(lab.taken_on),
+            _lab_result(lab.value, lab.unit, lab.value_mmol_l),
+            f"{lab.range_low_mmol_l:.3g}-{lab.range_high_mmol_l:.3g}"
+            + (" (lab's)" if lab.range_source == "lab" else ""),
+            lab.flag.upper() + (f": {lab.condition}" if lab.condition else "")
+            if lab.flag != "normal"
+            else "normal",
+        )
+        for lab in data.labs
+    )
+    table = Table(
+        ("Latest electrolytes", "Taken", "Result", "Range, mmol/L", "Flag"),
+        rows,
+        (0.2, 0.14, 0.27, 0.19, 0.2),
+        tuple(lab.flag != "normal" for lab in data.labs),
+        empty="No electrolyte results recorded.",
+    )
+    return Section("Conditions and electrolytes", (f"Conditions: {conditions}.", table))
+
+
+def _factor(line: FactorLine) -> str:
+    more = "More" if line.verdict == "associated" else "Fewer"
+    return (
+        f"{more} spasms with {line.label}: rate ratio {_ratio(line.rate_ratio)} "
+        f"({_interval(line.ci_low, line.ci_high)}); {line.exposed_episodes} in "
+        f"{_days(line.exposed_days)} days with it, {line.unexposed_episodes} in "
+        f"{_days(line.unexposed_days)} days without."
+    )
+
+
+def _factors(data: SummaryData) -> Section:
+    tested = f"{_count(data.factors_tested, 'factor')} tested on {data.checkin_days} check-in days"
+    blocks: list[Block] = [_factor(line) for line in data.factors]
+    if not data.factors_tested:
+        blocks.append(f"No factor could be tested yet ({data.checkin_days} check-in days).")
+    elif not data.factors:
+        blocks.append(f"None of the {tested} stood out as associated or protective.")
+    else:
+        blocks.append(f"{tested}; the others showed no clear association.")
+    if data.not_enough:
+        blocks.append(f"Not enough data to test: {', '.join(data.not_enough)}.")
+    blocks.append(
+        Note(
+            "An association in this diary, not proof of cause (q-values correct for "
+            "testing many factors at once)."
+        )
+    )
+    return Section("Risk factors from the factor report", tuple(blocks))
+
+
+def _chart(data: SummaryData) -> Section:
+    weeks = ", ".join(
+        f"{monday.day} {monday:%b} {'no data' if n is None else n}" for monday, n in data.weekly
+    )
+    text = f"Episodes a week (weeks starting): {weeks}."
+    alt = "Bar chart of episodes a week with the 4-week mean, and episodes by hour of day."
+    if not data.chart_png:
+        return Section("Weekly chart", (text,))
+    width, height = CHART_IN
+    return Section("Weekly chart", (Chart(data.chart_png, alt, width, height, text),))
+
+
+def clip_note(note: str) -> str:
+    """A note short enough for one table row: the full text is in the CSV and JSON exports."""
+    lines = note.splitlines()
+    text = "\n".join(lines[:NOTE_LINES]) + (" …" if len(lines) > NOTE_LINES else "")
+    if len(text) > NOTE_CHARS:
+        text = f"{text[:NOTE_CHARS]}… (+{len(text) - NOTE_CHARS} characters)"
+    return text
+
+
+def _appendix(data: SummaryData) -> Section:
+    rows = tuple(
+        (
+            _day(e.date),
+            e.time,
+            e.muscle,
+            e.side or "-",
+            format_duration(e.duration_s) or "-",
+            "-" if e.severity is None else str(e.severity),
+            clip_note(e.note),
+        )
+        for e in data.appendix
+    )
+    table = Table(
+        ("Date", "Time", "Muscle", "Side", "Duration", "Severity", "Notes"),
+        rows,
+        (0.12, 0.07, 0.15, 0.07, 0.1, 0.1, 0.39),
+        tuple(e.severity is not None and e.severity >= factors.SEVERE_AT for e in data.appendix),
+        empty="No episodes in this period.",
+    )
+    return Section(f"Appendix: every episode, {_day(data.start)} to {_day(data.end)}", (table,))
+
+
+def layout(data: SummaryData) -> Document:
+    coverage = data.checkin_days / data.days
+    header = (
+        f"Period: {_day(data.start)} to {_day(data.end)} ({data.days} days)",
+        f"Days covered by the diary: {data.checkin_days} of {data.days} days have a daily "
+        f"check-in ({coverage:.0%})",
+        f"Generated {_day(data.generated)} by spasmlog {data.version}",
+    )
+    sections = (
+        _key_numbers(data),
+        _signs(data),
+        _medications(data),
+        _conditions_and_labs(data),
+        _factors(data),
+        _chart(data),
+    )
+    return Document(TITLE, header, sections, _appendix(data), f"spasmlog {data.version} · {FOOTER}")
