@@ -1,80 +1,19 @@
-"""A first look at spasmlog: logs a few episodes into a throw-away diary and lists them.
+"""`make demo`: spasmlog on a made-up diary of six months, without touching your own diary.
 
-Never touches your own diary: everything happens in a temporary folder that is removed afterwards.
+Runs `spasmlog demo --out ./spasmlog-demo`; extra arguments are passed on (`--days 90`,
+`--seed 3`, `--out elsewhere`). The diary is made in a temporary folder and imported the way
+`spasmlog import` does; the weekly chart, the factor report and the doctor summary are written
+into the output folder, and each path is printed.
 """
 
-import os
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-EPISODES = [
-    [
-        "--muscle",
-        "calf",
-        "--side",
-        "left",
-        "--at",
-        "yesterday 03:10",
-        "--duration",
-        "2m",
-        "--severity",
-        "7",
-        "--woke",
-        "--fluid",
-        "1.2L",
-        "--relief",
-        "stretch",
-        "--relief-score",
-        "6",
-    ],
-    [
-        "--muscle",
-        "charley horse",
-        "--side",
-        "right",
-        "--at",
-        "last night 4am",
-        "--duration",
-        "90s",
-        "--severity",
-        "5",
-        "--woke",
-        "--fluid",
-        "5 glasses",
-        "--exercise",
-        "run 45m vigorous",
-    ],
-    [
-        "--muscle",
-        "foot",
-        "--at",
-        "2h ago",
-        "--duration",
-        "45s",
-        "--severity",
-        "3",
-        "--relief",
-        "massage",
-    ],
-]
+from spasmlog.cli import app
 
 
-def spasmlog(db: Path, *args: str) -> None:
-    command = [sys.executable, "-m", "spasmlog", "--db", str(db), *args]
-    print("$ spasmlog " + " ".join(args), flush=True)
-    subprocess.run(command, check=True)
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="spasmlog-demo-") as folder:
-        db = Path(folder) / "demo" / "diary.db"
-        os.environ.pop("SPASMLOG_DB", None)
-        for options in EPISODES:
-            spasmlog(db, "log", *options)
-        spasmlog(db, "list")
+def main(argv: list[str]) -> None:
+    app(["demo", "--out", "spasmlog-demo", *argv], prog_name="spasmlog")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

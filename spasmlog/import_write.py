@@ -1,0 +1,312 @@
+"""The writing side of an import, inside the caller's transaction, as one change.
+
+New rows go in with one Core `insert()` per table run as a DBAPI executemany of values already
+in the diary's storage form; their ids are recorded as created in the change history in bulk.
+Duplicates that --update changes are updated through the ORM, so that each keeps its state
+before in the change and `spasmlog undo` restores it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, String, Table, func, insert, select, type_coerce
+from sqlalchemy.orm import Session
+
+from spasmlog import diary
+from spasmlog.clock import local_offset_min
+from spasmlog.db import history
+from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Medication, Tracked
+from spasmlog.import_plan import MODELS, UPDATES, Plan, update_values
+from spasmlog.import_read import Progress
+from spasmlog.import_rows import KINDS, utc_text
+from spasmlog.parsing import ExerciseSpec
+
+CHUNK = 10_000  # rows per executemany, so that progress can move
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _new_ids(connection: Connection, table: Table, last: int, count: int) -> list[int]:
+    """The ids of the `count` rows just inserted after id `last`, in order.
+
+    SQLite gives a new row of an INTEGER PRIMARY KEY table the largest id plus one, and the
+    write lock is held, so they are last+1 .. last+count: checked with one aggregate rather than
+    read back one by one (reading 100,000 ids through the ORM's result objects takes longer than
+    inserting them). Should the check ever fail, they are read back.
+    """
+    newer = select(func.count(), func.max(table.c.id)).where(table.c.id > last)
+    found, highest = connection.execute(newer).one()
+    if (found, highest) == (count, last + count):
+        return list(range(last + 1, last + count + 1))
+    query = select(table.c.id).where(table.c.id > last).order_by(table.c.id)
+    return list(connection.execute(query).scalars())
+
+
+def _executemany(
+    session: Session, table: Table, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """A Core insert() of `columns`, run as one DBAPI executemany of values already as stored.
+
+    Skipping SQLAlchemy's per-value bind processing is the point: it would cost more than all
+    the rest of a 100,000-row import. Created rows are recorded in the change history in bulk
+    the same way (history.remember_created_ids, without its per-row processing).
+    """
+    connection = session.connection()
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    order = list(compiled.positiontup or ())
+    if order != columns:
+        reorder = itemgetter(*(columns.index(name) for name in order))
+        rows = [reorder(row) for row in rows]
+    connection.exec_driver_sql(str(compiled), rows)
+
+
+@dataclass
+class Writer:
+    """Writes one import's rows in the open transaction, all as one change."""
+
+    session: Session
+    change: history.Change
+    now: dt.datetime
+    progress: Progress | None = None
+    json_texts: dict[tuple[str, ...], str] = field(default_factory=dict)
+    CACHE_KIB = 65_536  # SQLite's page cache for the import (default 2 MiB): fewer spills
+
+    def __post_init__(self) -> None:
+        self.session.connection().exec_driver_sql(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+
+    @property
+    def stamp(self) -> str:
+        return utc_text(self.now)
+
+    def as_json(self, items: Sequence[str]) -> str:
+        """A list as the diary stores it (SQLAlchemy's JSON type: json.dumps), once per list."""
+        key = tuple(items)
+        text = self.json_texts.get(key)
+        if text is None:
+            text = self.json_texts[key] = json.dumps(list(key))
+        return text
+
+    def insert(self, model: type[Tracked], rows: list[dict[str, Any]]) -> list[int]:
+        """New rows (values as stored) in bulk; returns their ids, in order, recorded as created."""
+        if not rows:
+            return []
+        columns = list(rows[0])
+        values = itemgetter(*columns)
+        return self.insert_tuples(model, columns, map(values, rows), len(rows))
+
+    def insert_tuples(
+        self, model: type[Tracked], columns: list[str], rows: Iterable[tuple[Any, ...]], total: int
+    ) -> list[int]:
+        """insert() for `total` rows given as tuples of `columns`, made chunk by chunk (so that a
+        million of them never sit in memory twice): one Core insert, executemany per chunk."""
+        table: Table = model.__table__  # type: ignore[attr-defined]
+        change_rows: Table = ChangeRow.__table__  # type: ignore[assignment]
+        connection = self.session.connection()
+        ids: list[int] = []
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            last = connection.scalar(select(func.max(table.c.id))) or 0
+            _executemany(self.session, table, columns, chunk)
+            made = _new_ids(connection, table, last, len(chunk))
+            _executemany(
+                self.session,
+                change_rows,
+                ["change_id", "table_name", "row_id", "before"],
+                [(self.change.id, table.name, row_id, None) for row_id in made],
+            )
+            ids += made
+            if self.progress is not None:
+                self.progress("writing", len(ids), total)
+        return ids
+
+    def update(self, model: type[Tracked], row_id: int, values: dict[str, Any]) -> None:
+        """Set values on a stored row, keeping its state before in the change."""
+        stored = self.session.get(model, row_id)
+        assert stored is not None
+        history.remember_before(self.session, self.change, stored)
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.updated_at = self.now
+
+
+def _stored_form(writer: Writer, values: dict[str, Any]) -> dict[str, Any]:
+    """Model values as the diary stores them: dates as text, lists as JSON; plus the stamps."""
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, dt.datetime):
+            out[name] = utc_text(value)
+        elif isinstance(value, dt.date):
+            out[name] = value.isoformat()
+        elif isinstance(value, list | tuple):
+            out[name] = writer.as_json(value)
+    out["created_at"] = out["updated_at"] = writer.stamp
+    return out
+
+
+def _model_values(kind: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A checked row of a small kind as model values (lists as lists, no stamps)."""
+    values = dict(zip(KINDS[kind].fields, row, strict=True))
+    if kind == "checkins":
+        values["fluid_ml"] = values.pop("fluid_l")
+    if kind == "exercise":
+        values.pop("started_utc")
+        values["source"] = "import"
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+def write_plain(writer: Writer, the_plan: Plan) -> None:
+    """Every kind but episodes: new rows in bulk, revived check-ins and updates one by one."""
+    checked = the_plan.checked
+    kind, model, rows = checked.kind.name, MODELS[checked.kind.name], checked.rows
+    fresh = [p for p in the_plan.new if p not in the_plan.revive]
+    writer.insert(model, [_stored_form(writer, _model_values(kind, rows[p])) for p in fresh])
+    emptied: dict[str, Any] = {
+        attr: [] if attr == "tags" else None
+        for pairs in UPDATES["checkins"].values()
+        for attr, _ in pairs
+    }
+    for position, row_id in the_plan.revive.items():
+        values = {**emptied, **_model_values(kind, rows[position]), "deleted_at": None}
+        writer.update(model, row_id, values)
+    for position, row_id in the_plan.changed:
+        writer.update(model, row_id, update_values(checked, rows[position]))
+    writer.session.flush()
+
+
+# --- episodes ----------------------------------------------------------------------------------
+
+
+def _exercise_links(
+    writer: Writer,
+    rows: list[tuple[Any, ...]],
+    positions: list[int],
+    field_at: Callable[[str], int],
+) -> dict[int, int]:
+    """Position -> exercise session id, for episodes given with an `exercise` like `log --exercise`.
+
+    That session started `minutes` before the episode; one stored (or imported just before) with
+    that start and activity is linked, else one is made, as `log --exercise` makes it.
+    """
+    start_at, spec_at = field_at("started_at"), field_at("exercise")
+    wanted: dict[int, tuple[str, str]] = {}
+    sessions: dict[tuple[str, str], dict[str, Any]] = {}
+    for position in positions:
+        spec: ExerciseSpec | None = rows[position][spec_at]
+        if spec is None:
+            continue
+        began = rows[position][start_at] - dt.timedelta(minutes=spec.minutes)
+        key = (utc_text(began), spec.activity)
+        wanted[position] = key
+        sessions.setdefault(
+            key,
+            {
+                "started_at": utc_text(began),
+                "utc_offset_min": local_offset_min(began),
+                "activity": spec.activity,
+                "minutes": spec.minutes,
+                "intensity": spec.intensity,
+                "muscles": writer.as_json(()),
+                "source": "log",
+                "created_at": writer.stamp,
+                "updated_at": writer.stamp,
+            },
+        )
+    if not wanted:
+        return {}
+    raw = type_coerce(ExerciseSession.started_at, String)
+    low, high = min(key[0] for key in sessions), max(key[0] for key in sessions)
+    query = select(ExerciseSession.id, raw, ExerciseSession.activity).where(
+        ExerciseSession.deleted_at.is_(None), raw >= low, raw <= high
+    )
+    known = {(text, activity): row_id for row_id, text, activity in writer.session.execute(query)}
+    missing = [key for key in sessions if key not in known]
+    made = writer.insert(ExerciseSession, [sessions[key] for key in missing])
+    known.update(zip(missing, made, strict=True))
+    return {position: known[key] for position, key in wanted.items()}
+
+
+def _medication_snapshots(session: Session) -> Callable[[dt.datetime], list[str]]:
+    """`log`'s medication snapshot for any start time, computed once per stretch of days in
+    which the same medication periods are running (they change only when one starts or stops)."""
+    starts_and_stops = session.execute(
+        select(Medication.started_on, Medication.stopped_on).where(Medication.deleted_at.is_(None))
+    )
+    edges = sorted(
+        {
+            day
+            for start, stop in starts_and_stops
+            for day in (start, stop and stop + dt.timedelta(days=1))
+            if day
+        }
+    )
+    by_stretch: dict[int, list[str]] = {}
+
+    def snapshot(started: dt.datetime) -> list[str]:
+        stretch = bisect.bisect_right(edges, started.date())
+        if stretch not in by_stretch:
+            by_stretch[stretch] = diary._medication_snapshot(session, started, [])
+        return by_stretch[stretch]
+
+    return snapshot
+
+
+_EPISODE_COLUMNS = [
+    "started_at",
+    "utc_offset_min",
+    "duration_s",
+    "muscle",
+    "side",
+    "severity",
+    "woke",
+    "fluid_ml_24h",
+    "exercise_session_id",
+    "relief",
+    "relief_score",
+    "symptoms",
+    "medications",
+    "note",
+    "created_at",
+    "updated_at",
+]
+
+
+def write_episodes(writer: Writer, the_plan: Plan) -> None:
+    """Episodes: new ones in bulk, with exercise links and, if the file has no `medications`
+    column, the medications active at each one's start (as `log` records them)."""
+    checked = the_plan.checked
+    rows = checked.rows
+    touched = the_plan.new + [p for p, _ in the_plan.changed]
+    links = (
+        _exercise_links(writer, rows, touched, checked.kind.index)
+        if "exercise" in checked.columns
+        else {}
+    )
+    snapshot = None if "medications" in checked.columns else _medication_snapshots(writer.session)
+    stamp, as_json = writer.stamp, writer.as_json
+
+    def stored() -> Iterator[tuple[Any, ...]]:
+        for position in the_plan.new:
+            # in the order of EPISODE_FIELDS
+            (started, utc, offset, muscle, side, seconds, severity, woke, fluid, _, relief, score,
+             symptoms, meds, note) = rows[position]  # fmt: skip
+            yield (
+                utc, offset, seconds, muscle, side, severity, woke, fluid, links.get(position),
+                as_json(relief), score, as_json(symptoms),
+                as_json(meds if snapshot is None else snapshot(started)), note, stamp, stamp,
+            )  # fmt: skip
+
+    writer.insert_tuples(Episode, _EPISODE_COLUMNS, stored(), len(the_plan.new))
+    for position, row_id in the_plan.changed:
+        values = update_values(checked, rows[position])
+        if "exercise" in checked.columns:
+            values["exercise_session_id"] = links.get(position)
+        writer.update(Episode, row_id, values)
+    writer.session.flush()

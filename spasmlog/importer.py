@@ -1,0 +1,109 @@
+"""`spasmlog import`: bring a CSV of one kind, or a whole-diary JSON file, in safely.
+
+Two steps, so that a bad file never touches the diary: `check_file` (spasmlog.import_read) reads
+and checks every row without the diary, and `apply` then, holding the write lock, sorts the rows
+into new ones and ones already stored, refuses clashes with stored rows, backs the diary up and
+writes everything in one transaction recorded as one change: `spasmlog undo` reverts a whole
+import. A file whose rows are all in the diary already writes nothing, not even a backup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from spasmlog.db import history
+from spasmlog.db.backup import automatic_backup
+from spasmlog.db.session import Diary
+from spasmlog.import_plan import Plan, plan
+from spasmlog.import_read import (
+    CheckedFile,
+    ImportRejected,
+    Problems,
+    Progress,
+    check_file,
+)
+from spasmlog.import_write import Writer, write_episodes, write_plain
+
+__all__ = ["ImportRejected", "ImportResult", "KindResult", "apply", "check_file"]
+SHOW_WHERE = 5  # duplicates located in the report; the rest are counted
+
+
+@dataclass(frozen=True)
+class KindResult:
+    kind: str
+    rows: int  # good rows read
+    added: int
+    updated: int
+    unchanged: int  # already in the diary: skipped (or identical, with --update)
+    repeats: int  # the same row again later in the file: skipped
+    where_stored: tuple[str, ...]  # where the first few rows already in the diary are
+    deleted_left_out: int  # JSON records of deleted rows, which are not imported
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    kinds: tuple[KindResult, ...]
+    dry_run: bool
+    update: bool
+    backup: Path | None
+    warnings: tuple[str, ...]
+
+    @property
+    def written(self) -> int:
+        return sum(kind.added + kind.updated for kind in self.kinds)
+
+
+def _result(the_plan: Plan) -> KindResult:
+    checked = the_plan.checked
+    return KindResult(
+        kind=checked.kind.name,
+        rows=len(checked.rows),
+        added=len(the_plan.new),
+        updated=len(the_plan.changed),
+        unchanged=len(the_plan.stored) - len(the_plan.changed),
+        repeats=len(the_plan.repeats),
+        where_stored=tuple(checked.where(p) for p, _ in the_plan.stored[:SHOW_WHERE]),
+        deleted_left_out=checked.deleted_left_out,
+    )
+
+
+def _summary(source: str, results: list[KindResult]) -> str:
+    parts = []
+    for kind in results:
+        counts = [f"{kind.added} added"] if kind.added else []
+        counts += [f"{kind.updated} updated"] if kind.updated else []
+        if counts:
+            parts.append(f"{kind.kind} {' and '.join(counts)}")
+    return f"imported {Path(source).name}: {', '.join(parts)}"
+
+
+def apply(
+    store: Diary,
+    checked: CheckedFile,
+    now: dt.datetime,
+    dry_run: bool = False,
+    update: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write a checked file into the diary (or, with `dry_run`, only say what it would do)."""
+    problems = Problems(checked.source)
+    backup = None
+    with store.reading() if dry_run else store.writing() as session:
+        plans = [plan(session, kind, update, problems) for kind in checked.kinds]
+        problems.raise_if_any()
+        results = [_result(the_plan) for the_plan in plans]
+        if not dry_run and any(r.added or r.updated for r in results):
+            backup = automatic_backup(store.path, "before-import")
+            change = history.start_change(session, "import", _summary(checked.source, results), now)
+            writer = Writer(session, change, now, progress)
+            for the_plan in plans:
+                if the_plan.checked.kind.name == "episodes":
+                    write_episodes(writer, the_plan)
+                else:
+                    write_plain(writer, the_plan)
+    return ImportResult(
+        checked.source, tuple(results), dry_run, update, backup, tuple(checked.warnings)
+    )
