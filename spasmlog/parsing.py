@@ -240,7 +240,10 @@ def _relative_ago(raw: str, now: dt.datetime) -> dt.datetime | None:
     unit = match.group(1).replace(" ", "")
     days = re.fullmatch(rf"({_NUMBER})(?:d|day|days)", unit)
     if days:
-        return now - dt.timedelta(days=_number(days.group(1)))
+        try:
+            return now - dt.timedelta(days=_number(days.group(1)))
+        except OverflowError:  # further back than datetime can count: before 1900 anyway
+            return dt.datetime.min.replace(tzinfo=now.tzinfo)
     try:
         seconds = parse_duration(match.group(1), option="")
     except InvalidInput:
@@ -262,9 +265,11 @@ def _phrase_to_datetime(raw: str, now: dt.datetime) -> dt.datetime | None:
         time = _time_of_day(rest) if rest else dt.time(3)
         if time is None:
             return None
-        # Evening hours belong to yesterday's date, small hours to today's.
-        day = today - dt.timedelta(days=1) if time.hour >= 12 else today
-        return _at(day, time, now)
+        # Evening hours belong to yesterday's date, small hours to today's (or, if that small
+        # hour has not come yet, to the night before).
+        night = today - dt.timedelta(days=1) if time.hour >= 12 else today
+        candidate = _at(night, time, now)
+        return candidate - dt.timedelta(days=1) if candidate > now + FUTURE_TOLERANCE else candidate
     day = {"today": today, "yesterday": today - dt.timedelta(days=1), "tonight": today}.get(head)
     if day is None:
         day = _weekday_before(head, today)
@@ -309,7 +314,10 @@ def parse_date(
         match = re.fullmatch(r"(\d+)\s*(?:d|day|days|w|week|weeks)\s+ago", raw)
         if match:
             weeks = "w" in raw.split()[-2] or "week" in raw
-            day = today - dt.timedelta(days=int(match.group(1)) * (7 if weeks else 1))
+            try:
+                day = today - dt.timedelta(days=int(match.group(1)) * (7 if weeks else 1))
+            except OverflowError:  # further back than a date can be: before 1900 anyway
+                day = dt.date.min
     if day is None:
         try:
             day = dt.date.fromisoformat(text.strip())

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
@@ -32,6 +37,18 @@ def db_path(tmp_path: Path) -> Path:
 Run = Callable[..., Result]
 
 
+@functools.cache
+def _command(typer_app: typer.Typer) -> Any:
+    return typer.main.get_command(typer_app)
+
+
+@pytest.fixture(autouse=True)
+def _build_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer rebuilds the whole command tree on every CliRunner.invoke (0.2-0.4 s with every
+    command registered); building it once per worker keeps the suite fast."""
+    monkeypatch.setattr(typer.testing, "_get_command", _command)
+
+
 @pytest.fixture
 def run(db_path: Path) -> Run:
     """Invoke spasmlog in-process against this test's diary: run("log", "--muscle", "calf")."""
@@ -41,6 +58,34 @@ def run(db_path: Path) -> Run:
         return runner.invoke(app, ["--db", str(db_path), *args], input=input)
 
     return invoke
+
+
+SEED = (
+    ("--muscle", "calf", "--side", "left", "--at", "2026-03-14T23:30", "--severity", "6"),
+    ("--muscle", "foot", "--at", "2026-03-13T03:00", "--duration", "2m", "--fluid", "1L"),
+    ("--muscle", "neck", "--at", "2026-03-10T08:15", "--exercise", "run 45m vigorous"),
+)
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "diary.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPASMLOG_NOW", NOW)
+        for args in SEED:
+            result = CliRunner().invoke(app, ["--db", str(path), "log", *args])
+            assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def seeded(_seeded_template: Path, db_path: Path) -> Path:
+    """This test's diary holding three episodes (IDs 1-3, see SEED), every connection closed:
+    the baseline for checking that a rejected command leaves the file byte-identical."""
+    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copyfile(_seeded_template, db_path)
+    db_path.chmod(0o600)
+    return db_path
 
 
 def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from spasmlog import clock, diary, parsing
 from spasmlog.cli.app import app
 from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
 from spasmlog.db import queries
-from spasmlog.errors import InvalidInput
+from spasmlog.errors import InvalidInput, NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
 from spasmlog.records import EPISODE_COLUMNS, episode_record, local_time, write_csv
@@ -29,6 +30,22 @@ ReliefScoreOpt = Annotated[str | None, typer.Option(help="How much it helped, 0 
 SymptomOpt = Annotated[list[str] | None, typer.Option(help=f"Other symptoms (repeatable): {', '.join(factors.SYMPTOMS)}.")]
 NoteOpt = Annotated[str | None, typer.Option(help='Free text; "-" asks at a prompt so it stays out of shell history.')]
 MedOpt = Annotated[list[str] | None, typer.Option(help="An extra medication taken (repeatable), e.g. a one-off painkiller.")]
+
+MAX_ID = 2**63 - 1  # the largest integer SQLite stores
+
+
+def _episode_id(text: str) -> int:
+    """An ID as typed: not a number is bad input; one SQLite could never hold is not found."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidInput("ID", text, "Use the number `spasmlog list` shows.") from None
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"No episode with ID {text}. See `spasmlog list`.")
+    return value
+
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", parser=_episode_id)]
 
 
 def _choices(values: list[str] | None, option: str, allowed: tuple[str, ...]) -> list[str]:
@@ -163,8 +180,8 @@ def list_(
     """List episodes, newest first. Example: spasmlog list --since "7 days ago" --format json"""
     fmt = parsing.parse_choice(format, "--format", ("table", "json", "csv"))
     now = clock.now()
-    start = parsing.parse_when(since, now, "--since") if since else None
-    end = parsing.parse_when(until, now, "--until") if until else None
+    start = _bound(since, now, "--since", end_of_day=False) if since else None
+    end = _bound(until, now, "--until", end_of_day=True) if until else None
     wanted = resolve_muscle(muscle) if muscle else None
     store = open_from(ctx)
     with store.reading() as session:
@@ -174,11 +191,24 @@ def list_(
     if fmt == "json":
         typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        typer.echo(write_csv(records, EPISODE_COLUMNS), nl=False)
+        # color=True: click would otherwise strip escape codes from notes when piped.
+        typer.echo(write_csv(records, EPISODE_COLUMNS), nl=False, color=True)
+    elif not records and (since or until or muscle):
+        typer.echo("No episodes match; `spasmlog list` with no filters shows them all.")
     elif not records:
         typer.echo("No episodes yet. Log one: spasmlog log --muscle calf")
     else:
         typer.echo(_table(records, deleted_ids))
+
+
+def _bound(text: str, now: dt.datetime, option: str, end_of_day: bool) -> dt.datetime:
+    """A --since/--until value: a date ("2026-03-01", "today", "7 days ago") covers the whole
+    local day; anything else is an instant as `log --at` reads it."""
+    try:
+        day = parsing.parse_date(text, now.date(), option, future_ok=True)
+    except InvalidInput:
+        return parsing.parse_when(text, now, option)
+    return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time(), tzinfo=now.tzinfo)
 
 
 def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
@@ -199,7 +229,7 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
 
 
 @app.command()
-def show(ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def show(ctx: typer.Context, episode_id: IdArg) -> None:
     """Show every field of one episode. Example: spasmlog show 12"""
     store = open_from(ctx)
     with store.reading() as session:
@@ -211,12 +241,13 @@ def show(ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar="
         shown = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
         typer.echo(f"{key:>13}: {printable(shown)}")
     if deleted is not None:
-        typer.echo(f"{'deleted':>13}: {local_time(deleted, 0).isoformat()} (restore with `spasmlog restore {episode_id}`)")
+        when = local_time(deleted, clock.local_offset_min(clock.now())).isoformat()
+        typer.echo(f"{'deleted':>13}: {when} (restore with `spasmlog restore {episode_id}`)")
 
 
 @app.command()
 def edit(
-    ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar="ID")],
+    ctx: typer.Context, episode_id: IdArg,
     muscle: MuscleOpt = None, side: SideOpt = None, at: AtOpt = None, duration: DurationOpt = None,
     severity: SeverityOpt = None, woke: WokeOpt = None, fluid: FluidOpt = None,
     exercise: ExerciseOpt = None, relief: ReliefOpt = None, relief_score: ReliefScoreOpt = None,
@@ -238,7 +269,7 @@ def edit(
 
 
 @app.command()
-def delete(ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def delete(ctx: typer.Context, episode_id: IdArg) -> None:
     """Delete an episode (recoverable). Example: spasmlog delete 12"""
     store = open_from(ctx)
     with store.writing() as session:
@@ -248,7 +279,7 @@ def delete(ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar
 
 
 @app.command()
-def restore(ctx: typer.Context, episode_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def restore(ctx: typer.Context, episode_id: IdArg) -> None:
     """Bring back a deleted episode. Example: spasmlog restore 12"""
     store = open_from(ctx)
     with store.writing() as session:

@@ -39,7 +39,7 @@ def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
         import os
 
         os.close(create_private_file(partial))
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+        src = sqlite3.connect(source.absolute().as_uri() + "?mode=ro", uri=True, timeout=30)
         try:
             target = sqlite3.connect(partial)
             try:

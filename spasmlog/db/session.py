@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
 from spasmlog.db import migrate
@@ -70,24 +70,36 @@ def _configure(engine: Engine) -> Engine:
     return engine
 
 
+def sqlite_uri(path: Path, mode: str | None = None) -> str:
+    """A `file:` URI for `path`, escaped so that "?", "#" or "%" in a folder name stay part of it."""
+    uri = path.absolute().as_uri()
+    return f"{uri}?mode={mode}" if mode else uri
+
+
 def make_engine(path: Path) -> Engine:
-    return _configure(create_engine(f"sqlite:///{path}", connect_args={"timeout": 30}))
+    url = URL.create("sqlite", database=sqlite_uri(path), query={"uri": "true"})
+    # hide_parameters: an error's text (and a --debug traceback) must not carry the notes.
+    engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+    return _configure(engine)
 
 
 def read_revision(path: Path) -> str | None:
     """The Alembic revision stamped in the file; None for a file with no spasmlog tables yet."""
+    _check_header(path)
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(sqlite_uri(path, "ro"), uri=True, timeout=30)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-            if "alembic_version" not in tables:
-                if tables:
-                    raise DiaryUnreadable(
-                        f"{path} is a SQLite database but not a spasmlog diary; it was left untouched."
-                    )
-                return None
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            return None if row is None else str(row[0])
+            row = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if row is not None:
+                return str(row[0])
+            if tables - {"alembic_version"}:
+                raise DiaryUnreadable(
+                    f"{path} is a SQLite database but not a spasmlog diary; it was left untouched."
+                )
+            return None
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
@@ -98,8 +110,11 @@ def read_revision(path: Path) -> str | None:
 
 
 def _check_header(path: Path) -> None:
-    with open(path, "rb") as stream:
-        header = stream.read(len(SQLITE_HEADER))
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(f"Cannot open the diary at {path}: {error.strerror}.") from None
     if header and header != SQLITE_HEADER:
         raise DiaryUnreadable(
             f"{path} is not a spasmlog diary (not a SQLite database); it was left untouched."
@@ -110,7 +125,6 @@ def open_diary(path: Path) -> Diary:
     """Open (creating or upgrading as needed) the diary at `path`."""
     try:
         if path.exists():
-            _check_header(path)
             fd = os.open(path, os.O_RDONLY)
         else:
             fd = create_private_file(path)

@@ -1,0 +1,59 @@
+"""Startup weight: the everyday commands never import the analysis stack (or Alembic, once the
+diary exists), so that logging a cramp at 3 a.m. is instant."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+
+HEAVY = {"pandas", "numpy", "matplotlib", "scipy", "statsmodels", "reportlab", "alembic"}
+PROBE = """
+import json, sys
+from spasmlog.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print("\\nMODULES " + json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def imported_by(db: Path, *args: str) -> tuple[str, set[str]]:
+    """Run spasmlog with `args` in a fresh interpreter; its output and top-level modules."""
+    env = {**os.environ, "SPASMLOG_NOW": NOW}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", str(db), *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    output, _, modules = done.stdout.rpartition("\nMODULES ")
+    return output, set(json.loads(modules))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("log", "--muscle", "calf", "--severity", "8", "--fluid", "1L"), "Logged #4: calf"),
+        (("--help",), "A private, local muscle-spasm diary"),
+        (("list", "--format", "json"), '"muscle": "neck"'),
+    ],
+    ids=["log", "--help", "list"],
+)
+def test_everyday_commands_stay_light(seeded: Path, args: tuple[str, ...], expected: str) -> None:
+    output, modules = imported_by(seeded, *args)
+    assert expected in output  # the command really ran
+    assert "sqlalchemy" in modules or args == ("--help",)  # the probe sees real imports
+    assert modules & HEAVY == set()
+
+
+def test_the_first_log_needs_alembic_only(tmp_path: Path) -> None:
+    output, modules = imported_by(tmp_path / "new" / "diary.db", "log", "--muscle", "calf")
+    assert "Logged #1: calf" in output
+    assert modules & HEAVY == {"alembic"}  # creating the diary stamps its schema revision
