@@ -4,8 +4,6 @@ Run as `python benchmarks/floors.py JOB ARGS...`; each job mirrors one spasmlog 
 spasmlog code at all, so the ratio spasmlog/floor says what spasmlog itself adds.
 """
 
-from __future__ import annotations
-
 import sys
 
 
@@ -75,8 +73,8 @@ def pandas_panels(db: str, panels: str, out: str) -> None:
     frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601")
     weekly = frame.set_index("started_at").resample("W")["severity"].agg(["count", "max"])
     count = int(panels)
-    figure, axes = plt.subplots(count, 1, figsize=(11.7, 8.3))
-    for ax in axes:
+    figure, axes = plt.subplots(count, 1, figsize=(11.7, 8.3), squeeze=False)
+    for ax in axes.flat:
         ax.bar(weekly.index, weekly["count"], width=5)
     figure.savefig(out)
 

@@ -361,3 +361,13 @@ def format_exercise(activity: str, minutes: int | None, intensity: str | None) -
     """The inverse of parse_exercise: "run 45m vigorous"."""
     parts = [activity, f"{minutes}m" if minutes else "", intensity or ""]
     return " ".join(part for part in parts if part)
+
+
+def parse_bound(text: str, now: dt.datetime, option: str, end_of_day: bool) -> dt.datetime:
+    """A --since/--until value: a date ("2026-03-01", "today", "7 days ago") covers the whole
+    local day (from its start, or up to its end); anything else is an instant as --at reads it."""
+    try:
+        day = parse_date(text, now.date(), option, future_ok=True)
+    except InvalidInput:
+        return parse_when(text, now, option)
+    return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time(), tzinfo=now.tzinfo)

@@ -93,7 +93,10 @@ def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.Compl
     env = {**os.environ, "SPASMLOG_NOW": os.environ.get("SPASMLOG_NOW", NOW)}
     return subprocess.run(
         [sys.executable, "-m", "spasmlog", "--db", str(db_path), *args],
-        capture_output=True, text=True, env=env, **kwargs,  # type: ignore[call-overload]
+        capture_output=True,
+        text=True,
+        env=env,
+        **kwargs,  # type: ignore[call-overload]
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -317,16 +316,6 @@ def exercise_add(
     typer.echo(f"Added exercise session {name}.")
 
 
-def _bound(text: str, option: str, end: bool) -> dt.datetime:
-    """A date means the whole day (from its start, or up to its end); else a time."""
-    now = clock.now()
-    try:
-        day = parsing.parse_date(text, now.date(), option, future_ok=True)
-    except InvalidInput:
-        return parsing.parse_when(text, now, option)
-    return dt.datetime.combine(day, dt.time.max if end else dt.time.min, tzinfo=now.tzinfo)
-
-
 @exercise_app.command("list")
 def exercise_list(
     ctx: typer.Context,
@@ -339,8 +328,8 @@ def exercise_list(
 
     Example: spasmlog exercise list --since "7 days ago"
     """
-    start = _bound(since, "--since", end=False) if since else None
-    stop = _bound(until, "--until", end=True) if until else None
+    start = parsing.parse_bound(since, clock.now(), "--since", end_of_day=False) if since else None
+    stop = parsing.parse_bound(until, clock.now(), "--until", end_of_day=True) if until else None
     store = open_from(ctx)
     with store.reading() as session:
         rows = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -17,19 +16,52 @@ from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
 from spasmlog.records import EPISODE_COLUMNS, episode_record, local_time, write_csv
 
-MuscleOpt = Annotated[str | None, typer.Option("--muscle", "-m", help="Muscle, e.g. calf, 'lower back', 'charley horse' (see `spasmlog muscles`).")]
+MuscleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--muscle",
+        "-m",
+        help="Muscle, e.g. calf, 'lower back', 'charley horse' (see `spasmlog muscles`).",
+    ),
+]
 SideOpt = Annotated[str | None, typer.Option(help="left, right, both or none.")]
-AtOpt = Annotated[str | None, typer.Option(help='When it started: "now", "yesterday 23:30", "2h ago", "last night 3am", ISO 8601.')]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        help='When it started: "now", "yesterday 23:30", "2h ago", "last night 3am", ISO 8601.'
+    ),
+]
 DurationOpt = Annotated[str | None, typer.Option(help='How long: "45s", "2m", "1m30s", "1.5 min".')]
 SeverityOpt = Annotated[str | None, typer.Option(help="0 (none) to 10 (worst).")]
 WokeOpt = Annotated[bool | None, typer.Option("--woke/--no-woke", help="Did it wake you?")]
-FluidOpt = Annotated[str | None, typer.Option(help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".')]
-ExerciseOpt = Annotated[str | None, typer.Option(help='Exercise in the 24 h before: "run 45m vigorous".')]
-ReliefOpt = Annotated[list[str] | None, typer.Option(help=f"What you tried (repeatable): {', '.join(factors.RELIEF)}.")]
-ReliefScoreOpt = Annotated[str | None, typer.Option(help="How much it helped, 0 (not at all) to 10 (fully).")]
-SymptomOpt = Annotated[list[str] | None, typer.Option(help=f"Other symptoms (repeatable): {', '.join(factors.SYMPTOMS)}.")]
-NoteOpt = Annotated[str | None, typer.Option(help='Free text; "-" asks at a prompt so it stays out of shell history.')]
-MedOpt = Annotated[list[str] | None, typer.Option(help="An extra medication taken (repeatable), e.g. a one-off painkiller.")]
+FluidOpt = Annotated[
+    str | None,
+    typer.Option(
+        help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".'
+    ),
+]
+ExerciseOpt = Annotated[
+    str | None, typer.Option(help='Exercise in the 24 h before: "run 45m vigorous".')
+]
+ReliefOpt = Annotated[
+    list[str] | None,
+    typer.Option(help=f"What you tried (repeatable): {', '.join(factors.RELIEF)}."),
+]
+ReliefScoreOpt = Annotated[
+    str | None, typer.Option(help="How much it helped, 0 (not at all) to 10 (fully).")
+]
+SymptomOpt = Annotated[
+    list[str] | None,
+    typer.Option(help=f"Other symptoms (repeatable): {', '.join(factors.SYMPTOMS)}."),
+]
+NoteOpt = Annotated[
+    str | None,
+    typer.Option(help='Free text; "-" asks at a prompt so it stays out of shell history.'),
+]
+MedOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="An extra medication taken (repeatable), e.g. a one-off painkiller."),
+]
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite stores
 
@@ -59,10 +91,19 @@ def _choices(values: list[str] | None, option: str, allowed: tuple[str, ...]) ->
 
 
 def _parse_fields(
-    muscle: str | None, side: str | None, at: str | None, duration: str | None,
-    severity: str | None, woke: bool | None, fluid: str | None, exercise: str | None,
-    relief: list[str] | None, relief_score: str | None, symptom: list[str] | None,
-    note: str | None, med: list[str] | None,
+    muscle: str | None,
+    side: str | None,
+    at: str | None,
+    duration: str | None,
+    severity: str | None,
+    woke: bool | None,
+    fluid: str | None,
+    exercise: str | None,
+    relief: list[str] | None,
+    relief_score: str | None,
+    symptom: list[str] | None,
+    note: str | None,
+    med: list[str] | None,
 ) -> dict[str, Any]:
     """The options that were given, parsed and checked, as EpisodeInput field values."""
     given: dict[str, Any] = {}
@@ -110,18 +151,33 @@ def _ask_fields(given: dict[str, Any]) -> None:
     if "woke" not in given:
         given["woke"] = ask("Did it wake you (y/n)", lambda t: parsing.parse_bool(t, "--woke"))
     if "fluid_ml_24h" not in given:
-        given["fluid_ml_24h"] = ask('Fluids in the last 24 h ("1.5L", "6 glasses")', parsing.parse_volume)
+        given["fluid_ml_24h"] = ask(
+            'Fluids in the last 24 h ("1.5L", "6 glasses")', parsing.parse_volume
+        )
     if "exercise" not in given:
-        given["exercise"] = ask('Exercise in the last 24 h ("run 45m vigorous")', parsing.parse_exercise)
+        given["exercise"] = ask(
+            'Exercise in the last 24 h ("run 45m vigorous")', parsing.parse_exercise
+        )
     if "relief" not in given:
-        given["relief"] = ask(f"What helped ({', '.join(factors.RELIEF)}; comma-separated)",
-                              lambda t: _choices([t], "--relief", factors.RELIEF)) or []
+        given["relief"] = (
+            ask(
+                f"What helped ({', '.join(factors.RELIEF)}; comma-separated)",
+                lambda t: _choices([t], "--relief", factors.RELIEF),
+            )
+            or []
+        )
     if given["relief"] and "relief_score" not in given:
-        given["relief_score"] = ask("How much did it help, 0-10",
-                                    lambda t: parsing.parse_score(t, "--relief-score"))
+        given["relief_score"] = ask(
+            "How much did it help, 0-10", lambda t: parsing.parse_score(t, "--relief-score")
+        )
     if "symptoms" not in given:
-        given["symptoms"] = ask(f"Other symptoms ({', '.join(factors.SYMPTOMS)}; comma-separated)",
-                                lambda t: _choices([t], "--symptom", factors.SYMPTOMS)) or []
+        given["symptoms"] = (
+            ask(
+                f"Other symptoms ({', '.join(factors.SYMPTOMS)}; comma-separated)",
+                lambda t: _choices([t], "--symptom", factors.SYMPTOMS),
+            )
+            or []
+        )
     if "note" not in given:
         given["note"] = ask("Note (not saved in shell history)", lambda t: t.strip())
 
@@ -138,18 +194,40 @@ def _summary_line(record: dict[str, Any]) -> str:
 
 @app.command()
 def log(
-    ctx: typer.Context, muscle: MuscleOpt = None, side: SideOpt = None, at: AtOpt = None,
-    duration: DurationOpt = None, severity: SeverityOpt = None, woke: WokeOpt = None,
-    fluid: FluidOpt = None, exercise: ExerciseOpt = None, relief: ReliefOpt = None,
-    relief_score: ReliefScoreOpt = None, symptom: SymptomOpt = None, note: NoteOpt = None,
+    ctx: typer.Context,
+    muscle: MuscleOpt = None,
+    side: SideOpt = None,
+    at: AtOpt = None,
+    duration: DurationOpt = None,
+    severity: SeverityOpt = None,
+    woke: WokeOpt = None,
+    fluid: FluidOpt = None,
+    exercise: ExerciseOpt = None,
+    relief: ReliefOpt = None,
+    relief_score: ReliefScoreOpt = None,
+    symptom: SymptomOpt = None,
+    note: NoteOpt = None,
     med: MedOpt = None,
 ) -> None:
     """Log a spasm. With no --muscle on a terminal, asks for each field.
 
     Example: spasmlog log --muscle calf --side left --at "last night 3am" --duration 2m --severity 7
     """
-    given = _parse_fields(muscle, side, at, duration, severity, woke, fluid, exercise, relief,
-                          relief_score, symptom, note, med)
+    given = _parse_fields(
+        muscle,
+        side,
+        at,
+        duration,
+        severity,
+        woke,
+        fluid,
+        exercise,
+        relief,
+        relief_score,
+        symptom,
+        note,
+        med,
+    )
     if "muscle" not in given:
         if not interactive():
             raise InvalidInput.missing("--muscle", "Give the muscle, e.g. --muscle calf.")
@@ -173,15 +251,17 @@ def list_(
     since: Annotated[str | None, typer.Option(help="Only from this date/time on.")] = None,
     until: Annotated[str | None, typer.Option(help="Only up to this date/time.")] = None,
     muscle: MuscleOpt = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many, newest first.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="At most this many, newest first.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
     deleted: Annotated[bool, typer.Option("--deleted", help="Include deleted episodes.")] = False,
 ) -> None:
     """List episodes, newest first. Example: spasmlog list --since "7 days ago" --format json"""
     fmt = parsing.parse_choice(format, "--format", ("table", "json", "csv"))
     now = clock.now()
-    start = _bound(since, now, "--since", end_of_day=False) if since else None
-    end = _bound(until, now, "--until", end_of_day=True) if until else None
+    start = parsing.parse_bound(since, now, "--since", end_of_day=False) if since else None
+    end = parsing.parse_bound(until, now, "--until", end_of_day=True) if until else None
     wanted = resolve_muscle(muscle) if muscle else None
     store = open_from(ctx)
     with store.reading() as session:
@@ -201,30 +281,34 @@ def list_(
         typer.echo(_table(records, deleted_ids))
 
 
-def _bound(text: str, now: dt.datetime, option: str, end_of_day: bool) -> dt.datetime:
-    """A --since/--until value: a date ("2026-03-01", "today", "7 days ago") covers the whole
-    local day; anything else is an instant as `log --at` reads it."""
-    try:
-        day = parsing.parse_date(text, now.date(), option, future_ok=True)
-    except InvalidInput:
-        return parsing.parse_when(text, now, option)
-    return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time(), tzinfo=now.tzinfo)
-
-
 def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
     rows = [
         [
             str(r["id"]) + (" (deleted)" if r["id"] in deleted_ids else ""),
             r["started_at"][:16].replace("T", " "),
-            r["muscle"], r["side"] or "", parsing.format_duration(r["duration_s"]),
+            r["muscle"],
+            r["side"] or "",
+            parsing.format_duration(r["duration_s"]),
             "" if r["severity"] is None else str(r["severity"]),
             {True: "yes", False: "no", None: ""}[r["woke"]],
             "" if r["fluid_l_24h"] is None else f"{r['fluid_l_24h']:g} L",
-            ",".join(r["symptoms"]), printable(r["note"], 30),
+            ",".join(r["symptoms"]),
+            printable(r["note"], 30),
         ]
         for r in records
     ]
-    headers = ["ID", "Started", "Muscle", "Side", "Duration", "Sev", "Woke", "Fluid", "Symptoms", "Note"]
+    headers = [
+        "ID",
+        "Started",
+        "Muscle",
+        "Side",
+        "Duration",
+        "Sev",
+        "Woke",
+        "Fluid",
+        "Symptoms",
+        "Note",
+    ]
     return table(headers, rows)
 
 
@@ -247,18 +331,41 @@ def show(ctx: typer.Context, episode_id: IdArg) -> None:
 
 @app.command()
 def edit(
-    ctx: typer.Context, episode_id: IdArg,
-    muscle: MuscleOpt = None, side: SideOpt = None, at: AtOpt = None, duration: DurationOpt = None,
-    severity: SeverityOpt = None, woke: WokeOpt = None, fluid: FluidOpt = None,
-    exercise: ExerciseOpt = None, relief: ReliefOpt = None, relief_score: ReliefScoreOpt = None,
-    symptom: SymptomOpt = None, note: NoteOpt = None, med: MedOpt = None,
+    ctx: typer.Context,
+    episode_id: IdArg,
+    muscle: MuscleOpt = None,
+    side: SideOpt = None,
+    at: AtOpt = None,
+    duration: DurationOpt = None,
+    severity: SeverityOpt = None,
+    woke: WokeOpt = None,
+    fluid: FluidOpt = None,
+    exercise: ExerciseOpt = None,
+    relief: ReliefOpt = None,
+    relief_score: ReliefScoreOpt = None,
+    symptom: SymptomOpt = None,
+    note: NoteOpt = None,
+    med: MedOpt = None,
 ) -> None:
     """Correct fields of an episode (same options and checks as `log`).
 
     Example: spasmlog edit 12 --severity 6 --duration 90s
     """
-    updates = _parse_fields(muscle, side, at, duration, severity, woke, fluid, exercise, relief,
-                            relief_score, symptom, note, med)
+    updates = _parse_fields(
+        muscle,
+        side,
+        at,
+        duration,
+        severity,
+        woke,
+        fluid,
+        exercise,
+        relief,
+        relief_score,
+        symptom,
+        note,
+        med,
+    )
     if not updates:
         raise InvalidInput("edit", "", "Give at least one field to change, e.g. --severity 6.")
     store = open_from(ctx)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import USER_TABLES, Change, ChangeRow, Tracked
@@ -52,10 +52,10 @@ def remember_before(session: Session, change: Change, row: Tracked) -> None:
     session.add(
         ChangeRow(
             change_id=change.id,
-            table_name=row.__tablename__,  # type: ignore[attr-defined]
+            table_name=row.__tablename__,
             row_id=row.id,
             before=snapshot(row),
-        )  # type: ignore[attr-defined]
+        )
     )
 
 
@@ -64,17 +64,17 @@ def remember_created(session: Session, change: Change, row: Tracked) -> None:
     session.add(
         ChangeRow(
             change_id=change.id,
-            table_name=row.__tablename__,  # type: ignore[attr-defined]
+            table_name=row.__tablename__,
             row_id=row.id,
             before=None,
-        )  # type: ignore[attr-defined]
+        )
     )
 
 
 def remember_created_ids(session: Session, change: Change, table: str, ids: list[int]) -> None:
     """Bulk form of remember_created, for imports."""
     session.execute(
-        ChangeRow.__table__.insert(),
+        insert(ChangeRow),
         [
             {"change_id": change.id, "table_name": table, "row_id": row_id, "before": None}
             for row_id in ids
@@ -113,7 +113,7 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
         for chunk in range(0, len(ids), 500):
             session.execute(
                 update(model)
-                .where(model.id.in_(ids[chunk : chunk + 500]))  # type: ignore[attr-defined]
+                .where(model.id.in_(ids[chunk : chunk + 500]))
                 .values(deleted_at=now, updated_at=now)
             )
     change.undone_at = now

@@ -9,7 +9,7 @@ User rows are never removed: ``deleted_at`` marks a soft delete that ``restore``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -67,6 +67,10 @@ class Base(DeclarativeBase):
 
 class Tracked:
     """Columns every user table has: when it was made, last changed, and soft-deleted."""
+
+    if TYPE_CHECKING:  # every user table has these; declared here for the type checker only
+        __tablename__: str
+        id: Mapped[int]
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -203,6 +207,6 @@ class LabResult(Tracked, Base):
 
 
 USER_TABLES: dict[str, type[Tracked]] = {
-    cls.__tablename__: cls  # type: ignore[attr-defined]
+    cls.__tablename__: cls
     for cls in (Episode, ExerciseSession, Checkin, Medication, Condition, LabResult)
 }

@@ -53,7 +53,7 @@ def rows(session: Session, model: type[T], *order: Any, include_deleted: bool = 
     query = select(model)
     if not include_deleted:
         query = query.where(model.deleted_at.is_(None))
-    return list(session.scalars(query.order_by(*order, model.id)))  # type: ignore[attr-defined]
+    return list(session.scalars(query.order_by(*order, model.id)))
 
 
 def _with_deleted_at(record: dict[str, Any], row: Tracked) -> dict[str, Any]:

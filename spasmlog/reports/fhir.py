@@ -70,7 +70,7 @@ def _concept(system: str, code: str, display: str, text: str | None = None) -> d
 
 
 def _row_uuid(row: Tracked) -> str:
-    seed = f"{row.__tablename__}/{row.id}/{row.created_at.isoformat()}"  # type: ignore[attr-defined]
+    seed = f"{row.__tablename__}/{row.id}/{row.created_at.isoformat()}"
     return str(uuid.uuid5(_NAMESPACE, seed))
 
 

@@ -43,7 +43,7 @@ class Frames:
         return (self.end - self.start).days + 1
 
 
-def _rows(diary: Diary, query: Select[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _rows(diary: Diary, query: Select[*tuple[Any, ...]]) -> tuple[list[str], list[tuple[Any, ...]]]:
     compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
     with diary.engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -54,7 +54,7 @@ def _rows(diary: Diary, query: Select[Any]) -> tuple[list[str], list[tuple[Any, 
     return names, rows
 
 
-def _frame(diary: Diary, query: Select[Any]) -> pd.DataFrame:
+def _frame(diary: Diary, query: Select[*tuple[Any, ...]]) -> pd.DataFrame:
     names, rows = _rows(diary, query)
     return pd.DataFrame.from_records(rows, columns=names)
 

@@ -1,0 +1,320 @@
+"""Benchmarks for the budgets of issue 8: whole processes of the real commands, beside floors.
+
+    python benchmarks/run.py [--sizes 1000,10000,100000,1000000] [--runs 5]
+
+Builds diaries of each size through the demo generator and `spasmlog import`, then times each
+command several times (median) with its peak memory (the child's ru_maxrss), next to a floor
+measured in the same run, because these machines are noisy: the ratio is what holds anywhere.
+Prints a table and writes benchmarks/out/results.json. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOORS = HERE / "floors.py"
+SPASMLOG = [sys.executable, "-m", "spasmlog"]
+# Runs a command and reports its wall time and peak memory, measured from inside a parent
+# process so that neither the parent's start-up nor its memory is counted.
+_MEASURE = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+    "elapsed = time.perf_counter() - t\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "print(json.dumps({'seconds': elapsed, 'peak_mib': peak, 'code': code}))\n"
+)
+LOG_ARGS = [
+    "log",
+    "--muscle",
+    "calf",
+    "--side",
+    "left",
+    "--at",
+    "2h ago",
+    "--duration",
+    "1m30s",
+    "--severity",
+    "6",
+    "--woke",
+    "--fluid",
+    "1.5L",
+    "--exercise",
+    "run 30m moderate",
+    "--relief",
+    "stretch",
+    "--relief-score",
+    "5",
+    "--symptom",
+    "tingling",
+    "--note",
+    "bench",
+    "--med",
+    "ibuprofen",
+]
+
+
+@dataclass
+class Timing:
+    name: str
+    size: int | None
+    seconds: float
+    peak_mib: float
+    floor: str | None = None
+    floor_seconds: float | None = None
+    budget: str = ""
+    ok: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.floor_seconds else self.seconds / self.floor_seconds
+
+
+def measure(command: list[str], runs: int, setup: list[str] | None = None) -> tuple[float, float]:
+    """Median seconds and the largest peak MiB over `runs` runs of `command`."""
+    seconds, peaks = [], []
+    for _ in range(runs):
+        if setup:
+            subprocess.run(setup, check=True, capture_output=True)
+        result = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
+        )
+        report = json.loads(result.stdout)
+        if report["code"] != 0:
+            raise SystemExit(f"failed: {' '.join(command)}")
+        seconds.append(report["seconds"])
+        peaks.append(report["peak_mib"])
+    return statistics.median(seconds), max(peaks)
+
+
+def build_diary(size: int, folder: Path) -> Path:
+    """A diary with `size` episodes and matching years of context, made by demo + import."""
+    from spasmlog import demo
+
+    days = max(30, min(size // 20, 14 * 365))
+    files = demo.write_csvs(folder, seed=size, days=days, episodes=size, end=dt.date(2026, 6, 30))
+    db = folder / "diary.db"
+    for kind in ("meds", "conditions", "labs", "checkins", "exercise"):
+        subprocess.run(
+            [*SPASMLOG, "--db", str(db), "import", str(files[kind]), "--kind", kind],
+            check=True,
+            capture_output=True,
+        )
+    return db
+
+
+def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
+    results: list[Timing] = []
+    with tempfile.TemporaryDirectory(prefix="spasmlog-bench-") as tmp:
+        scratch = Path(tmp)
+        pass_s, _ = measure([sys.executable, "-c", "pass"], runs)
+        floor_db = scratch / "floor.db"
+        orm_s, _ = measure([sys.executable, str(FLOORS), "typer_orm_insert", str(floor_db)], runs)
+        for size in sizes:
+            folder = scratch / str(size)
+            folder.mkdir()
+            print(f"building a diary of {size:,} episodes...", file=sys.stderr, flush=True)
+            db = build_diary(size, folder)
+            episodes_csv = folder / "episodes.csv"
+            fresh = folder / "import-target.db"
+            base = [*SPASMLOG, "--db", str(db)]
+            # import: the episodes file into a copy of the context-only diary
+            copy = [
+                sys.executable,
+                "-c",
+                f"import shutil, pathlib; [pathlib.Path(p).unlink(missing_ok=True) for p in "
+                f"('{fresh}', '{fresh}-wal', '{fresh}-shm')]; shutil.copy('{db}', '{fresh}')",
+            ]
+            seconds, peak = measure(
+                [*SPASMLOG, "--db", str(fresh), "import", str(episodes_csv), "--kind", "episodes"],
+                max(1, runs // 2),
+                setup=copy,
+            )
+            floor_target = folder / "floor-import.db"
+            wipe = [
+                sys.executable,
+                "-c",
+                f"import pathlib; pathlib.Path('{floor_target}').unlink(missing_ok=True)",
+            ]
+            floor_s, _ = measure(
+                [
+                    sys.executable,
+                    str(FLOORS),
+                    "sqlite_executemany",
+                    str(floor_target),
+                    str(episodes_csv),
+                ],
+                max(1, runs // 2),
+                setup=wipe,
+            )
+            limit = 3.0 if size <= 100_000 else 25.0
+            results.append(
+                Timing(
+                    "import",
+                    size,
+                    seconds,
+                    peak,
+                    "sqlite3 executemany",
+                    floor_s,
+                    f"< {limit:g} s, < 300 MiB" if size <= 100_000 else f"< {limit:g} s",
+                    seconds < limit and (size > 100_000 or peak < 300),
+                )
+            )
+            subprocess.run(
+                [*SPASMLOG, "--db", str(db), "import", str(episodes_csv), "--kind", "episodes"],
+                check=True,
+                capture_output=True,
+            )
+            # the everyday commands, on a diary of this size
+            seconds, peak = measure([*base, *LOG_ARGS], runs)
+            results.append(
+                Timing(
+                    "log",
+                    size,
+                    seconds,
+                    peak,
+                    "typer + ORM insert",
+                    orm_s,
+                    "<= 1.15x floor, < 60 MiB",
+                    seconds <= 1.15 * orm_s and peak < 60,
+                )
+            )
+            seconds, peak = measure([*base, "--help"], runs)
+            results.append(
+                Timing(
+                    "--help",
+                    size,
+                    seconds,
+                    peak,
+                    "python -c pass",
+                    pass_s,
+                    "< 0.2 s",
+                    seconds < 0.2,
+                )
+            )
+            seconds, peak = measure([*base, "list", "--limit", "20"], runs)
+            results.append(Timing("list --limit 20", size, seconds, peak, "python -c pass", pass_s))
+            for name, args, panels in (
+                (
+                    "report weekly",
+                    ["report", "weekly", "--out", str(folder / "w.png"), "--force"],
+                    5,
+                ),
+                ("report factors", ["report", "factors", "--format", "json"], 1),
+                (
+                    "export doctor",
+                    [
+                        "export",
+                        "doctor",
+                        "--out",
+                        str(folder / "s.pdf"),
+                        "--force",
+                        "--from",
+                        "2012-01-01",
+                        "--to",
+                        "2026-06-30",
+                    ],
+                    1,
+                ),
+            ):
+                seconds, peak = measure([*base, *args], runs)
+                floor_s, _ = measure(
+                    [
+                        sys.executable,
+                        str(FLOORS),
+                        "pandas_panels",
+                        str(db),
+                        str(panels),
+                        str(folder / "floor.png"),
+                    ],
+                    runs,
+                )
+                limit, mem = (3.0, 300) if size <= 100_000 else (10.0, 1024)
+                results.append(
+                    Timing(
+                        name,
+                        size,
+                        seconds,
+                        peak,
+                        f"pandas + {panels} panels",
+                        floor_s,
+                        f"< {limit:g} s, < {mem} MiB",
+                        seconds < limit and peak < mem,
+                    )
+                )
+    return results
+
+
+def growth(results: list[Timing]) -> dict[str, float]:
+    """Fitted exponent of time against rows from 10k up (1.0 = linear)."""
+    exponents = {}
+    for name in sorted({r.name for r in results}):
+        points = [
+            (math.log(r.size), math.log(r.seconds))
+            for r in results
+            if r.name == name and r.size and r.size >= 10_000
+        ]
+        if len(points) >= 2:
+            xs, ys = zip(*points, strict=True)
+            slope = statistics.linear_regression(xs, ys).slope
+            exponents[name] = round(slope, 3)
+    return exponents
+
+
+def table(results: list[Timing]) -> str:
+    lines = [
+        f"{'command':<16} {'episodes':>9} {'median s':>9} {'peak MiB':>9} {'floor':<22} "
+        f"{'floor s':>8} {'ratio':>6}  budget"
+    ]
+    for r in results:
+        ratio = f"{r.ratio:.2f}" if r.ratio else ""
+        verdict = "" if r.ok is None else ("ok" if r.ok else "OVER")
+        lines.append(
+            f"{r.name:<16} {r.size or 0:>9,} {r.seconds:>9.3f} {r.peak_mib:>9.1f} "
+            f"{r.floor or '':<22} {r.floor_seconds or 0:>8.3f} {ratio:>6}  "
+            f"{r.budget} {verdict}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results = run(sizes, args.runs, args.out)
+    exponents = growth(results)
+    print(table(results))
+    print("growth exponent (10k and up; 1.0 = linear):", json.dumps(exponents))
+    args.out.mkdir(parents=True, exist_ok=True)
+    machine = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+        "system": platform.platform(),
+    }
+    payload = {
+        "date": dt.date.today().isoformat(),
+        "machine": machine,
+        "runs": args.runs,
+        "results": [asdict(r) | {"ratio": r.ratio} for r in results],
+        "growth_exponents": exponents,
+    }
+    (args.out / "results.json").write_text(json.dumps(payload, indent=2))
+
+
+if __name__ == "__main__":
+    main()
