@@ -29,7 +29,7 @@ def test_first_checkin_says_what_it_recorded(run: Run, db_path: Path) -> None:
               "new shoes", "--tag", "Coffee", "--note", "long walk")  # fmt: skip
     assert out == (
         "Checked in for 2026-03-15: fluids 1.5 L, sweating yes, fever no, sleep 7.5 h, "
-        "magnesium 400 mg, alcohol 2 units, tags coffee, new shoes, note 'long walk'.\n"
+        "magnesium 400 mg, alcohol 2 units, tags coffee, new shoes, note (9 characters).\n"
     )
     rows = _rows(
         db_path, "SELECT date, fluid_ml, sweating, fever, vomiting, sleep_h, tags FROM checkins"

@@ -37,16 +37,20 @@ class _Group(TyperGroup):
                 error,
             )
         except Exception as error:
-            from sqlalchemy.exc import OperationalError
+            from sqlalchemy.exc import DBAPIError
 
             if isinstance(error, typer.Exit | typer.Abort | TyperException):
                 raise  # the parser's own usage errors and exits
-            if isinstance(error, OperationalError):  # disk full, read-only, locked...
-                reason = str(error.orig) if error.orig else "unknown error"
-                message = f"The diary could not be written ({reason}). Nothing was changed."
+            if isinstance(error, DBAPIError):  # damaged, disk full, read-only, locked...
+                from spasmlog.cli.common import diary_path
+                from spasmlog.db.maintenance import explain
+
+                explained = explain(error.orig or error, diary_path(ctx))
+                message, code = str(explained), explained.exit_code
             else:
                 message = f"Unexpected {type(error).__name__}. Nothing was changed; run with --debug for details."
-            _fail(ctx, message, ExitCode.FAILURE, error)
+                code = ExitCode.FAILURE
+            _fail(ctx, message, code, error)
 
 
 def _fail(ctx: Any, message: str, code: int, error: BaseException) -> None:

@@ -65,8 +65,8 @@ def shown(field: str, value: Any) -> str:
         return f"{value:g} units"
     if field == "tags":
         return ", ".join(printable(tag) for tag in value)
-    if field == "note":
-        return repr(printable(value, 40))
+    if field == "note":  # health text is not echoed back (screens are shared, terminals logged)
+        return f"({len(value)} characters)"
     return printable(str(value))
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from spasmlog.errors import Conflict, StorageError
+from spasmlog.errors import Conflict, DiaryUnreadable, StorageError
 from spasmlog.paths import create_private_file, make_private_dir
 
 KEEP = 10
@@ -56,12 +56,30 @@ def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
 
 def automatic_backup(diary_path: Path, reason: str) -> Path:
     """Back up before a risky change (migration, import), then prune to the newest KEEP."""
+    _refuse_damaged(diary_path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = backups_dir(diary_path) / f"{diary_path.stem}-{stamp}-{reason}.db"
     copy_diary(diary_path, dest)
     for old in list_backups(diary_path)[KEEP:]:
         old.path.unlink(missing_ok=True)
     return dest
+
+
+def _refuse_damaged(diary_path: Path) -> None:
+    """A damaged diary must not rotate the last good backups out of the rolling set."""
+    try:
+        connection = sqlite3.connect(diary_path.absolute().as_uri() + "?mode=ro", uri=True, timeout=30)
+        try:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        verdict = str(error)
+    if verdict != "ok":
+        raise DiaryUnreadable(
+            f"{diary_path} is damaged ({verdict}); nothing was changed and no backup was made "
+            "over the good ones. `spasmlog db check` lists the problems and the backup to restore."
+        )
 
 
 def list_backups(diary_path: Path) -> list[BackupFile]:

@@ -355,8 +355,8 @@ def explain(error: BaseException, path: Path) -> SpasmlogError:
     kind = error_kind(error)
     if kind in DAMAGE_ERRORS:
         return DiaryUnreadable(
-            f"{path} is damaged ({error}). Nothing was changed; `spasmlog db check` lists the "
-            "problems and the backup to restore."
+            f"{path} cannot be read as a diary: it is damaged ({error}). It was left untouched; "
+            "`spasmlog db check` lists the problems and the backup to restore."
         )
     if kind == "SQLITE_FULL" or _free_bytes(path) < FULL_BELOW:
         return StorageError(

@@ -42,6 +42,11 @@ class Diary:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
             yield session
+            if not self.path.exists():  # SQLite would commit into an unlinked file
+                raise StorageError(
+                    f"The diary {self.path} disappeared (its folder was moved or removed). "
+                    "Nothing was saved."
+                )
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
@@ -103,10 +108,9 @@ def read_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise DiaryUnreadable(
-            f"{path} cannot be read as a diary ({error}). It was left untouched; "
-            "run `spasmlog db check` and see `spasmlog db backups` to restore."
-        ) from None
+        from spasmlog.db.maintenance import explain  # imports this module
+
+        raise explain(error, path) from None
 
 
 def _check_header(path: Path) -> None:

@@ -68,7 +68,6 @@ def test_full_disk_refuses_cleanly_and_loses_nothing(tiny_disk: Path, room: int)
     assert invoke(tiny_disk / "new" / "diary.db", "log", "--muscle", "calf").returncode == 0
 
 
-@pytest.mark.xfail(strict=True, reason="lead: wire maintenance.explain into read_revision")
 def test_full_disk_message_says_the_disk_is_full(tiny_disk: Path) -> None:
     db = tiny_disk / "spasmlog" / "diary.db"
     _logged(db)
@@ -156,7 +155,6 @@ def test_read_only_folder_refuses_cleanly(tmp_path: Path) -> None:
 
 
 @plain_user
-@pytest.mark.xfail(strict=True, reason="lead: wire maintenance.explain into read_revision")
 def test_read_only_folder_is_not_called_damage(tmp_path: Path) -> None:
     db = tmp_path / "spasmlog" / "diary.db"
     _logged(db)
@@ -198,11 +196,6 @@ def test_folder_removed_before_the_write_fails_cleanly(
     assert not db_path.parent.exists()  # nothing was written anywhere: no new empty diary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: Diary.writing should check the file is still "
-    "there before COMMIT (SQLite commits into an unlinked WAL file)",
-)
 def test_folder_removed_during_the_write_is_not_reported_as_saved(
     run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,11 +245,6 @@ def test_no_command_writes_to_a_damaged_diary(run: Run, db_path: Path, how: str)
 
 
 @pytest.mark.parametrize("how", ["episodes", "history"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: app.py should map SQLAlchemy DatabaseError "
-    "(SQLITE_CORRUPT) through maintenance.explain, not 'Unexpected DatabaseError'",
-)
 def test_a_damaged_diary_is_explained_with_db_check(run: Run, db_path: Path, how: str) -> None:
     build_diary(db_path, 300)
     damage(db_path, how)
@@ -266,11 +254,6 @@ def test_a_damaged_diary_is_explained_with_db_check(run: Run, db_path: Path, how
     assert result.exit_code == 1 and "spasmlog db check" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: automatic_backup should refuse (quick_check) a "
-    "damaged diary, or it rotates the last good backups out",
-)
 def test_a_damaged_diary_is_not_backed_up_over_good_backups(run: Run, db_path: Path) -> None:
     build_diary(db_path, 300)
     damage(db_path, "history")

@@ -223,11 +223,6 @@ def test_messages_never_repeat_a_note(run: Run, args: list[str]) -> None:
     assert SECRET not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checkins owner: `checkin --note` echoes the note in its "
-    "confirmation line (`log` and `edit` do not)",
-)
 def test_checkin_confirmation_does_not_repeat_the_note(run: Run) -> None:
     result = run("checkin", "--fluid", "1L", "--note", SECRET)
     assert result.exit_code == 0 and SECRET not in result.output
