@@ -81,7 +81,9 @@ def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
         if not tag or len(tag) > MAX_TAG_CHARS:
             raise InvalidInput(option, value, f"A tag is 1-{MAX_TAG_CHARS} characters.")
         if ";" in tag:
-            raise InvalidInput(option, value, "A tag cannot contain ';' (it separates tags in CSV).")
+            raise InvalidInput(
+                option, value, "A tag cannot contain ';' (it separates tags in CSV)."
+            )
         if tag.lower() not in (known.lower() for known in tags):
             tags.append(tag)
     return tuple(tags)

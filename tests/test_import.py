@@ -713,7 +713,7 @@ def test_json_leaves_out_deleted_records_and_warns_about_unknown_keys(
                 "deleted_at": "2026-03-03T10:00:00+00:00",
             },
         ],
-        "checkins": [{"date": "2026-03-01", "fluid_l": 1.25, "sweating": False, "tags": ["a; b"]}],
+        "checkins": [{"date": "2026-03-01", "fluid_l": 1.25, "sweating": False, "tags": ["a b", "c"]}],
     }
     path = write(tmp_path, json.dumps(document), "diary.json")
     result = run("import", path, "--kind", "json")
@@ -730,7 +730,7 @@ def test_json_leaves_out_deleted_records_and_warns_about_unknown_keys(
     assert (checkin["fluid_ml"], checkin["sweating"], json.loads(checkin["tags"])) == (
         1250,
         0,
-        ["a; b"],
+        ["a b", "c"],
     )
 
 

@@ -68,7 +68,9 @@ def automatic_backup(diary_path: Path, reason: str) -> Path:
 def _refuse_damaged(diary_path: Path) -> None:
     """A damaged diary must not rotate the last good backups out of the rolling set."""
     try:
-        connection = sqlite3.connect(diary_path.absolute().as_uri() + "?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(
+            diary_path.absolute().as_uri() + "?mode=ro", uri=True, timeout=30
+        )
         try:
             verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
         finally:
