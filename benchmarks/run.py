@@ -114,8 +114,16 @@ def build_diary(size: int, folder: Path) -> Path:
     return db
 
 
+class _Results(list[Timing]):
+    """Prints each timing as it lands, so a long run shows progress and survives a kill."""
+
+    def append(self, timing: Timing) -> None:
+        super().append(timing)
+        print(table([timing]).splitlines()[1], file=sys.stderr, flush=True)
+
+
 def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
-    results: list[Timing] = []
+    results: list[Timing] = _Results()
     with tempfile.TemporaryDirectory(prefix="spasmlog-bench-") as tmp:
         scratch = Path(tmp)
         pass_s, _ = measure([sys.executable, "-c", "pass"], runs)
@@ -212,7 +220,7 @@ def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
                     5,
                 ),
                 ("report factors", ["report", "factors", "--format", "json"], 1),
-                (
+                (  # the period a person takes to an appointment: the last 90 days
                     "export doctor",
                     [
                         "export",
@@ -221,7 +229,7 @@ def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
                         str(folder / "s.pdf"),
                         "--force",
                         "--from",
-                        "2012-01-01",
+                        "2026-04-01",
                         "--to",
                         "2026-06-30",
                     ],
