@@ -713,7 +713,9 @@ def test_json_leaves_out_deleted_records_and_warns_about_unknown_keys(
                 "deleted_at": "2026-03-03T10:00:00+00:00",
             },
         ],
-        "checkins": [{"date": "2026-03-01", "fluid_l": 1.25, "sweating": False, "tags": ["a b", "c"]}],
+        "checkins": [
+            {"date": "2026-03-01", "fluid_l": 1.25, "sweating": False, "tags": ["a b", "c"]}
+        ],
     }
     path = write(tmp_path, json.dumps(document), "diary.json")
     result = run("import", path, "--kind", "json")

@@ -21,12 +21,18 @@ try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
-print("\\nMODULES " + json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print("\\nMODULES " + json.dumps(sorted(sys.modules)))
 """
 
 
 def imported_by(db: Path, *args: str) -> tuple[str, set[str]]:
-    """Run spasmlog with `args` in a fresh interpreter; its output and top-level modules."""
+    """Run spasmlog with `args` in a fresh interpreter; its output and top-level packages."""
+    output, modules = modules_imported_by(db, *args)
+    return output, {name.split(".")[0] for name in modules}
+
+
+def modules_imported_by(db: Path, *args: str) -> tuple[str, set[str]]:
+    """Run spasmlog with `args` in a fresh interpreter; its output and every module it imported."""
     env = {**os.environ, "SPASMLOG_NOW": NOW}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "--db", str(db), *args],
@@ -57,3 +63,25 @@ def test_the_first_log_needs_alembic_only(tmp_path: Path) -> None:
     output, modules = imported_by(tmp_path / "new" / "diary.db", "log", "--muscle", "calf")
     assert "Logged #1: calf" in output
     assert modules & HEAVY == {"alembic"}  # creating the diary stamps its schema revision
+
+
+def command_modules(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.startswith("spasmlog.cli.")} - {
+        "spasmlog.cli.app",
+        "spasmlog.cli.common",
+    }
+
+
+def test_help_imports_no_command_module_and_no_database_layer(tmp_path: Path) -> None:
+    output, modules = modules_imported_by(tmp_path / "diary.db", "--help")
+    assert "log" in output and "Log a spasm" in output
+    assert command_modules(modules) == set()
+    assert not any(name.split(".")[0] in HEAVY | {"sqlalchemy"} for name in modules)
+    assert not (tmp_path / "diary.db").exists()
+
+
+def test_log_imports_only_the_episode_commands(seeded: Path) -> None:
+    output, modules = modules_imported_by(seeded, "log", "--muscle", "calf")
+    assert "Logged #4: calf" in output
+    assert command_modules(modules) == {"spasmlog.cli.episodes"}
+    assert not {"spasmlog.checkins", "spasmlog.importer", "spasmlog.reports"} & modules

@@ -1,19 +1,10 @@
 """The command-line interface: parse, call the core, render. One module per noun."""
 
-from spasmlog.cli import (  # noqa: F401  (each registers its commands)
-    context,
-    dbcmd,
-    demo,
-    episodes,
-    export,
-    importing,
-    medical,
-    report,
-    report_factors,
-    report_weekly,
-)
+import gc
+
 from spasmlog.cli.app import app
 
 
 def main() -> None:
+    gc.disable()  # until the command is loaded (see app.load_command): start-up is all long-lived objects
     app()

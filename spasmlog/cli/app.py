@@ -1,14 +1,22 @@
-"""The Typer app, its global options, and the one place errors become messages and exit codes."""
+"""The Typer app, its global options, and the one place errors become messages and exit codes.
+
+Commands load lazily: `spasmlog log` imports the episode commands and nothing else, and
+`spasmlog --help` imports no command module at all (it lists the summaries kept below).
+"""
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from spasmlog import __version__
@@ -21,8 +29,156 @@ class State:
     debug: bool = False
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A top-level command: the spasmlog.cli module whose `app` defines it, and its --help line."""
+
+    module: str
+    panel: str
+    summary: str
+
+
+EPISODES, CONTEXT, OUT, FILE = "Episodes", "Context", "Reports and exports", "The diary"
+COMMANDS: dict[str, Entry] = {
+    "log": Entry(
+        "episodes", EPISODES, "Log a spasm. With no --muscle on a terminal, asks for each field."
+    ),
+    "list": Entry(
+        "episodes",
+        EPISODES,
+        'List episodes, newest first. Example: spasmlog list --since "7 days ago" --format json',
+    ),
+    "show": Entry(
+        "episodes", EPISODES, "Show every field of one episode. Example: spasmlog show 12"
+    ),
+    "edit": Entry(
+        "episodes", EPISODES, "Correct fields of an episode (same options and checks as `log`)."
+    ),
+    "delete": Entry(
+        "episodes", EPISODES, "Delete an episode (recoverable). Example: spasmlog delete 12"
+    ),
+    "restore": Entry(
+        "episodes", EPISODES, "Bring back a deleted episode. Example: spasmlog restore 12"
+    ),
+    "undo": Entry(
+        "episodes",
+        EPISODES,
+        "Revert the last change, whatever it was, and say what it was. Example: spasmlog undo",
+    ),
+    "muscles": Entry(
+        "episodes",
+        EPISODES,
+        "List the muscle names spasmlog knows, with the words it accepts for each.",
+    ),
+    "checkin": Entry(
+        "context",
+        CONTEXT,
+        "Record how a day went; again for the same day changes only the fields given.",
+    ),
+    "checkins": Entry(
+        "context",
+        CONTEXT,
+        "List daily check-ins, newest first; blank means not recorded, never zero.",
+    ),
+    "exercise": Entry("context", CONTEXT, "Exercise sessions: when, what, how long, how hard."),
+    "meds": Entry(
+        "medical", CONTEXT, "Medications over time, classed into the article's drug classes."
+    ),
+    "conditions": Entry("medical", CONTEXT, "Known conditions, filed under the article's groups."),
+    "labs": Entry("medical", CONTEXT, "Electrolyte lab results, flagged against a range."),
+    "report": Entry("report", OUT, "Reports: weekly trends and risk factors."),
+    "export": Entry(
+        "export",
+        OUT,
+        "Take your diary out: a doctor summary (PDF/HTML/Markdown), CSV, JSON or FHIR.",
+    ),
+    "import": Entry(
+        "importing",
+        OUT,
+        "Import a CSV of one kind, or a whole diary from `export json`: every row, or none.",
+    ),
+    "db": Entry("dbcmd", FILE, "The diary file: path, check, backups, restore, upgrade, destroy."),
+    "demo": Entry(
+        "demo", FILE, "Show what spasmlog does, on a realistic made-up diary of six months."
+    ),
+}
+
+
+def load_command(name: str) -> Any:
+    """The real click command for `name`: only its module is imported, only it is built."""
+    module_app: typer.Typer = importlib.import_module(f"spasmlog.cli.{COMMANDS[name].module}").app
+    if not gc.isenabled():  # main() held the collector off during start-up (tens of ms saved);
+        gc.freeze()  # what start-up made lives until exit, so later collections skip it
+        gc.enable()
+    short, markup = module_app.pretty_exceptions_short, module_app.rich_markup_mode
+    for command in module_app.registered_commands:
+        callback_name = command.callback.__name__ if command.callback else ""
+        if name == (command.name or typer.main.get_command_name(callback_name)):
+            return typer.main.get_command_from_info(
+                command, pretty_exceptions_short=short, rich_markup_mode=markup
+            )
+    for group in module_app.registered_groups:
+        if name == group.name:
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=short,
+                rich_markup_mode=markup,
+                suggest_commands=module_app.suggest_commands,
+            )
+    raise LookupError(f"spasmlog.cli.{COMMANDS[name].module} defines no command {name!r}")
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root group's commands: every name is known, a command is loaded when first used."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.loaded[name] = load_command(name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
 class _Group(TyperGroup):
-    """Turns every SpasmlogError (and storage failure) into one stderr line and an exit code."""
+    """Loads commands on demand, and turns every SpasmlogError (and storage failure) into one
+    stderr line and an exit code."""
+
+    listing = False  # while the root help is drawn, commands are their summaries only
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if self.listing and entry is not None:
+            return TyperCommand(cmd_name, short_help=entry.summary, rich_help_panel=entry.panel)
+        return super().get_command(ctx, cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:

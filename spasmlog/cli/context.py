@@ -8,12 +8,13 @@ import typer
 
 from spasmlog import checkins, clock, parsing
 from spasmlog.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
-from spasmlog.cli.app import app
 from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
 from spasmlog.db.models import Checkin, ExerciseSession
 from spasmlog.errors import InvalidInput
 from spasmlog.knowledge.muscles import resolve_muscle
 from spasmlog.records import local_time
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 DateOpt = Annotated[
     str | None,

@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from spasmlog import clock
-from spasmlog.cli.app import app
 from spasmlog.cli.common import diary_path, interactive, open_from, printable, table
 from spasmlog.db import backup, maintenance, migrate
 from spasmlog.db.session import read_revision
 from spasmlog.errors import ExitCode, InvalidInput, NotFound
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 db_app = typer.Typer(
     help="The diary file: path, check, backups, restore, upgrade, destroy.", no_args_is_help=True

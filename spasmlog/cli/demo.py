@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from spasmlog import clock
-from spasmlog.cli.app import app
 from spasmlog.knowledge.factors import DISCLAIMER
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 NOUNS = {
     "episodes": "episodes",

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from spasmlog import clock, diary, parsing
-from spasmlog.cli.app import app
 from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
 from spasmlog.db import queries
 from spasmlog.errors import InvalidInput, NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
 from spasmlog.records import EPISODE_COLUMNS, episode_record, local_time, write_csv
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 MuscleOpt = Annotated[
     str | None,

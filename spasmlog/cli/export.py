@@ -15,11 +15,12 @@ from typing import Annotated
 import typer
 
 from spasmlog import clock, parsing
-from spasmlog.cli.app import app
 from spasmlog.cli.common import open_from
 from spasmlog.errors import Conflict, InvalidInput
 from spasmlog.paths import write_private_bytes
 from spasmlog.records import COLUMNS_BY_KIND
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 export_app = typer.Typer(
     help="Take your diary out: a doctor summary (PDF/HTML/Markdown), CSV, JSON or FHIR.",

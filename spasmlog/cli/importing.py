@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 import typer
 
 from spasmlog import clock, parsing
-from spasmlog.cli.app import app
 from spasmlog.cli.common import open_from
 from spasmlog.errors import InvalidInput
 from spasmlog.records import COLUMNS_BY_KIND
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 if TYPE_CHECKING:  # the importer is loaded by the command only, not by every command's start
     from spasmlog.importer import ImportResult, KindResult

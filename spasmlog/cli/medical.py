@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from spasmlog import clock, context, medlist, parsing
-from spasmlog.cli.app import app
 from spasmlog.cli.common import open_from, printable, table
 from spasmlog.db.models import LabResult, Medication
 from spasmlog.knowledge import conditions, drugs, labs
 from spasmlog.knowledge.labs import LabFlag
+
+app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 OnOpt = Annotated[str | None, typer.Option("--on", help='Date: "today" (default), YYYY-MM-DD.')]
 

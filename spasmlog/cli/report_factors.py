@@ -9,9 +9,10 @@ import typer
 
 from spasmlog import clock, parsing
 from spasmlog.cli.common import open_from, printable
-from spasmlog.cli.report import report_app
 from spasmlog.errors import InvalidInput
 from spasmlog.knowledge.factors import LOW_FLUID_ML
+
+app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
 FORMATS = ("table", "json")
 MAX_WINDOW_WEEKS = 52
@@ -35,7 +36,7 @@ def _window_weeks(text: str | None) -> int:
     return int(weeks)
 
 
-@report_app.command("factors")
+@app.command("factors")
 def factors_report(
     ctx: typer.Context,
     since: Annotated[

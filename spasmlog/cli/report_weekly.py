@@ -13,10 +13,11 @@ import typer
 
 from spasmlog import clock, parsing
 from spasmlog.cli.common import open_from
-from spasmlog.cli.report import report_app
 from spasmlog.errors import Conflict, InvalidInput
 from spasmlog.knowledge.factors import LOW_FLUID_ML
 from spasmlog.paths import write_private_bytes
+
+app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
 CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 # The system's "open this file" command; Linux desktops and BSDs have xdg-open.
@@ -62,7 +63,7 @@ def _open_with_viewer(path: Path) -> str:
     return f"Opened it with {OPENER}."
 
 
-@report_app.command("weekly")
+@app.command("weekly")
 def weekly_report(
     ctx: typer.Context,
     weeks: Annotated[
