@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pexpect
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from spasmlog.db.session import open_diary
@@ -395,3 +398,38 @@ def test_pdf_is_not_written_to_a_terminal(diary: Run, db_path: Path) -> None:
     child.close()
     assert child.exitstatus == 2
     assert b"A PDF cannot be shown in a terminal; give a file or pipe it." in child.before
+
+
+def test_a_long_period_lists_the_latest_episodes_and_says_where_all_are(
+    template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(summary, "APPENDIX_LIMIT", 5)
+    store = open_diary(template)
+    try:
+        data = summary.build(store, START, END, dt.datetime.fromisoformat(NOW))
+    finally:
+        store.close()
+    assert data.episodes == 14 and len(data.appendix) == 5
+    assert [e.date for e in data.appendix] == sorted(e.date for e in data.appendix)
+    assert data.appendix[-1].time == "08:00"  # the last episode of the period is kept
+    heading = "Appendix: the latest 5 of 14 episodes, 2026-01-05 to 2026-03-01"
+    every = "spasmlog list --since 2026-01-05 --until 2026-03-01 --format csv"
+    pdf = _flat(" ".join(_pdf_text(summary.render(data, "pdf", "a4"))))
+    assert heading in pdf and every in pdf
+    for format in ("html", "md"):
+        text = summary.render(data, format, "a4").decode()
+        assert heading in text and every in text
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=30 * 24 * 60), max_size=60),
+    st.integers(min_value=1, max_value=10 * 24 * 60),
+)
+def test_counts_within_a_window_match_counting_one_by_one(minutes: list[int], window: int) -> None:
+    start = pd.Timestamp("2026-01-01", tz="UTC")
+    times = pd.Series(
+        [start + pd.Timedelta(minutes=m) for m in minutes], dtype="datetime64[ns, UTC]"
+    )
+    span = pd.Timedelta(minutes=window)
+    expected = [sum(t - span < other <= t for other in times) for t in times]
+    assert summary.counts_within(times, span).tolist() == expected

@@ -34,6 +34,7 @@ FORMATS = ("pdf", "html", "md")
 WINDOW_WEEKS = 4  # "now" and "at the start": the first and last 4 weeks of the period
 CHART_IN = (9.6, 3.3)  # width, height in inches, before scaling to the text width
 RISING_BY = 0.10  # "rising" when the rate now is over 10 % above the rate at the start
+APPENDIX_LIMIT = 300  # episodes listed (about 8 pages); `spasmlog list` has every one
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,17 @@ def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
     return tuple(sorted({day.date() for day in frame["date"]}))
 
 
+def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
+    """For each time t, how many of `times` fall in (t - window, t]: itself and those just
+    before. Two binary searches in the sorted times, so a long period stays linear."""
+    import pandas as pd
+
+    ordered = times.sort_values(ignore_index=True)
+    upto = ordered.searchsorted(times, side="right")
+    before = ordered.searchsorted(times - window, side="right")
+    return pd.Series(upto - before, index=times.index, dtype=int)
+
+
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
     import pandas as pd
 
@@ -188,13 +200,7 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
     with_flags = episodes[flags.map(bool).astype(bool)]
     named = sorted({x for found in flags for x in found})
     severe = episodes[episodes["severity"].fillna(-1) >= factors.SEVERE_AT]
-    times = episodes["start_utc"]
-    window = pd.Timedelta(days=factors.FREQUENT_DAYS)
-    in_week = pd.Series(
-        [int(((times > t - window) & (times <= t)).sum()) for t in times],
-        index=episodes.index,
-        dtype=int,
-    )  # this one and those in the 7 days before
+    in_week = counts_within(episodes["start_utc"], pd.Timedelta(days=factors.FREQUENT_DAYS))
     frequent = episodes[in_week >= factors.FREQUENT_COUNT]
     rising = start is not None and now is not None and now > start * (1 + RISING_BY) and now > 0
     trend = (
@@ -319,8 +325,10 @@ def _factor_lines(report: FactorReport) -> tuple[tuple[FactorLine, ...], int, tu
 
 
 def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
+    """The most recent APPENDIX_LIMIT episodes of the period, oldest first."""
     import pandas as pd
 
+    latest = episodes.sort_values(["start_utc", "id"]).tail(APPENDIX_LIMIT)
     return tuple(
         EpisodeLine(
             date=row.start_local.date(),
@@ -331,7 +339,7 @@ def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
             severity=None if pd.isna(row.severity) else int(row.severity),
             note=_text(row.note) or "",
         )
-        for row in episodes.sort_values(["start_utc", "id"]).itertuples(index=False)
+        for row in latest.itertuples(index=False)
     )
 
 

@@ -323,7 +323,14 @@ def _appendix(data: SummaryData) -> Section:
         tuple(e.severity is not None and e.severity >= factors.SEVERE_AT for e in data.appendix),
         empty="No episodes in this period.",
     )
-    return Section(f"Appendix: every episode, {_day(data.start)} to {_day(data.end)}", (table,))
+    period = f"{_day(data.start)} to {_day(data.end)}"
+    if len(data.appendix) == data.episodes:
+        return Section(f"Appendix: every episode, {period}", (table,))
+    every = f"spasmlog list --since {_day(data.start)} --until {_day(data.end)} --format csv"
+    return Section(
+        f"Appendix: the latest {len(data.appendix):,} of {data.episodes:,} episodes, {period}",
+        (Note(f"Every episode of the period, as a spreadsheet: {every}"), table),
+    )
 
 
 def layout(data: SummaryData) -> Document:
