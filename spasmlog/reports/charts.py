@@ -203,7 +203,7 @@ def draw_muscles(ax: Axes, muscles: Sequence[MuscleSides]) -> None:
         )
         left = [a + b for a, b in zip(left, counts, strict=True)]
     for position, muscle in zip(positions, shown, strict=True):
-        ax.text(muscle.total, position, f" {muscle.total}", va="center", fontsize=8)
+        ax.text(muscle.total, position, f" {muscle.total:,}", va="center", fontsize=8)
     ax.set_yticks(positions, [muscle.label for muscle in shown])
     ax.set_ylim(max(len(shown), 5) - 0.5, -0.5)  # same bar thickness for one muscle or nine
     ax.set_xlim(0, max(muscle.total for muscle in shown) * 1.15 + 0.5)
@@ -458,7 +458,7 @@ def weekly_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) ->
         total = len(frames.episodes)
         figure.suptitle(
             f"spasmlog weekly report: {frames.start} to {frames.end}  ·  {len(rows)} weeks  ·  "
-            f"{total} episode{'' if total == 1 else 's'}",
+            f"{total:,} episode{'' if total == 1 else 's'}",
             fontsize=13,
             fontweight="bold",
         )
