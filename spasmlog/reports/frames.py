@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.dialects import sqlite
 
 from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
 from spasmlog.db.session import Diary
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType, NAType
 
 # Local dates can be up to 14 h either side of UTC: pad the SQL range, then filter exactly.
 _PAD = dt.timedelta(hours=15)
@@ -43,20 +48,99 @@ class Frames:
         return (self.end - self.start).days + 1
 
 
-def _rows(diary: Diary, query: Select[*tuple[Any, ...]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+CHUNK_ROWS = 100_000  # rows held as Python tuples at once while a frame is read
+
+
+# The rows `itertuples` gives of the frames below. Type stubs cannot know a column's type, so
+# the reports iterate through these. Blank text is NaN (None when a column holds no text at all),
+# a blank nullable number pd.NA, a missing date NaT.
+
+
+class EpisodeRow(Protocol):
+    start_local: pd.Timestamp
+    muscle: str
+    side: str | float | None
+    duration_s: float | NAType
+    severity: float | NAType
+    note: str | float | None  # with detail=True only
+
+
+class MedicationRow(Protocol):
+    name: str
+    generic: str | float | None
+    drug_class: str
+    atc: str | float | None
+    dose: str | float | None
+    started_on: pd.Timestamp
+    stopped_on: pd.Timestamp | NaTType  # NaT while still taken
+
+
+class ConditionRow(Protocol):
+    name: str
+    group: str
+    since: pd.Timestamp | NaTType
+    until: pd.Timestamp | NaTType
+
+
+class LabRow(Protocol):
+    test: str
+    taken_on: pd.Timestamp
+    value: float
+    unit: str
+    value_mmol_l: float
+    flag: str
+    range_low_mmol_l: float
+    range_high_mmol_l: float
+    range_source: str
+
+
+def episode_rows(frame: pd.DataFrame) -> Iterator[EpisodeRow]:
+    return cast("Iterator[EpisodeRow]", frame.itertuples(index=False))
+
+
+def medication_rows(frame: pd.DataFrame) -> Iterator[MedicationRow]:
+    return cast("Iterator[MedicationRow]", frame.itertuples(index=False))
+
+
+def condition_rows(frame: pd.DataFrame) -> Iterator[ConditionRow]:
+    return cast("Iterator[ConditionRow]", frame.itertuples(index=False))
+
+
+def lab_rows(frame: pd.DataFrame) -> Iterator[LabRow]:
+    return cast("Iterator[LabRow]", frame.itertuples(index=False))
+
+
+def _frame(
+    diary: Diary,
+    query: Select[*tuple[Any, ...]],
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The query's rows as a frame, read a chunk at a time. `shape` turns each chunk into its
+    compact final form (parsed times, typed columns) as it arrives, so that a million rows never
+    sit in memory as Python objects all at once."""
     compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+    parts = []
     with diary.engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(str(compiled))
         names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            part = pd.DataFrame.from_records(rows, columns=names)
+            parts.append(part if shape is None else shape(part))
         connection.rollback()
-    return names, rows
+    if not parts:
+        empty = pd.DataFrame.from_records([], columns=names)
+        return empty if shape is None else shape(empty)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
-def _frame(diary: Diary, query: Select[*tuple[Any, ...]]) -> pd.DataFrame:
-    names, rows = _rows(diary, query)
-    return pd.DataFrame.from_records(rows, columns=names)
+def _shared_text(series: pd.Series) -> pd.Series:
+    """A repetitive text column as pandas' str dtype, holding one object per distinct value
+    instead of one per row."""
+    codes, uniques = pd.factorize(series)  # a missing value gets code -1...
+    values = np.empty(len(uniques) + 1, dtype=object)  # ...which picks the last: None
+    values[:-1] = uniques
+    return pd.Series(values[codes], index=series.index).astype("str")
 
 
 def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,20 +194,26 @@ def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = Fal
         )
         .order_by(Episode.started_at, Episode.id)
     )
-    frame = _local_times(_frame(diary, query))
-    frame = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
-    frame = frame.astype(
-        {
-            "duration_s": "Float64",
-            "severity": "Float64",
-            "fluid_ml_24h": "Float64",
-            "woke": "boolean",
-        }
-    )
-    if detail:
-        for column in ("symptoms", "relief", "medications"):
-            frame[column] = _json_lists(frame[column])
-    return frame.reset_index(drop=True)
+
+    def shape(chunk: pd.DataFrame) -> pd.DataFrame:
+        chunk = _local_times(chunk)
+        chunk = chunk[(chunk["date"] >= pd.Timestamp(start)) & (chunk["date"] <= pd.Timestamp(end))]
+        chunk = chunk.astype(
+            {
+                "duration_s": "Float64",
+                "severity": "Float64",
+                "fluid_ml_24h": "Float64",
+                "woke": "boolean",
+            }
+        )
+        chunk = chunk.assign(muscle=_shared_text(chunk["muscle"]), side=_shared_text(chunk["side"]))
+        if detail:
+            chunk["note"] = chunk["note"].astype("str")  # whatever NULLs a chunk happens to hold
+            for column in ("symptoms", "relief", "medications"):
+                chunk[column] = _json_lists(chunk[column])
+        return chunk
+
+    return _frame(diary, query, shape).reset_index(drop=True)
 
 
 def load_checkins(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:

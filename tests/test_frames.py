@@ -1,0 +1,51 @@
+"""The report loader reads a chunk of rows at a time: the frames must not depend on where the
+chunks fall."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spasmlog.db.session import open_diary
+from spasmlog.reports import frames
+from tests.handmade import build_doctor, build_once
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_once(tmp_path_factory.mktemp("frames"), build_doctor)
+
+
+def episodes(db: Path, start: dt.date, end: dt.date, detail: bool = False) -> pd.DataFrame:
+    store = open_diary(db)
+    try:
+        return frames.load_episodes(store, start, end, detail)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("detail", [False, True])
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_episodes_read_in_chunks_equal_one_read(
+    template: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, detail: bool
+) -> None:
+    whole = episodes(template, dt.date(2026, 1, 5), dt.date(2026, 3, 1), detail)
+    monkeypatch.setattr(frames, "CHUNK_ROWS", chunk)
+    chunked = episodes(template, dt.date(2026, 1, 5), dt.date(2026, 3, 1), detail)
+    assert len(whole) == 14  # the hand-made diary's episodes in the period
+    pd.testing.assert_frame_equal(chunked, whole)
+
+
+def test_a_missing_side_is_missing(seeded: Path) -> None:
+    sides = episodes(seeded, dt.date(2026, 3, 1), dt.date(2026, 3, 15))["side"]
+    assert sides.isna().tolist() == [True, True, False]  # neck, foot, then calf left
+    assert sides.iloc[-1] == "left"
+
+
+def test_an_empty_period_gives_an_empty_frame_with_the_columns(template: Path) -> None:
+    empty = episodes(template, dt.date(2020, 1, 1), dt.date(2020, 1, 31))
+    assert empty.empty
+    assert {"id", "muscle", "side", "start_utc", "start_local", "date"} <= set(empty.columns)
