@@ -235,8 +235,14 @@ def csv_text(cell: str) -> str:
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as RFC 4180 CSV: lines end in CRLF, as spreadsheets write them.
+
+    The csv module quotes a cell holding a character of the line terminator, so with CRLF a
+    note's bare "\r" (old Mac text) is quoted like "\n"; with "\n" alone it would be left bare
+    (before Python 3.11.9) and split the row. `spasmlog import` reads either line end.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([csv_cell(row.get(column)) for column in columns])

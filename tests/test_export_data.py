@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmlog.records import COLUMNS_BY_KIND, DIARY_SCHEMA, csv_cell, csv_text, write_csv
@@ -112,6 +112,14 @@ def test_guard_is_undone_exactly_and_leaves_no_formula(text: str) -> None:
 def test_negative_numbers_stay_numbers_in_a_written_csv() -> None:
     text = write_csv([{"value": -3.5, "range": "-1-2"}], ("value", "range"))
     assert text.splitlines()[1] == "-3.5,'-1-2"
+
+
+@pytest.mark.parametrize("note", ["a\rb", "a\nb", "a\r\nb", "a\r", "\n"])
+def test_a_line_break_in_a_cell_is_quoted(note: str) -> None:
+    """A bare "\r" (old Mac text) splits a row in a spreadsheet unless quoted, like "\n"."""
+    text = write_csv([{"note": note, "id": 1}], ("note", "id"))
+    assert text == f'note,id\r\n"{note}",1\r\n'
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["note", "id"], [note, "1"]]
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -257,3 +265,47 @@ def test_json_import_export_round_trip(diary: Run, tmp_path: Path) -> None:
     _on(fresh, "import", str(source), "--kind", "json")
     again = json.loads(_on(fresh, "export", "json", "--out", "-"))
     assert _without_ids(again) == _without_ids(json.loads(exported))
+
+
+# Notes as people paste them: old Mac ("\r") and Windows ("\r\n") line ends, quotes, commas,
+# tabs and the starts a spreadsheet would run as a formula, among any other text.
+_note_pieces = st.sampled_from(
+    ["\r", "\n", "\r\n", '"', "'", ",", ";", "\t", " ", "=", "+", "-", "@"]
+) | st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), min_size=1, max_size=3)
+_notes = st.lists(_note_pieces, min_size=1, max_size=8).map("".join).filter(str.strip)
+
+
+@settings(max_examples=15, deadline=None)
+@given(notes=st.lists(_notes, min_size=1, max_size=4))
+def test_import_reads_back_every_note_that_export_and_list_wrote(
+    tmp_path_factory: pytest.TempPathFactory, notes: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("notes")
+    episodes = [
+        {"started_at": f"2026-03-{day:02}T03:00:00+01:00", "muscle": "calf", "note": note}
+        for day, note in enumerate(notes, 1)
+    ]
+    seed = folder / "seed.json"
+    seed.write_text(json.dumps({"schema": DIARY_SCHEMA, "episodes": episodes}), encoding="utf-8")
+    original = runner_for(folder / "original.db")
+    ok(original, "import", str(seed), "--kind", "json")
+    for name, command in {
+        "export": ("export", "csv", "--what", "episodes", "--out", "-"),
+        "list": ("list", "--format", "csv"),
+    }.items():
+        written = original(*command)
+        assert written.exit_code == 0, written.output
+        source = folder / f"{name}.csv"
+        source.write_bytes(written.stdout_bytes)  # .stdout would turn "\r\n" into "\n"
+        copy = folder / f"{name}.db"
+        _on(copy, "import", str(source), "--kind", "episodes")
+        back = json.loads(_on(copy, "export", "json", "--out", "-"))
+        assert [episode["note"] for episode in back["episodes"]] == notes, name
+
+
+def test_the_row_count_counts_rows_not_lines(run: Run, tmp_path: Path) -> None:
+    run("log", "--muscle", "calf", "--note", "first line\nsecond line\rthird")
+    run("log", "--muscle", "foot")
+    result = run("export", "csv", "--what", "episodes", "--out", str(tmp_path / "e.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Wrote 2 rows of episodes to ")

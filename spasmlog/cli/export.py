@@ -79,8 +79,7 @@ def export_csv(
     kind = parsing.parse_choice(what, "--what", KINDS)
     target = _target(out, force)
     with open_from(ctx).reading() as session:
-        text = export.export_csv(session, kind)
-    rows = text.count("\n") - 1
+        text, rows = export.export_csv(session, kind)
     _write(target, text.encode(), force, f"{_count(rows, 'row')} of {kind}")
 
 

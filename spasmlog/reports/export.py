@@ -84,9 +84,11 @@ def kind_records(
     return [record for _, record in pairs]
 
 
-def export_csv(session: Session, kind: str) -> str:
-    """One kind as CSV: one header row, lists joined with ";", formula-like text guarded."""
-    return write_csv(kind_records(session, kind), COLUMNS_BY_KIND[kind])
+def export_csv(session: Session, kind: str) -> tuple[str, int]:
+    """One kind as CSV (one header row, lists joined with ";", formula-like text guarded), and
+    how many rows it holds: a note with line breaks makes lines and rows differ."""
+    records = kind_records(session, kind)
+    return write_csv(records, COLUMNS_BY_KIND[kind]), len(records)
 
 
 def export_json(session: Session, exported_at: dt.datetime, include_deleted: bool = False) -> str:
