@@ -31,7 +31,7 @@ from spasmlog.db import migrate
 from spasmlog.db.models import Base
 from spasmlog.db.session import make_engine, open_diary, read_revision
 from tests import make_fixture_diary as fixture
-from tests.conftest import NOW, Run, run_process
+from tests.conftest import NOW, Run, diary_fingerprint, run_process
 
 NOW_DT = dt.datetime.fromisoformat(NOW)
 OLD_TABLES = ("exercise_sessions", "episodes", "changes", "change_rows")
@@ -246,6 +246,49 @@ def test_db_backup_to_a_file_refuses_to_overwrite_without_force(
     ok(run("db", "backup", str(dest), "--force"))
     assert table_rows(dest) == table_rows(seeded) and len(table_rows(dest)["episodes"]) == 4
     assert sorted(p.name for p in dest.parent.iterdir()) == ["copy.db"]  # no partial file left
+
+
+def test_db_backup_force_removes_the_stale_wal_of_the_file_it_replaces(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    """SQLite reads a -wal beside a file into it, whichever database wrote that -wal."""
+    dest = tmp_path / "copy.db"
+    ok(run("db", "backup", str(dest)))
+    other = tmp_path / "other.db"
+    with contextlib.closing(sqlite3.connect(other)) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+        connection.execute("CREATE TABLE episodes (id INTEGER PRIMARY KEY, muscle TEXT)")
+        connection.execute("INSERT INTO episodes (muscle) VALUES ('not from the diary')")
+        connection.commit()
+        for journal in ("-wal", "-shm"):  # copied while open: the WAL is not checkpointed yet
+            shutil.copyfile(f"{other}{journal}", f"{dest}{journal}")
+    assert Path(f"{dest}-wal").stat().st_size > 0
+    ok(run("log", "--muscle", "hand"))
+
+    ok(run("db", "backup", str(dest), "--force"))
+
+    assert sorted(p.name for p in tmp_path.glob("copy.db*")) == ["copy.db"]
+    with contextlib.closing(sqlite3.connect(dest)) as connection:
+        episodes = connection.execute("SELECT * FROM episodes ORDER BY rowid").fetchall()
+    assert episodes == table_rows(seeded, ("episodes",))["episodes"]
+    assert len(episodes) == 4
+
+
+def test_db_backup_refuses_a_stale_wal_without_force_and_the_diary_itself(
+    seeded: Path, run: Run, tmp_path: Path
+) -> None:
+    dest = tmp_path / "copy.db"
+    wal = Path(f"{dest}-wal")
+    wal.write_bytes(b"left by a removed copy.db")
+    one_line_failure(run("db", "backup", str(dest)), 2, str(wal), "already exists")
+    assert not dest.exists() and wal.read_bytes() == b"left by a removed copy.db"
+    ok(run("db", "backup", str(dest), "--force"))
+    assert not wal.exists() and len(table_rows(dest)["episodes"]) == 3
+
+    before = diary_fingerprint(seeded)
+    one_line_failure(run("db", "backup", str(seeded), "--force"), 2, "is the diary itself")
+    assert diary_fingerprint(seeded) == before
 
 
 def test_a_backup_opens_as_a_diary(seeded: Path, run: Run, tmp_path: Path) -> None:

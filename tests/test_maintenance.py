@@ -399,3 +399,22 @@ def test_upgrades_and_imports_leave_a_rolling_set_of_private_backups(
 
 def _reasons(path: Path) -> str:
     return path.name.split("Z-", 1)[1].removesuffix(".db")
+
+
+def test_an_automatic_backup_removes_what_a_killed_backup_left_behind(db_path: Path) -> None:
+    """Half-written copies older than an hour go; a fresh one may be another process's backup."""
+    build_diary(db_path, 2)
+    folder = db_path.parent / "backups"
+    folder.mkdir(mode=0o700)
+    stale = folder / "diary-20260301T080000000000Z-before-import.db.partial"
+    stale_journal = stale.with_name(stale.name + "-journal")
+    running = folder / "diary-20260315T115959000000Z-manual.db.partial"
+    for path in (stale, stale_journal, running):
+        path.write_bytes(b"half a copy")
+    two_hours_ago = dt.datetime.now(dt.UTC).timestamp() - 2 * 3600
+    for path in (stale, stale_journal):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    made = automatic_backup(db_path, "before-import")
+
+    assert sorted(folder.iterdir()) == sorted([made, running])

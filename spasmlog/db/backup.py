@@ -1,13 +1,17 @@
 """Copies of the diary made with SQLite's online backup API: safe while others write.
 
 Automatic backups (before every migration and import) go to a `backups/` folder beside the diary,
-named by UTC time and reason, 0600, and only the newest `KEEP` are kept.
+named by UTC time and reason, 0600, and only the newest `KEEP` are kept. A copy is written as
+`<name>.partial` and renamed when complete; one a killed backup left is removed after an hour.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from spasmlog.errors import Conflict, DiaryUnreadable, StorageError
 from spasmlog.paths import create_private_file, make_private_dir
 
 KEEP = 10
+STALE_PARTIAL = dt.timedelta(hours=1)  # a younger .partial may be a backup running right now
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,22 @@ def backups_dir(diary_path: Path) -> Path:
 
 
 def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
-    """A consistent copy of `source` at `dest` (0600), via the online backup API."""
-    if dest.exists() and not overwrite:
-        raise Conflict(f"{dest} already exists; choose another file or remove it first.")
+    """A consistent copy of `source` at `dest` (0600), via the online backup API.
+
+    SQLite reads a -wal beside a file into it, whichever database wrote that -wal: one left
+    beside `dest` (someone opened the old copy with sqlite) counts as part of the file it
+    replaces, and goes with it.
+    """
+    sidecars = _sidecars(dest)
+    taken = [path for path in (dest, *sidecars) if path.exists()]
+    if taken and not overwrite:
+        raise Conflict(f"{taken[0]} already exists; choose another file or remove it first.")
+    if dest.exists() and dest.samefile(source):
+        raise Conflict(f"{dest} is the diary itself; choose another file for the backup.")
     try:
         make_private_dir(dest.parent)
         partial = dest.with_name(dest.name + ".partial")
         partial.unlink(missing_ok=True)
-        import os
-
         os.close(create_private_file(partial))
         src = sqlite3.connect(source.absolute().as_uri() + "?mode=ro", uri=True, timeout=30)
         try:
@@ -48,6 +60,8 @@ def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
                 target.close()
         finally:
             src.close()
+        for stale in sidecars:
+            stale.unlink(missing_ok=True)
         partial.replace(dest)
     except (OSError, sqlite3.Error) as error:
         raise StorageError(f"Could not write the backup {dest}: {error}.") from None
@@ -57,12 +71,32 @@ def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
 def automatic_backup(diary_path: Path, reason: str) -> Path:
     """Back up before a risky change (migration, import), then prune to the newest KEEP."""
     _refuse_damaged(diary_path)
+    _remove_stale_partials(diary_path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = backups_dir(diary_path) / f"{diary_path.stem}-{stamp}-{reason}.db"
     copy_diary(diary_path, dest)
     for old in list_backups(diary_path)[KEEP:]:
         old.path.unlink(missing_ok=True)
     return dest
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _remove_stale_partials(diary_path: Path) -> None:
+    """Half-written copies (and their journals) that a killed backup left in the backups folder.
+
+    Only those untouched for STALE_PARTIAL: a backup being written keeps its file's time fresh.
+    One that cannot be removed is left for the next backup to try again.
+    """
+    folder = backups_dir(diary_path)
+    cutoff = time.time() - STALE_PARTIAL.total_seconds()
+    for suffix in (".partial", ".partial-journal"):
+        for leftover in folder.glob(f"{diary_path.stem}-*.db{suffix}"):
+            with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
 
 
 def _refuse_damaged(diary_path: Path) -> None:
