@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -57,8 +58,13 @@ def day_table(frames: Frames) -> pd.DataFrame:
     days = checkins[inside].drop_duplicates("date").set_index("date").sort_index()
     counts = frames.episodes["date"].value_counts()
     days["count"] = counts.reindex(days.index, fill_value=0).astype("int64")
-    days["week"] = ((days.index - _MONDAY) // pd.Timedelta(weeks=1)).astype("int64")
+    days["week"] = ((_dates(days) - _MONDAY) // pd.Timedelta(weeks=1)).astype("int64")
     return days
+
+
+def _dates(days: pd.DataFrame) -> pd.DatetimeIndex:
+    """The local dates that index a day table (the stubs type `set_index` as a plain Index)."""
+    return cast(pd.DatetimeIndex, days.index)
 
 
 def _rows(days: pd.DataFrame, exposed: pd.Series) -> pd.DataFrame:
@@ -170,7 +176,7 @@ def medication_level(frames: Frames, days: pd.DataFrame) -> list[Exposure]:
             }
         )
         label = info.label if class_id != "other" else f"Other medications ({', '.join(names)})"
-        flag = pd.Series(_taking(periods, days.index), index=days.index)
+        flag = pd.Series(_taking(periods, _dates(days)), index=days.index)
         article = "medications" if info.linked_to_spasms else None
         exposures.append(
             _day_exposure(
@@ -208,7 +214,7 @@ def vigorous_exercise(frames: Frames, days: pd.DataFrame) -> Exposure:
     sessions = frames.exercise[frames.exercise["intensity"] == "vigorous"]
     starts = ((sessions["start_local"] - origin) / _HOUR).to_numpy(dtype=float)
     lows, highs, before = _merged_windows(starts)
-    day_at = ((days.index - origin) / _HOUR).to_numpy(dtype=float)
+    day_at = ((_dates(days) - origin) / _HOUR).to_numpy(dtype=float)
     exposed_h = _covered(lows, highs, before, day_at + WINDOW_H) - _covered(
         lows, highs, before, day_at
     )

@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import textwrap
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -47,7 +47,10 @@ from spasmlog.reports.factor_results import (
     MedicationChange,
 )
 from spasmlog.reports.factor_results import days_text as _days
-from spasmlog.reports.frames import Frames
+from spasmlog.reports.frames import Frames, condition_rows, lab_rows, medication_rows
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType
 
 __all__ = [
     "ASSOCIATED",
@@ -139,10 +142,11 @@ def _with_q_values(results: list[FactorResult], q_threshold: float) -> list[Fact
 def _changes(frames: Frames, days: pd.DataFrame, options: FactorOptions) -> list[MedicationChange]:
     events = []
     start, end = pd.Timestamp(frames.start), pd.Timestamp(frames.end)
-    for med in frames.medications.itertuples(index=False):
-        for change, when in (("started", med.started_on), ("stopped", med.stopped_on)):
-            if not pd.isna(when) and start <= when <= end:
-                events.append((when.date(), change, med))
+    medications = medication_rows(frames.medications)
+    for med in medications:
+        for change, changed_on in (("started", med.started_on), ("stopped", med.stopped_on)):
+            if not pd.isna(changed_on) and start <= changed_on <= end:
+                events.append((changed_on.date(), change, med))
     changes = []
     for when, change, med in sorted(events, key=lambda event: (event[0], event[1])):
         rows = exposures.before_after(days, when, options.window_weeks, change == "started")
@@ -171,14 +175,14 @@ def _changes(frames: Frames, days: pd.DataFrame, options: FactorOptions) -> list
     return changes
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: pd.Timestamp | NaTType) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _context(frames: Frames) -> Context:
     start, end = pd.Timestamp(frames.start), pd.Timestamp(frames.end)
     conditions = []
-    for row in frames.conditions.itertuples(index=False):
+    for row in condition_rows(frames.conditions):
         began, ended = row.since, row.until
         if (pd.isna(began) or began <= end) and (pd.isna(ended) or ended >= start):
             all_along = (pd.isna(began) or began <= start) and (pd.isna(ended) or ended >= end)
@@ -190,7 +194,7 @@ def _context(frames: Frames) -> Context:
     labs = frames.labs
     flagged = labs[(labs["taken_on"] >= start) & labs["flag"].isin(["low", "high"])]
     lab_flags = []
-    for lab in flagged.itertuples(index=False):
+    for lab in lab_rows(flagged):
         test = TESTS_BY_ID.get(str(lab.test))
         condition = None
         if test is not None:

@@ -24,6 +24,7 @@ from spasmlog.knowledge.muscles import label as muscle_label
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pandas.api.typing import NAType
 
     from spasmlog.db.session import Diary
     from spasmlog.reports.factors import FactorReport
@@ -169,7 +170,7 @@ def _per_week(rows: Sequence[WeekRow]) -> float | None:
     return 7 * sum(row.episodes for row in known) / days if days else None
 
 
-def _text(value: object) -> str | None:
+def _text(value: str | float | NAType | None) -> str | None:
     """A text cell from a frame: None for SQL NULL (which pandas may hold as NaN or NA)."""
     import pandas as pd
 
@@ -230,11 +231,13 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
 def _current_meds(frames: Frames) -> tuple[CurrentMed, ...]:
     import pandas as pd
 
+    from spasmlog.reports.frames import medication_rows
+
     end = pd.Timestamp(frames.end)
     meds = frames.medications
     current = meds[meds["stopped_on"].isna() | (meds["stopped_on"] >= end)]
     result = []
-    for med in current.itertuples(index=False):
+    for med in medication_rows(current):
         info = CLASS_INFO.get(str(med.drug_class), CLASS_INFO["other"])
         result.append(
             CurrentMed(
@@ -277,10 +280,12 @@ def _changes(report: FactorReport) -> tuple[MedChange, ...]:
 
 def _latest_labs(frames: Frames) -> tuple[LabLine, ...]:
     """The newest result of each test up to the period's end, in the order of labs.TESTS."""
+    from spasmlog.reports.frames import lab_rows
+
     order = {test_id: i for i, test_id in enumerate(TESTS_BY_ID)}
     latest = frames.labs.sort_values(["taken_on", "id"]).drop_duplicates("test", keep="last")
     lines = []
-    for lab in sorted(latest.itertuples(index=False), key=lambda r: order.get(r.test, len(order))):
+    for lab in sorted(lab_rows(latest), key=lambda r: order.get(r.test, len(order))):
         test = TESTS_BY_ID.get(str(lab.test))
         condition = None
         if test is not None and lab.flag in ("low", "high"):
@@ -328,6 +333,8 @@ def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
     """The most recent APPENDIX_LIMIT episodes of the period, oldest first."""
     import pandas as pd
 
+    from spasmlog.reports.frames import episode_rows
+
     latest = episodes.sort_values(["start_utc", "id"]).tail(APPENDIX_LIMIT)
     return tuple(
         EpisodeLine(
@@ -339,7 +346,7 @@ def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
             severity=None if pd.isna(row.severity) else int(row.severity),
             note=_text(row.note) or "",
         )
-        for row in latest.itertuples(index=False)
+        for row in episode_rows(latest)
     )
 
 

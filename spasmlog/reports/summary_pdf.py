@@ -34,10 +34,11 @@ def _fonts() -> None:
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    for bold, italic in ((0, 0), (0, 1)):
-        addMapping(FONT, bold, italic, FONT)
-    for bold, italic in ((1, 0), (1, 1)):
-        addMapping(FONT, bold, italic, BOLD)
+    # (face, bold, italic) -> font; there is no italic face, so italic text stays upright
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 0, 1, FONT)
+    addMapping(FONT, 1, 0, BOLD)
+    addMapping(FONT, 1, 1, BOLD)
 
 
 def _text(value: str) -> str:

@@ -20,7 +20,7 @@ from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.factors import SEVERE_AT
 from spasmlog.knowledge.muscles import label
 from spasmlog.parsing import format_duration
-from spasmlog.reports.frames import Frames
+from spasmlog.reports.frames import Frames, medication_rows
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 1100  # about 21 years; the chart stays readable and fast
@@ -282,13 +282,10 @@ def muscle_sides(episodes: pd.DataFrame) -> list[MuscleSides]:
     """Episodes per muscle and side, most affected muscle first (ties by name)."""
     sides = episodes["side"].where(episodes["side"].isin(SIDES[:3]), "unsided")
     table = pd.crosstab(episodes["muscle"], sides) if len(episodes) else pd.DataFrame()
+    counts = table.reindex(columns=list(SIDES), fill_value=0)  # a side no episode had: 0
     result = [
-        MuscleSides(
-            str(muscle),
-            label(str(muscle)),
-            *(int(table.at[muscle, side]) if side in table else 0 for side in SIDES),
-        )
-        for muscle in table.index
+        MuscleSides(str(muscle), label(str(muscle)), *(int(n) for n in row))
+        for muscle, *row in counts.itertuples(name=None)
     ]
     return sorted(result, key=lambda m: (-m.total, m.muscle))
 
@@ -316,7 +313,7 @@ def medication_panel(frames: Frames) -> MedicationPanel:
     """Medication periods that overlap the report's period, in the order they started."""
     meds = frames.medications
     periods = []
-    for row in meds.itertuples(index=False):
+    for row in medication_rows(meds):
         stopped = None if pd.isna(row.stopped_on) else row.stopped_on.date()
         if stopped is not None and stopped < frames.start:
             continue
@@ -324,7 +321,7 @@ def medication_panel(frames: Frames) -> MedicationPanel:
         periods.append(
             MedPeriod(
                 name=row.name,
-                dose=row.dose or None,
+                dose=row.dose if isinstance(row.dose, str) and row.dose else None,
                 drug_class=info.id,
                 class_label=info.label,
                 started_on=row.started_on.date(),
