@@ -274,6 +274,9 @@ def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
     return results
 
 
+LINEAR = 1.05  # the growth budget is "at most linear"; 0.05 allows for a noisy machine
+
+
 def growth(results: list[Timing]) -> dict[str, float]:
     """Fitted exponent of time against rows from 10k up (1.0 = linear)."""
     exponents = {}
@@ -288,6 +291,25 @@ def growth(results: list[Timing]) -> dict[str, float]:
             slope = statistics.linear_regression(xs, ys).slope
             exponents[name] = round(slope, 3)
     return exponents
+
+
+def describe_machine() -> dict[str, object]:
+    """What the numbers were measured on: they mean little without it."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                  if line.startswith("model name")]  # fmt: skip
+        cpu = models[0] if models else cpu
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_before": [round(load, 2) for load in os.getloadavg()],
+    }
 
 
 def table(results: list[Timing]) -> str:
@@ -317,17 +339,15 @@ def main() -> None:
     # An installed package carries compiled bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
     # would otherwise recompile spasmlog's modules on every start, which no user pays for.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(PACKAGE)], check=True)
+    machine = describe_machine()
+    print("machine:", json.dumps(machine), file=sys.stderr, flush=True)
     results = run(sizes, args.runs, args.out)
     exponents = growth(results)
     print(table(results))
     print("growth exponent (10k and up; 1.0 = linear):", json.dumps(exponents))
+    over = {name: e for name, e in exponents.items() if e > LINEAR}
+    print(f"growth at most linear (exponent <= {LINEAR}):", "ok" if not over else f"OVER {over}")
     args.out.mkdir(parents=True, exist_ok=True)
-    machine = {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "system": platform.platform(),
-    }
     payload = {
         "date": dt.date.today().isoformat(),
         "machine": machine,
