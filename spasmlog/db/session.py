@@ -35,17 +35,29 @@ class Diary:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
+        self.identity = _identity(path)  # the file opened, whatever later takes its name
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
-        """One transaction holding the write lock; commits on success, rolls back on any error."""
+        """One transaction holding the write lock; commits on success, rolls back on any error.
+
+        SQLite writes to the file it opened: had that file been removed, or replaced by another
+        under its name (`db restore` in another window), the commit would land where nobody
+        looks. Such a write is refused instead.
+        """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
             yield session
-            if not self.path.exists():  # SQLite would commit into an unlinked file
+            now = _identity(self.path)
+            if now is None:
                 raise StorageError(
                     f"The diary {self.path} disappeared (its folder was moved or removed). "
                     "Nothing was saved."
+                )
+            if now != self.identity:
+                raise StorageError(
+                    f"The diary {self.path} was replaced by another file while this command ran "
+                    "(a `spasmlog db restore`?). Nothing was saved; run the command again."
                 )
 
     @contextlib.contextmanager
@@ -56,6 +68,15 @@ class Diary:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file `path` names now (device, inode); None when it names none."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _configure(engine: Engine) -> Engine:

@@ -4,6 +4,7 @@ command may write to a damaged diary."""
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import sqlite3
@@ -272,3 +273,30 @@ def test_sqlite_sees_the_damage_each_case_makes(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.DatabaseError):
             seen = facts(path)
             assert seen.integrity == "ok" and seen.episodes == 300
+
+
+def test_a_diary_replaced_during_the_write_is_not_written_to(
+    run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another window restores a backup while `log` runs: the entry must not land in the file
+    that was moved aside, where nobody would look, and must not be reported as saved."""
+    assert run("log", "--muscle", "calf").exit_code == 0
+    restored = db_path.with_name("restored.db")
+    shutil.copy(db_path, restored)  # the diary was closed: its WAL is merged into the file
+    assert facts(restored).episodes == 1
+    aside = db_path.with_name("aside.db")
+    real = episodes.diary.log_episode
+
+    def then_replace(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        os.replace(db_path, aside)  # what `db restore` does: keep the old file aside...
+        os.replace(restored, db_path)  # ...and rename the restored copy into place
+        return result
+
+    monkeypatch.setattr(episodes.diary, "log_episode", then_replace)
+    result = run("log", "--muscle", "foot")
+
+    assert result.exit_code == 1 and "Logged" not in result.stdout
+    assert "was replaced by another file" in result.stderr
+    for path in (db_path, aside):
+        assert facts(path).episodes == 1, path  # the calf only, in both files
