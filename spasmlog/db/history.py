@@ -94,13 +94,21 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
         select(ChangeRow).where(ChangeRow.change_id == change.id).order_by(ChangeRow.id.desc())
     ).all()
     created: dict[str, list[int]] = {}
+    changed: dict[str, list[int]] = {}
+    for entry in rows:
+        (created if entry.before is None else changed).setdefault(entry.table_name, []).append(
+            entry.row_id
+        )
+    loaded: dict[tuple[str, int], Tracked] = {}  # in bulk: one query per 500 rows, not per row
+    for table, ids in changed.items():
+        model = USER_TABLES[table]
+        for chunk in range(0, len(ids), 500):
+            found = session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500])))
+            loaded.update(((table, row.id), row) for row in found)
     for entry in rows:
         model = USER_TABLES[entry.table_name]
-        if entry.before is None:
-            created.setdefault(entry.table_name, []).append(entry.row_id)
-            continue
-        row = session.get(model, entry.row_id)
-        if row is None:
+        row = loaded.get((entry.table_name, entry.row_id))
+        if entry.before is None or row is None:
             continue
         mapper = inspect(model)
         for attr in mapper.column_attrs:
