@@ -3,19 +3,22 @@ raise `SpasmlogError`s, and never print."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy.orm import Session
 
 from spasmlog.clock import local_offset_min
 from spasmlog.db import history, queries
-from spasmlog.db.models import Episode, ExerciseSession
+from spasmlog.db.models import Episode, ExerciseSession, Medication
 from spasmlog.errors import InvalidInput, NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
 from spasmlog.parsing import ExerciseSpec
+from spasmlog.records import local_time
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,73 @@ class Logged:
 
 def describe(episode: Episode) -> str:
     """ "#12 calf (left), 2026-03-01 23:30": how messages name an episode (never its note)."""
-    from spasmlog.records import local_time
-
     when = local_time(episode.started_at, episode.utc_offset_min).strftime("%Y-%m-%d %H:%M")
     side = f" ({episode.side})" if episode.side and episode.side != "none" else ""
     return f"#{episode.id} {label(episode.muscle).lower()}{side}, {when}"
 
 
-def _medication_snapshot(session: Session, started_at: dt.datetime, extra: list[str]) -> list[str]:
-    """The medications active on the episode's local date, then any one-off extras."""
-    active = queries.medications_active_on(session, started_at.date())
-    names = [f"{med.name} {med.dose}".strip() if med.dose else med.name for med in active]
-    return names + [name for name in extra if name not in names]
+def medication_label(med: Medication) -> str:
+    """How a medication period shows on an episode: "Lipitor 20 mg"."""
+    return f"{med.name} {med.dose}".strip() if med.dose else med.name
+
+
+def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -> list[str]:
+    """An episode's medications: those on the list for its local `day`, then one-off extras."""
+    names = [medication_label(med) for med in queries.medications_active_on(session, day)]
+    return names + [name for name in extras if name not in names]
+
+
+def _local_day(episode: Episode) -> dt.date:
+    return local_time(episode.started_at, episode.utc_offset_min).date()
+
+
+def _extras(episode: Episode, listed: Sequence[str]) -> list[str]:
+    """What an episode lists beyond the medication list's `listed` for its day: its `--med`s."""
+    return [name for name in episode.medications if name not in listed]
+
+
+@dataclass
+class Refreshed:
+    episodes: int = 0  # episodes whose medications changed
+
+
+@contextlib.contextmanager
+def following_the_medication_list(
+    session: Session, change: history.Change, first: dt.date, last: dt.date | None, now: dt.datetime
+) -> Iterator[Refreshed]:
+    """Around a change to the medication list over the local days [first, last] (None: no end):
+    the episodes of those days (deleted ones too, so that `restore` brings back a true one) then
+    list what the list says for their day, each keeping its one-off extras, in the same change
+    (so `undo` reverts both)."""
+    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC)
+    end = (
+        None
+        if last is None
+        else dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC)
+    )
+    by_day: dict[dt.date, list[str]] = {}
+
+    def listed(day: dt.date) -> list[str]:
+        if day not in by_day:
+            by_day[day] = medication_snapshot(session, day, ())
+        return by_day[day]
+
+    affected = [
+        (episode, day, _extras(episode, listed(day)))
+        for episode in queries.episodes_between(session, start, end)
+        if first <= (day := _local_day(episode)) and (last is None or day <= last)
+    ]
+    refreshed = Refreshed()
+    yield refreshed
+    session.flush()
+    by_day.clear()  # the list has changed
+    for episode, day, extras in affected:
+        fresh = listed(day) + [name for name in extras if name not in listed(day)]
+        if fresh != episode.medications:
+            history.remember_before(session, change, episode)
+            episode.medications, episode.updated_at = fresh, now
+            refreshed.episodes += 1
+    session.flush()
 
 
 def _exercise_session(
@@ -95,7 +153,7 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
         relief=list(entry.relief),
         relief_score=entry.relief_score,
         symptoms=list(entry.symptoms),
-        medications=_medication_snapshot(session, entry.started_at, entry.extra_medications),
+        medications=medication_snapshot(session, entry.started_at.date(), entry.extra_medications),
         note=entry.note,
         created_at=now,
         updated_at=now,
@@ -134,15 +192,20 @@ def edit_episode(
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
+    extras = _extras(episode, medication_snapshot(session, _local_day(episode), ()))
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
         elif name == "extra_medications":
-            episode.medications = list(value)  # type: ignore[call-overload]
+            extras = list(value)  # type: ignore[call-overload]
         else:
             setattr(episode, name, value)
         if name == "started_at":
             episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
+    if {"started_at", "extra_medications"} & set(updates):  # the list for its day, new extras
+        episode.medications = medication_snapshot(session, _local_day(episode), extras)
+    if {"started_at", "exercise"} & set(updates):
+        _end_log_session_at_start(session, change, episode, now)
     episode.updated_at = now
     session.flush()
     return episode
@@ -160,7 +223,7 @@ def _edit_exercise(
         return
     current = session.get(ExerciseSession, episode.exercise_session_id or -1)
     if current is None or current.source != "log":
-        fresh = _exercise_session(spec, episode.started_at, now)
+        fresh = _exercise_session(spec, local_time(episode.started_at, episode.utc_offset_min), now)
         session.add(fresh)
         session.flush()
         history.remember_created(session, change, fresh)
@@ -169,6 +232,21 @@ def _edit_exercise(
     history.remember_before(session, change, current)
     current.activity, current.minutes = spec.activity, spec.minutes
     current.intensity, current.updated_at = spec.intensity, now
+
+
+def _end_log_session_at_start(
+    session: Session, change: history.Change, episode: Episode, now: dt.datetime
+) -> None:
+    """Exercise logged with an episode ends when the episode began (as `log` stores it, and as
+    an import finds it again): an edited start or length moves the session's start."""
+    current = session.get(ExerciseSession, episode.exercise_session_id or -1)
+    if current is None or current.source != "log":
+        return
+    start = episode.started_at - dt.timedelta(minutes=current.minutes or 0)
+    if current.started_at != start:
+        history.remember_before(session, change, current)
+        current.started_at, current.updated_at = start, now
+        current.utc_offset_min = episode.utc_offset_min
 
 
 def delete_episode(session: Session, episode_id: int, now: dt.datetime) -> Episode:

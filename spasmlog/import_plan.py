@@ -3,8 +3,9 @@
 `plan` sorts checked rows into new ones, ones already in the diary (by each kind's duplicate
 key, live rows only; a row's key is its start time and muscle, its date, its name and start...)
 and repeats within the file; with --update it finds which stored rows the file would change; and
-it reports what `meds add` and `conditions add` would refuse (overlapping periods of one drug,
-the same current condition twice) as bad rows, so that a clash, too, writes nothing.
+it reports what `meds add`, `conditions add` and `checkin --exercise` would refuse (overlapping
+periods of one drug, the same current condition twice, a second check-in exercise session on a
+day) as bad rows, so that a clash, too, writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from spasmlog import medlist
+from spasmlog.db import context_queries as cq
 from spasmlog.db.models import (
     Checkin,
     Condition,
@@ -55,7 +57,7 @@ UPDATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         for name in KINDS["checkins"].fields
         if name != "date"
     },
-    "exercise": {name: ((name, name),) for name in ("minutes", "intensity", "muscles")},
+    "exercise": {name: ((name, name),) for name in ("minutes", "intensity", "muscles", "source")},
     "meds": {
         "dose": (("dose", "dose"),),
         "class": (("drug_class", "drug_class"), ("atc", "atc"), ("class_by_hand", "class_by_hand")),
@@ -162,6 +164,8 @@ def plan(session: Session, checked: CheckedKind, update: bool, problems: Problem
         _medication_clashes(session, result, problems)
     if checked.kind.name == "conditions":
         _condition_clashes(session, result, problems)
+    if checked.kind.name == "exercise":
+        _checkin_exercise_clashes(session, result, problems)
     return result
 
 
@@ -223,6 +227,35 @@ def _condition_clashes(session: Session, result: Plan, problems: Problems) -> No
                 ],
             )
         current.add(norm_name(name))
+
+
+def _checkin_exercise_clashes(session: Session, result: Plan, problems: Problems) -> None:
+    """One session with source "checkin" a day: the one `checkin --exercise` changes and
+    `spasmlog checkins` shows, so a second would be hidden and never replaced."""
+    checked = result.checked
+    start_at, source_at = checked.kind.index("started_at"), checked.kind.index("source")
+    replaced = {row_id: p for p, row_id in result.changed} if "source" in checked.columns else {}
+    positions = [
+        p for p in [*result.new, *replaced.values()] if checked.rows[p][source_at] == "checkin"
+    ]
+    if not positions:
+        return
+    days = [checked.rows[p][start_at].date() for p in positions]
+    taken = {
+        day
+        for day, row in cq.checkin_exercise(session, min(days), max(days)).items()
+        if row.id not in replaced
+    }
+    for position, day in zip(positions, days, strict=True):
+        if day in taken:
+            problems.add(
+                checked.where(position),
+                [
+                    f"source: {day} already has its check-in's exercise session (one a day, "
+                    "which `checkin --exercise` changes); give this row source exercise."
+                ],
+            )
+        taken.add(day)
 
 
 def _differs(session: Session, checked: CheckedKind, row: tuple[Any, ...], row_id: int) -> bool:

@@ -278,9 +278,15 @@ CHECKINS = Kind(
 )
 
 
+# How a session was entered (ExerciseSession.source): `exercise add`, `log --exercise`,
+# `checkin --exercise`, or a file that does not say.
+EXERCISE_SOURCES = ("exercise", "log", "checkin", "import")
+
+
 def _exercise(v: dict[str, Any]) -> dict[str, Any]:
     started: dt.datetime = v["started_at"]
     v["muscles"] = v["muscles"] or ()
+    v["source"] = v["source"] or "import"
     v["started_utc"], v["utc_offset_min"] = utc_text(started), local_offset_min(started)
     return v
 
@@ -298,6 +304,12 @@ EXERCISE = Kind(
             ),
         ),
         Column("muscles", _muscles),
+        Column(
+            "source",
+            lambda cell, now: parsing.parse_choice(
+                _text(cell, "source"), "source", EXERCISE_SOURCES
+            ),
+        ),
     ),
     fields=(
         "started_at",
@@ -307,6 +319,7 @@ EXERCISE = Kind(
         "minutes",
         "intensity",
         "muscles",
+        "source",
     ),
     finish=_exercise,
     key=lambda row: (row[1], row[3]),  # the same start time and activity

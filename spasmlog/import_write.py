@@ -158,7 +158,6 @@ def _model_values(kind: str, row: tuple[Any, ...]) -> dict[str, Any]:
         values["fluid_ml"] = values.pop("fluid_l")
     if kind == "exercise":
         values.pop("started_utc")
-        values["source"] = "import"
     return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
@@ -252,7 +251,7 @@ def _medication_snapshots(session: Session) -> Callable[[dt.datetime], list[str]
     def snapshot(started: dt.datetime) -> list[str]:
         stretch = bisect.bisect_right(edges, started.date())
         if stretch not in by_stretch:
-            by_stretch[stretch] = diary._medication_snapshot(session, started, [])
+            by_stretch[stretch] = diary.medication_snapshot(session, started.date(), ())
         return by_stretch[stretch]
 
     return snapshot

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from spasmlog import diary
 from spasmlog.db import history
 from spasmlog.db.backup import automatic_backup
 from spasmlog.db.session import Diary
@@ -50,6 +51,7 @@ class ImportResult:
     update: bool
     backup: Path | None
     warnings: tuple[str, ...]
+    episodes_refreshed: int = 0  # stored episodes whose medications follow imported periods
 
     @property
     def written(self) -> int:
@@ -91,6 +93,7 @@ def apply(
     """Write a checked file into the diary (or, with `dry_run`, only say what it would do)."""
     problems = Problems(checked.source)
     backup = None
+    refreshed = 0
     with store.reading() if dry_run else store.writing() as session:
         plans = [plan(session, kind, update, problems) for kind in checked.kinds]
         problems.raise_if_any()
@@ -102,8 +105,32 @@ def apply(
             for the_plan in plans:
                 if the_plan.checked.kind.name == "episodes":
                     write_episodes(writer, the_plan)
+                elif the_plan.checked.kind.name == "meds":
+                    refreshed += _write_medications(writer, the_plan)
                 else:
                     write_plain(writer, the_plan)
     return ImportResult(
-        checked.source, tuple(results), dry_run, update, backup, tuple(checked.warnings)
+        checked.source,
+        tuple(results),
+        dry_run,
+        update,
+        backup,
+        tuple(checked.warnings),
+        refreshed,
     )
+
+
+def _write_medications(writer: Writer, the_plan: Plan) -> int:
+    """Medication periods, and then the medications of the episodes already in the diary from
+    the earliest start on (as `meds add` does); returns how many episodes changed."""
+    rows, start_at = the_plan.checked.rows, the_plan.checked.kind.index("started_on")
+    touched = [*the_plan.new, *(p for p, _ in the_plan.changed)]
+    if not touched:
+        write_plain(writer, the_plan)
+        return 0
+    first = min(rows[p][start_at] for p in touched)
+    with diary.following_the_medication_list(
+        writer.session, writer.change, first, None, writer.now
+    ) as refreshed:
+        write_plain(writer, the_plan)
+    return refreshed.episodes

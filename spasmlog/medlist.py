@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from spasmlog import diary
 from spasmlog.db import context_queries as cq
 from spasmlog.db import history
 from spasmlog.db.models import Medication
@@ -60,6 +61,13 @@ class MedicationInput:
 class MedAdded:
     medication: Medication
     match: DrugMatch  # what the name resolved to (before any class given by hand)
+    episodes_updated: int  # episodes of the period whose medication lists now show it
+
+
+@dataclass(frozen=True)
+class MedStopped:
+    medication: Medication
+    episodes_updated: int  # episodes after the stop that no longer list it
 
 
 def describe(row: Medication) -> str:
@@ -124,11 +132,14 @@ def add_medication(session: Session, entry: MedicationInput, now: dt.datetime) -
         updated_at=now,
     )
     change = history.start_change(session, "meds add", "added a medication", now)
-    session.add(row)
-    session.flush()
-    history.remember_created(session, change, row)
+    with diary.following_the_medication_list(
+        session, change, entry.started_on, entry.stopped_on, now
+    ) as refreshed:
+        session.add(row)
+        session.flush()
+        history.remember_created(session, change, row)
     change.summary = f"added medication {describe(row)}"
-    return MedAdded(row, match)
+    return MedAdded(row, match, refreshed.episodes)
 
 
 def _norm(text: str | None) -> str:
@@ -174,7 +185,7 @@ def _hint(ref: str, current: list[Medication]) -> str:
     return ""
 
 
-def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -> Medication:
+def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -> MedStopped:
     """Close the current period of a medication on `on`, its last day."""
     row = find_current(session, ref)
     if on < row.started_on:
@@ -184,11 +195,12 @@ def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -
             f"{describe(row)} was started on {row.started_on}; it cannot stop before that.",
         )
     change = history.start_change(session, "meds stop", f"stopped medication {describe(row)}", now)
-    history.remember_before(session, change, row)
-    row.stopped_on = on
-    row.updated_at = now
-    session.flush()
-    return row
+    day_after = on + dt.timedelta(days=1)
+    with diary.following_the_medication_list(session, change, day_after, None, now) as refreshed:
+        history.remember_before(session, change, row)
+        row.stopped_on = on
+        row.updated_at = now
+    return MedStopped(row, refreshed.episodes)
 
 
 def list_medications(session: Session, include_stopped: bool = False) -> list[Medication]:

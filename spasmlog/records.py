@@ -34,6 +34,7 @@ The whole-diary JSON file (`spasmlog export json`, read back by `spasmlog import
   field names the session it was logged with, which by construction started `minutes` before the
   episode; an importer links the two by that start time and activity instead of making a second
   session.
+- An exercise record's `source` is the command that made it: exercise, log, checkin or import.
 - The schema id changes only when a key changes meaning or goes away; new keys may be added.
 """
 
@@ -90,7 +91,7 @@ CHECKIN_COLUMNS = (
     "tags",
     "note",
 )
-EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles")
+EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles", "source")
 MEDICATION_COLUMNS = ("name", "dose", "class", "started_on", "stopped_on")
 CONDITION_COLUMNS = ("name", "group", "since", "until")
 LAB_COLUMNS = ("taken_on", "test", "value", "unit", "range")
@@ -155,6 +156,7 @@ def exercise_record(exercise: ExerciseSession) -> dict[str, Any]:
         "minutes": exercise.minutes,
         "intensity": exercise.intensity,
         "muscles": list(exercise.muscles),
+        "source": exercise.source,
     }
 
 

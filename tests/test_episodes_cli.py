@@ -231,9 +231,29 @@ def test_edit_only_changes_what_is_given(run: Run) -> None:
 
 
 def test_edit_adds_exercise_to_an_episode_without_one(run: Run) -> None:
-    ok(run("log", "--muscle", "calf"))
+    ok(run("log", "--muscle", "calf", "--at", "2026-03-14 23:30"))
     ok(run("edit", "1", "--exercise", "swim 1h"))
     assert listed(run)[0]["exercise"] == "swim 60m"
+    sessions = json.loads(ok(run("export", "json", "--out", "-")))["exercise"]
+    assert sessions[0]["started_at"] == "2026-03-14T22:30:00+01:00"  # the episode's clock
+
+
+def test_exercise_logged_with_an_episode_keeps_ending_when_it_began(run: Run) -> None:
+    """`edit --at` and a new length move the episode's own session, as `log` would have made it
+    (and as an import finds it again), instead of leaving it behind."""
+    ok(run("log", "--muscle", "calf", "--at", "2026-03-14 23:30", "--exercise", "run 30m"))
+    ok(run("edit", "1", "--at", "2026-03-14 21:00"))
+    ok(run("edit", "1", "--exercise", "run 45m"))
+    sessions = json.loads(ok(run("export", "json", "--out", "-")))["exercise"]
+    assert [(s["started_at"], s["minutes"]) for s in sessions] == [
+        ("2026-03-14T20:15:00+01:00", 45)
+    ]
+    ok(run("undo"))
+    ok(run("undo"))
+    sessions = json.loads(ok(run("export", "json", "--out", "-")))["exercise"]
+    assert [(s["started_at"], s["minutes"]) for s in sessions] == [
+        ("2026-03-14T23:00:00+01:00", 30)
+    ]
 
 
 def test_delete_and_restore(seeded: Path, run: Run) -> None:

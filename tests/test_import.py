@@ -244,6 +244,12 @@ BAD_CELLS = [
         "2026-03-01T07:00,run,30,calf;wing",
         "muscles: invalid value 'wing'",
     ),
+    (
+        "exercise",
+        "started_at,activity,minutes,source",
+        "2026-03-01T07:00,run,30,gym",
+        "source: invalid value 'gym'. Use one of: exercise, log, checkin, import.",
+    ),
     ("meds", "name,started_on", "Lipiter,2026-01-01", "Did you mean 'Lipitor'?"),
     ("meds", "name,started_on,class", "Lipitor,2026-01-01,vitamin", "class: invalid value"),
     (
@@ -753,6 +759,11 @@ def test_json_leaves_out_deleted_records_and_warns_about_unknown_keys(
             '"muscle": "calf", "severity": 7.5}]}',
             "episodes[0]: severity: invalid value '7.5'",
         ),
+        (
+            '{"schema": "spasmlog.diary/1", "exercise": [{"started_at": "2026-03-01T07:00", '
+            '"activity": "run", "minutes": 30, "source": "phone"}]}',
+            "exercise[0]: source: invalid value 'phone'. Use one of: exercise, log, checkin",
+        ),
     ],
 )
 def test_bad_json_is_refused(
@@ -762,6 +773,88 @@ def test_bad_json_is_refused(
     result = run("import", write(tmp_path, document, "diary.json"))
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert diary_fingerprint(seeded) == before
+
+
+def _sessions(db: Path) -> list[tuple[str, str, int, str]]:
+    """(start, activity, minutes, source) of every live exercise session, in time order."""
+    rows = rows_of(db, "exercise_sessions")
+    return sorted((r["started_at"], r["activity"], r["minutes"], r["source"]) for r in rows)
+
+
+def test_json_round_trip_keeps_each_exercise_source(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Sessions keep the command that made them, so that `checkins`, `checkin --exercise` and
+    `edit --exercise` treat them in the copy as they did in the original."""
+    for command in (
+        ["exercise", "add", "--at", "2026-03-14T07:00", "--activity", "swim", "--minutes", "30"],
+        ["log", "--muscle", "calf", "--at", "2026-03-14T03:10", "--exercise", "run 45m vigorous"],
+        ["log", "--muscle", "neck", "--at", "2026-03-12T10:00", "--exercise", "swim 30m"],
+        ["checkin", "--date", "2026-03-13", "--fluid", "1.2L", "--exercise", "walk 40m light"],
+    ):
+        assert run(*command).exit_code == 0, command
+    source = tmp_path / "diary.json"
+    assert run("export", "json", "--out", str(source)).exit_code == 0
+    other = tmp_path / "other" / "diary.db"
+    result = run_on(other, "import", str(source), "--kind", "json")
+    assert result.exit_code == 0, result.output
+    assert "exercise: 4 added" in result.stdout and "episodes: 2 added" in result.stdout
+    assert _sessions(other) == _sessions(db_path)
+    assert {s[3] for s in _sessions(other)} == {"exercise", "log", "checkin"}
+    copied = json.loads(run_on(other, "export", "json", "--out", "-").stdout)
+    assert copied["exercise"] == json.loads(source.read_text())["exercise"]
+    by_id = {row["id"]: row for row in rows_of(other, "exercise_sessions")}
+    episodes = {row["muscle"]: row for row in rows_of(other, "episodes")}
+    assert [by_id[e["exercise_session_id"]]["source"] for e in episodes.values()] == ["log"] * 2
+    assert "walk 40m light" in run_on(other, "checkins").stdout
+
+    again = run_on(other, "import", str(source), "--kind", "json")
+    assert again.exit_code == 0 and "Nothing to write" in again.stdout
+
+    changed = run_on(other, "checkin", "--date", "2026-03-13", "--exercise", "walk 50m light")
+    assert changed.exit_code == 0, changed.output
+    neck = episodes["neck"]
+    edited = run_on(other, "edit", str(neck["id"]), "--exercise", "swim 30m vigorous")
+    assert edited.exit_code == 0, edited.output
+    sessions = {row["id"]: row for row in rows_of(other, "exercise_sessions")}
+    assert len(sessions) == 4  # both changed in place, none added
+    assert sessions[neck["exercise_session_id"]]["intensity"] == "vigorous"
+    assert [s["minutes"] for s in sessions.values() if s["source"] == "checkin"] == [50]
+
+
+def test_an_exercise_source_is_read_and_defaults_to_import(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    text = (
+        "started_at,activity,minutes,source\n"
+        "2026-03-01T07:00,run,30, Log \n2026-03-02T07:00,run,30,\n2026-03-03T07:00,run,30,import\n"
+    )
+    assert run("import", write(tmp_path, text), "--kind", "exercise").exit_code == 0
+    without = "started_at,activity,minutes\n2026-03-04T07:00,swim,20\n"
+    assert run("import", write(tmp_path, without), "--kind", "exercise").exit_code == 0
+    assert [s[3] for s in _sessions(db_path)] == ["log", "import", "import", "import"]
+    relabel = "started_at,activity,minutes,source\n2026-03-02T07:00,run,30,exercise\n"
+    updated = run("import", write(tmp_path, relabel), "--kind", "exercise", "--update")
+    assert "exercise: 1 updated." in updated.stdout
+    assert [s[3] for s in _sessions(db_path)] == ["log", "exercise", "import", "import"]
+
+
+def test_a_second_checkin_session_on_a_day_is_refused(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    assert run("checkin", "--date", "2026-03-13", "--exercise", "walk 40m").exit_code == 0
+    before = diary_fingerprint(db_path)
+    text = (
+        "started_at,activity,minutes,source\n"
+        "2026-03-13T18:00:00+01:00,yoga,20,checkin\n2026-03-14T12:00:00+01:00,run,20,checkin\n"
+        "2026-03-14T12:00:00+01:00,swim,20,checkin\n"
+    )
+    result = run("import", write(tmp_path, text), "--kind", "exercise")
+    assert result.exit_code == 2, result.output
+    assert "2 bad rows; nothing was imported" in result.stderr
+    assert "line 2: source: 2026-03-13 already has its check-in's exercise session" in result.stderr
+    assert "line 4: source: 2026-03-14 already has" in result.stderr
+    assert diary_fingerprint(db_path) == before
 
 
 # --- round trips and equivalences (hypothesis) ------------------------------------------------
@@ -897,7 +990,7 @@ def test_imported_rows_read_back_through_the_orm(run: Run, db_path: Path) -> Non
             lab = session.scalars(select(LabResult).where(LabResult.test == "calcium_total")).one()
             assert lab.value_mmol_l == pytest.approx(9.4 * 10 / 40.078)
             exercise = session.scalars(select(ExerciseSession)).first()
-            assert exercise is not None and exercise.source == "import"
+            assert exercise is not None and exercise.source == "exercise"  # the sample's source
     finally:
         store.close()
     moment = dt.datetime(2026, 3, 1, 22, 30, 5, 120, tzinfo=dt.UTC)
@@ -930,3 +1023,37 @@ def test_new_ids_are_counted_not_read_back_unless_they_have_gaps(db_path: Path) 
             assert _new_ids(connection, table, 11, 2) == [12, 40]  # type: ignore[arg-type]
     finally:
         store.close()
+
+
+def test_imported_medications_reach_the_episodes_already_logged(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    for day in ("2026-01-05", "2026-02-10", "2026-03-05"):
+        assert (
+            run("log", "--muscle", "calf", "--at", f"{day} 23:30", "--med", "ibuprofen").exit_code
+            == 0
+        )
+    meds = write(tmp_path, (EXAMPLES / "meds.csv").read_text(encoding="utf-8"))
+    result = run("import", meds, "--kind", "meds")
+    assert result.exit_code == 0, result.output
+    assert "Updated the medications of 3 logged episodes to follow the periods." in result.stdout
+    listed = {
+        e["started_at"][:10]: e["medications"]
+        for e in json.loads(run("list", "--format", "json").stdout)
+    }
+    assert listed == {
+        "2026-01-05": ["Levothyroxine 50 mcg", "ibuprofen"],
+        "2026-02-10": [
+            "Levothyroxine 50 mcg",
+            "Atorvastatin 20 mg",
+            "Magnesium citrate 300 mg",
+            "ibuprofen",
+        ],
+        "2026-03-05": ["Levothyroxine 50 mcg", "Atorvastatin 20 mg", "ibuprofen"],
+    }
+    assert run("undo").exit_code == 0  # the import and the episodes' lists, as one change
+    listed = {
+        e["started_at"][:10]: e["medications"]
+        for e in json.loads(run("list", "--format", "json").stdout)
+    }
+    assert set(map(tuple, listed.values())) == {("ibuprofen",)}

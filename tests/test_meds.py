@@ -249,6 +249,59 @@ def test_episode_snapshot_after_a_restart(run: Run) -> None:
     }
 
 
+def test_a_medication_added_with_a_past_start_reaches_the_episodes_logged_since(run: Run) -> None:
+    for day, extra in (
+        ("2026-03-04", "ibuprofen"),
+        ("2026-03-07", "ibuprofen"),
+        ("2026-03-09", ""),
+    ):
+        _ok(
+            run,
+            "log",
+            "--muscle",
+            "calf",
+            "--at",
+            f"{day} 23:30",
+            *(["--med", extra] if extra else []),
+        )
+    _ok(run, "delete", "3")
+    out = _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-05")
+    assert "Updated the medications of 2 logged episodes in that period." in out
+    assert _episode_meds(run) == {
+        "2026-03-04": ["ibuprofen"],  # before the period: unchanged
+        "2026-03-07": ["Lipitor 20 mg", "ibuprofen"],  # the list's first, the extra kept
+    }
+    _ok(run, "restore", "3")  # a deleted episode comes back true to the list
+    assert _episode_meds(run)["2026-03-09"] == ["Lipitor 20 mg"]
+    out = _ok(run, "meds", "stop", "Lipitor", "--on", "2026-03-05")
+    assert "Updated the medications of 2 logged episodes after 2026-03-05." in out
+    assert _episode_meds(run) == {
+        "2026-03-04": ["ibuprofen"],
+        "2026-03-07": ["ibuprofen"],
+        "2026-03-09": [],
+    }
+
+
+def test_undo_of_a_backfilled_medication_restores_the_episodes_too(run: Run) -> None:
+    _ok(run, "log", "--muscle", "calf", "--at", "2026-03-07 23:30")
+    _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-01")
+    assert _episode_meds(run) == {"2026-03-07": ["Lipitor 20 mg"]}
+    assert _ok(run, "undo") == "Undid: added medication #1 Lipitor 20 mg.\n"
+    assert _episode_meds(run) == {"2026-03-07": []}
+    assert "Updated" not in _ok(
+        run, "meds", "add", "Lipitor", "--started", "2026-03-10"
+    )  # none then
+
+
+def test_editing_an_episode_keeps_its_medications_true_to_the_list(run: Run) -> None:
+    _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-05")
+    _ok(run, "log", "--muscle", "calf", "--at", "2026-03-07 23:30", "--med", "ibuprofen")
+    _ok(run, "edit", "1", "--med", "quinine")  # replaces the extras, not the list's medications
+    assert _episode_meds(run) == {"2026-03-07": ["Lipitor 20 mg", "quinine"]}
+    _ok(run, "edit", "1", "--at", "2026-03-02 23:30")  # moved before the period
+    assert _episode_meds(run) == {"2026-03-02": ["quinine"]}
+
+
 def test_undo_of_add_and_stop(run: Run, db_path: Path) -> None:
     _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-01")
     _ok(run, "meds", "stop", "Lipitor", "--on", "2026-03-05")

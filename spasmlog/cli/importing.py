@@ -95,6 +95,10 @@ def render(result: ImportResult) -> list[str]:
     skipped = any(kind.unchanged for kind in result.kinds)
     if skipped and not result.update:
         lines.append("To overwrite rows already in the diary with the file's values, add --update.")
+    if result.episodes_refreshed:
+        count = result.episodes_refreshed
+        noun = "episode" if count == 1 else "episodes"
+        lines.append(f"Updated the medications of {count} logged {noun} to follow the periods.")
     if result.backup is not None:
         lines.append(f"The diary was backed up first, to {result.backup}")
     return lines

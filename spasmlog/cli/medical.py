@@ -87,6 +87,7 @@ def meds_add(
     info = drugs.CLASS_INFO[row.drug_class]
     if info.linked_to_spasms and info.article_line:
         typer.echo(f'The article: "{info.article_line}"')
+    _episodes_updated(added.episodes_updated, "in that period")
 
 
 @meds_app.command("stop")
@@ -102,9 +103,17 @@ def meds_stop(
     day = parsing.parse_date(on, clock.today(), "--on") if on else clock.today()
     store = open_from(ctx)
     with store.writing() as session:
-        row = medlist.stop_medication(session, name, day, clock.now())
-        what, start = medlist.describe(row), row.started_on
+        stopped = medlist.stop_medication(session, name, day, clock.now())
+        what, start = medlist.describe(stopped.medication), stopped.medication.started_on
     typer.echo(f"Stopped {what}: taken from {start} to {day}. (`spasmlog undo` reverts it.)")
+    _episodes_updated(stopped.episodes_updated, f"after {day}")
+
+
+def _episodes_updated(count: int, where: str) -> None:
+    """Say how many logged episodes a change to the list gave new medication lists."""
+    if count:
+        noun = "episode" if count == 1 else "episodes"
+        typer.echo(f"Updated the medications of {count} logged {noun} {where}.")
 
 
 def _med_row(row: Medication) -> list[str]:

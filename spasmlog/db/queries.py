@@ -54,6 +54,16 @@ def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetim
     return int(session.scalar(query) or 0)
 
 
+def episodes_between(
+    session: Session, start: dt.datetime, end: dt.datetime | None
+) -> Sequence[Episode]:
+    """Episodes, deleted ones too, with start in [start, end) (no end: every later one)."""
+    query = select(Episode).where(Episode.started_at >= start)
+    if end is not None:
+        query = query.where(Episode.started_at < end)
+    return session.scalars(query.order_by(Episode.started_at, Episode.id)).all()
+
+
 def medications_active_on(session: Session, day: dt.date) -> Sequence[Medication]:
     """Medication periods covering a local date (started on or before, not stopped before it)."""
     query = (
