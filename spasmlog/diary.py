@@ -57,15 +57,19 @@ def describe(episode: Episode) -> str:
     return f"#{episode.id} {label(episode.muscle).lower()}{side}, {when}"
 
 
-def medication_label(med: Medication) -> str:
+def _label(med: Medication) -> str:
     """How a medication period shows on an episode: "Lipitor 20 mg"."""
     return f"{med.name} {med.dose}".strip() if med.dose else med.name
 
 
+def _listed_then_extras(listed: Sequence[str], extras: Sequence[str]) -> list[str]:
+    return [*listed, *(name for name in extras if name not in listed)]
+
+
 def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -> list[str]:
     """An episode's medications: those on the list for its local `day`, then one-off extras."""
-    names = [medication_label(med) for med in queries.medications_active_on(session, day)]
-    return names + [name for name in extras if name not in names]
+    listed = [_label(med) for med in queries.medications_active_on(session, day)]
+    return _listed_then_extras(listed, extras)
 
 
 def _local_day(episode: Episode) -> dt.date:
@@ -113,7 +117,7 @@ def following_the_medication_list(
     session.flush()
     by_day.clear()  # the list has changed
     for episode, day, extras in affected:
-        fresh = listed(day) + [name for name in extras if name not in listed(day)]
+        fresh = _listed_then_extras(listed(day), extras)
         if fresh != episode.medications:
             history.remember_before(session, change, episode)
             episode.medications, episode.updated_at = fresh, now
