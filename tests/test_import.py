@@ -1057,3 +1057,25 @@ def test_imported_medications_reach_the_episodes_already_logged(
         for e in json.loads(run("list", "--format", "json").stdout)
     }
     assert set(map(tuple, listed.values())) == {("ibuprofen",)}
+
+
+def test_import_inserts_in_bulk_never_an_orm_object_per_row(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import path writes episodes with Core executemany: building an ORM object per row
+    would cost more than everything else an import of 100,000 rows does (issue 8's budget)."""
+    from sqlalchemy.orm import Session
+
+    added: list[object] = []
+    real_add = Session.add
+
+    def counting_add(self: Session, instance: object, *, _warn: bool = True) -> None:
+        added.append(instance)
+        real_add(self, instance, _warn=_warn)
+
+    monkeypatch.setattr(Session, "add", counting_add)
+    lines = "".join(f"2026-02-{day:02d}T03:00,calf\n" for day in range(1, 29))
+    result = run("import", write(tmp_path, "started_at,muscle\n" + lines), "--kind", "episodes")
+    assert result.exit_code == 0, result.output
+    assert "28 added" in result.stdout
+    assert [type(obj).__name__ for obj in added] == ["Change"]  # the one change `undo` reverts
