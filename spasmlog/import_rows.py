@@ -16,6 +16,7 @@ from typing import Any
 
 from spasmlog import checkins, context, medlist, parsing
 from spasmlog.clock import local_offset_min
+from spasmlog.db.models import EXERCISE_SOURCES
 from spasmlog.errors import InvalidInput
 from spasmlog.knowledge import conditions, drugs, factors, labs
 from spasmlog.knowledge.muscles import resolve_muscle
@@ -276,11 +277,6 @@ CHECKINS = Kind(
     finish=lambda v: {**v, "tags": v["tags"] or ()},
     key=lambda row: row[0],  # one check-in per date
 )
-
-
-# How a session was entered (ExerciseSession.source): `exercise add`, `log --exercise`,
-# `checkin --exercise`, or a file that does not say.
-EXERCISE_SOURCES = ("exercise", "log", "checkin", "import")
 
 
 def _exercise(v: dict[str, Any]) -> dict[str, Any]:

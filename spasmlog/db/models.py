@@ -77,6 +77,11 @@ class Tracked:
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+# How a session was entered: `exercise add`, `log --exercise`, `checkin --exercise`, or a file
+# that does not say.
+EXERCISE_SOURCES = ("exercise", "log", "checkin", "import")
+
+
 class ExerciseSession(Tracked, Base):
     """One bout of exercise; `log --exercise` and `checkin --exercise` store theirs here too."""
 
