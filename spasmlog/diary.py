@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy.orm import Session
@@ -62,23 +62,40 @@ def _label(med: Medication) -> str:
     return f"{med.name} {med.dose}".strip() if med.dose else med.name
 
 
+def medication_lists(session: Session) -> Callable[[dt.date], list[str]]:
+    """The medication list's names for any local day (periods covering it, in the order they
+    started), from one read of the periods, each day worked out once."""
+    periods = [(m.started_on, m.stopped_on, _label(m)) for m in queries.live_medications(session)]
+    by_day: dict[dt.date, list[str]] = {}
+
+    def listed(day: dt.date) -> list[str]:
+        if day not in by_day:
+            by_day[day] = [
+                name
+                for start, stop, name in periods
+                if start <= day and (stop is None or day <= stop)
+            ]
+        return by_day[day]
+
+    return listed
+
+
 def _listed_then_extras(listed: Sequence[str], extras: Sequence[str]) -> list[str]:
     return [*listed, *(name for name in extras if name not in listed)]
 
 
 def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -> list[str]:
     """An episode's medications: those on the list for its local `day`, then one-off extras."""
-    listed = [_label(med) for med in queries.medications_active_on(session, day)]
-    return _listed_then_extras(listed, extras)
+    return _listed_then_extras(medication_lists(session)(day), extras)
 
 
 def _local_day(episode: Episode) -> dt.date:
     return local_time(episode.started_at, episode.utc_offset_min).date()
 
 
-def _extras(episode: Episode, listed: Sequence[str]) -> list[str]:
+def _extras(medications: Sequence[str], listed: Sequence[str]) -> list[str]:
     """What an episode lists beyond the medication list's `listed` for its day: its `--med`s."""
-    return [name for name in episode.medications if name not in listed]
+    return [name for name in medications if name not in listed]
 
 
 @dataclass
@@ -93,36 +110,39 @@ def following_the_medication_list(
     """Around a change to the medication list over the local days [first, last] (None: no end):
     the episodes of those days (deleted ones too, so that `restore` brings back a true one) then
     list what the list says for their day, each keeping its one-off extras, in the same change
-    (so `undo` reverts both)."""
+    (so `undo` reverts both). Episodes are read and written a batch at a time, as plain values:
+    back-filling a medication over years of a big diary stays within memory."""
+    before = medication_lists(session)
+    refreshed = Refreshed()
+    yield refreshed
+    session.flush()
+    after = medication_lists(session)
     start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC)
     end = (
         None
         if last is None
         else dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC)
     )
-    by_day: dict[dt.date, list[str]] = {}
-
-    def listed(day: dt.date) -> list[str]:
-        if day not in by_day:
-            by_day[day] = medication_snapshot(session, day, ())
-        return by_day[day]
-
-    affected = [
-        (episode, day, _extras(episode, listed(day)))
-        for episode in queries.episodes_between(session, start, end)
-        if first <= (day := _local_day(episode)) and (last is None or day <= last)
-    ]
-    refreshed = Refreshed()
-    yield refreshed
-    session.flush()
-    by_day.clear()  # the list has changed
-    for episode, day, extras in affected:
-        fresh = _listed_then_extras(listed(day), extras)
-        if fresh != episode.medications:
-            history.remember_before(session, change, episode)
-            episode.medications, episode.updated_at = fresh, now
-            refreshed.episodes += 1
-    session.flush()
+    for batch in queries.episode_medications_between(session, start, end):
+        changed = []
+        for row in batch:
+            day = local_time(row.started_at, row.utc_offset_min).date()
+            if day < first or (last is not None and day > last):
+                continue
+            fresh = _listed_then_extras(after(day), _extras(row.medications, before(day)))
+            if fresh != row.medications:
+                changed.append((row, fresh))
+        history.remember_values_before(
+            session,
+            change,
+            "episodes",
+            [
+                (row.id, {"medications": row.medications, "updated_at": row.updated_at})
+                for row, _ in changed
+            ],
+        )
+        queries.set_episode_medications(session, [(row.id, fresh) for row, fresh in changed], now)
+        refreshed.episodes += len(changed)
 
 
 def _exercise_session(
@@ -196,7 +216,7 @@ def edit_episode(
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
-    extras = _extras(episode, medication_snapshot(session, _local_day(episode), ()))
+    extras = _extras(episode.medications, medication_lists(session)(_local_day(episode)))
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]

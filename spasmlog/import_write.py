@@ -8,7 +8,6 @@ before in the change and `spasmlog undo` restores it.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import json
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session
 from spasmlog import diary
 from spasmlog.clock import local_offset_min
 from spasmlog.db import history
-from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Medication, Tracked
+from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Tracked
 from spasmlog.import_plan import MODELS, UPDATES, Plan, update_values
 from spasmlog.import_read import Progress
 from spasmlog.import_rows import KINDS, utc_text
@@ -232,31 +231,6 @@ def _exercise_links(
     return {position: known[key] for position, key in wanted.items()}
 
 
-def _medication_snapshots(session: Session) -> Callable[[dt.datetime], list[str]]:
-    """`log`'s medication snapshot for any start time, computed once per stretch of days in
-    which the same medication periods are running (they change only when one starts or stops)."""
-    starts_and_stops = session.execute(
-        select(Medication.started_on, Medication.stopped_on).where(Medication.deleted_at.is_(None))
-    )
-    edges = sorted(
-        {
-            day
-            for start, stop in starts_and_stops
-            for day in (start, stop and stop + dt.timedelta(days=1))
-            if day
-        }
-    )
-    by_stretch: dict[int, list[str]] = {}
-
-    def snapshot(started: dt.datetime) -> list[str]:
-        stretch = bisect.bisect_right(edges, started.date())
-        if stretch not in by_stretch:
-            by_stretch[stretch] = diary.medication_snapshot(session, started.date(), ())
-        return by_stretch[stretch]
-
-    return snapshot
-
-
 _EPISODE_COLUMNS = [
     "started_at",
     "utc_offset_min",
@@ -288,7 +262,7 @@ def write_episodes(writer: Writer, the_plan: Plan) -> None:
         if "exercise" in checked.columns
         else {}
     )
-    snapshot = None if "medications" in checked.columns else _medication_snapshots(writer.session)
+    listed = None if "medications" in checked.columns else diary.medication_lists(writer.session)
     stamp, as_json = writer.stamp, writer.as_json
 
     def stored() -> Iterator[tuple[Any, ...]]:
@@ -299,7 +273,7 @@ def write_episodes(writer: Writer, the_plan: Plan) -> None:
             yield (
                 utc, offset, seconds, muscle, side, severity, woke, fluid, links.get(position),
                 as_json(relief), score, as_json(symptoms),
-                as_json(meds if snapshot is None else snapshot(started)), note, stamp, stamp,
+                as_json(meds if listed is None else listed(started.date())), note, stamp, stamp,
             )  # fmt: skip
 
     writer.insert_tuples(Episode, _EPISODE_COLUMNS, stored(), len(the_plan.new))

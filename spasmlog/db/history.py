@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from spasmlog.db.models import USER_TABLES, Change, ChangeRow, Tracked
 
 _BOOKKEEPING = {"id", "created_at"}
+_CHUNK = 5_000  # rows per executemany when undoing
 
 
 def _to_json(value: Any) -> Any:
@@ -82,6 +83,26 @@ def remember_created_ids(session: Session, change: Change, table: str, ids: list
     )
 
 
+def remember_values_before(
+    session: Session, change: Change, table: str, rows: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Bulk form of remember_before for changes to a few columns: each row's id and the values
+    of just those columns before (what `undo` puts back)."""
+    if rows:
+        session.execute(
+            insert(ChangeRow),
+            [
+                {
+                    "change_id": change.id,
+                    "table_name": table,
+                    "row_id": row_id,
+                    "before": {key: _to_json(value) for key, value in values.items()},
+                }
+                for row_id, values in rows
+            ],
+        )
+
+
 def last_change(session: Session) -> Change | None:
     return session.scalars(
         select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc()).limit(1)
@@ -89,33 +110,40 @@ def last_change(session: Session) -> Change | None:
 
 
 def revert(session: Session, change: Change, now: dt.datetime) -> int:
-    """Undo `change`; returns how many rows it touched."""
-    rows = session.scalars(
-        select(ChangeRow).where(ChangeRow.change_id == change.id).order_by(ChangeRow.id.desc())
+    """Undo `change`; returns how many rows it touched.
+
+    Rows it created are soft-deleted; rows it changed get their state before back. A row
+    remembered more than once in one change gets its earliest state (the later ones were states
+    in between). Both are written in bulk, without loading the rows: an import or a back-filled
+    medication can have touched a million.
+    """
+    entries = session.execute(
+        select(ChangeRow.table_name, ChangeRow.row_id, ChangeRow.before)
+        .where(ChangeRow.change_id == change.id)
+        .order_by(ChangeRow.id.desc())
     ).all()
     created: dict[str, list[int]] = {}
-    changed: dict[str, list[int]] = {}
-    for entry in rows:
-        (created if entry.before is None else changed).setdefault(entry.table_name, []).append(
-            entry.row_id
-        )
-    loaded: dict[tuple[str, int], Tracked] = {}  # in bulk: one query per 500 rows, not per row
-    for table, ids in changed.items():
+    before: dict[str, dict[int, dict[str, Any]]] = {}
+    for table, row_id, values in entries:
+        if values is None:
+            created.setdefault(table, []).append(row_id)
+        else:  # newest first: an earlier state of the same row overwrites a later one
+            before.setdefault(table, {}).setdefault(row_id, {}).update(values)
+    session.flush()
+    for table, rows in before.items():
         model = USER_TABLES[table]
-        for chunk in range(0, len(ids), 500):
-            found = session.scalars(select(model).where(model.id.in_(ids[chunk : chunk + 500])))
-            loaded.update(((table, row.id), row) for row in found)
-    for entry in rows:
-        model = USER_TABLES[entry.table_name]
-        row = loaded.get((entry.table_name, entry.row_id))
-        if entry.before is None or row is None:
-            continue
-        mapper = inspect(model)
-        for attr in mapper.column_attrs:
-            if attr.key in _BOOKKEEPING or attr.key not in entry.before:
-                continue
-            column = attr.columns[0]
-            setattr(row, attr.key, _from_json(entry.before[attr.key], column.type.python_type))
+        types = {attr.key: attr.columns[0].type.python_type for attr in inspect(model).column_attrs}
+        by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
+        for row_id, values in rows.items():
+            restored = {
+                key: _from_json(value, types[key])
+                for key, value in values.items()
+                if key in types and key not in _BOOKKEEPING
+            }
+            by_columns.setdefault(frozenset(restored), []).append({"id": row_id, **restored})
+        for params in by_columns.values():
+            for chunk in range(0, len(params), _CHUNK):
+                session.execute(update(model), params[chunk : chunk + _CHUNK])
     for table, ids in created.items():
         model = USER_TABLES[table]
         for chunk in range(0, len(ids), 500):
@@ -126,4 +154,5 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
             )
     change.undone_at = now
     session.flush()
-    return len(rows)
+    session.expire_all()  # rows loaded before are stale now
+    return len(entries)

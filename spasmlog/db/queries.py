@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import Episode, ExerciseSession, Medication
@@ -54,28 +54,39 @@ def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetim
     return int(session.scalar(query) or 0)
 
 
-def episodes_between(
-    session: Session, start: dt.datetime, end: dt.datetime | None
-) -> Sequence[Episode]:
-    """Episodes, deleted ones too, with start in [start, end) (no end: every later one)."""
-    query = select(Episode).where(Episode.started_at >= start)
+def episode_medications_between(
+    session: Session, start: dt.datetime, end: dt.datetime | None, batch: int = 5_000
+) -> Iterator[Sequence[Row[int, dt.datetime, int, list[str], dt.datetime]]]:
+    """Episodes' medication lists (deleted episodes too) with start in [start, end) (no end:
+    every later one), as plain rows, a batch at a time."""
+    query = select(
+        Episode.id,
+        Episode.started_at,
+        Episode.utc_offset_min,
+        Episode.medications,
+        Episode.updated_at,
+    ).where(Episode.started_at >= start)
     if end is not None:
         query = query.where(Episode.started_at < end)
-    return session.scalars(query.order_by(Episode.started_at, Episode.id)).all()
+    ordered = query.order_by(Episode.started_at, Episode.id).execution_options(yield_per=batch)
+    yield from session.execute(ordered).partitions()
 
 
-def medications_active_on(session: Session, day: dt.date) -> Sequence[Medication]:
-    """Medication periods covering a local date (started on or before, not stopped before it)."""
-    query = (
-        select(Medication)
-        .where(
-            Medication.deleted_at.is_(None),
-            Medication.started_on <= day,
-            or_(Medication.stopped_on.is_(None), Medication.stopped_on >= day),
+def set_episode_medications(
+    session: Session, lists: Sequence[tuple[int, list[str]]], now: dt.datetime
+) -> None:
+    """New medication lists for episodes by id, in one executemany."""
+    if lists:
+        session.execute(
+            update(Episode),
+            [{"id": row_id, "medications": meds, "updated_at": now} for row_id, meds in lists],
         )
-        .order_by(Medication.started_on, Medication.id)
-    )
-    return session.scalars(query).all()
+
+
+def live_medications(session: Session) -> Sequence[Medication]:
+    """Every live medication period, in the order they started."""
+    query = select(Medication).where(Medication.deleted_at.is_(None))
+    return session.scalars(query.order_by(Medication.started_on, Medication.id)).all()
 
 
 def exercise_for(session: Session, episode: Episode) -> ExerciseSession | None:
