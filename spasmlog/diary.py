@@ -18,7 +18,7 @@ from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
 from spasmlog.parsing import ExerciseSpec
-from spasmlog.records import local_time
+from spasmlog.records import local_date, local_time
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,6 @@ def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -
     return _listed_then_extras(medication_lists(session)(day), extras)
 
 
-def _local_day(episode: Episode) -> dt.date:
-    return local_time(episode.started_at, episode.utc_offset_min).date()
-
-
 def _extras(medications: Sequence[str], listed: Sequence[str]) -> list[str]:
     """What an episode lists beyond the medication list's `listed` for its day: its `--med`s."""
     return [name for name in medications if name not in listed]
@@ -126,7 +122,7 @@ def following_the_medication_list(
     for batch in queries.episode_medications_between(session, start, end):
         changed = []
         for row in batch:
-            day = local_time(row.started_at, row.utc_offset_min).date()
+            day = local_date(row)
             if day < first or (last is not None and day > last):
                 continue
             fresh = _listed_then_extras(after(day), _extras(row.medications, before(day)))
@@ -135,7 +131,7 @@ def following_the_medication_list(
         history.remember_values_before(
             session,
             change,
-            "episodes",
+            Episode.__tablename__,
             [
                 (row.id, {"medications": row.medications, "updated_at": row.updated_at})
                 for row, _ in changed
@@ -216,7 +212,7 @@ def edit_episode(
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
-    extras = _extras(episode.medications, medication_lists(session)(_local_day(episode)))
+    extras = _extras(episode.medications, medication_lists(session)(local_date(episode)))
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
@@ -227,7 +223,7 @@ def edit_episode(
         if name == "started_at":
             episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
     if {"started_at", "extra_medications"} & set(updates):  # the list for its day, new extras
-        episode.medications = medication_snapshot(session, _local_day(episode), extras)
+        episode.medications = medication_snapshot(session, local_date(episode), extras)
     if {"started_at", "exercise"} & set(updates):
         _end_log_session_at_start(session, change, episode, now)
     episode.updated_at = now

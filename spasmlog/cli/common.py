@@ -81,3 +81,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join(lines)
+
+
+def medications_updated(count: int, where: str) -> str | None:
+    """The line saying how many logged episodes a change to the medication list updated."""
+    if not count:
+        return None
+    return f"Updated the medications of {count} logged episode{'' if count == 1 else 's'} {where}."

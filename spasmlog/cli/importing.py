@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 import typer
 
 from spasmlog import clock, parsing
-from spasmlog.cli.common import open_from
+from spasmlog.cli.common import medications_updated, open_from
 from spasmlog.errors import InvalidInput
 from spasmlog.records import COLUMNS_BY_KIND
 
@@ -95,10 +95,8 @@ def render(result: ImportResult) -> list[str]:
     skipped = any(kind.unchanged for kind in result.kinds)
     if skipped and not result.update:
         lines.append("To overwrite rows already in the diary with the file's values, add --update.")
-    if result.episodes_refreshed:
-        count = result.episodes_refreshed
-        noun = "episode" if count == 1 else "episodes"
-        lines.append(f"Updated the medications of {count} logged {noun} to follow the periods.")
+    updated = medications_updated(result.episodes_refreshed, "to follow the periods")
+    lines += [updated] if updated else []
     if result.backup is not None:
         lines.append(f"The diary was backed up first, to {result.backup}")
     return lines

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from spasmlog import clock, context, medlist, parsing
-from spasmlog.cli.common import open_from, printable, table
+from spasmlog.cli.common import medications_updated, open_from, printable, table
 from spasmlog.db.models import LabResult, Medication
 from spasmlog.knowledge import conditions, drugs, labs
 from spasmlog.knowledge.labs import LabFlag
@@ -87,7 +87,7 @@ def meds_add(
     info = drugs.CLASS_INFO[row.drug_class]
     if info.linked_to_spasms and info.article_line:
         typer.echo(f'The article: "{info.article_line}"')
-    _episodes_updated(added.episodes_updated, "in that period")
+    _say(medications_updated(added.episodes_updated, "in that period"))
 
 
 @meds_app.command("stop")
@@ -106,14 +106,12 @@ def meds_stop(
         stopped = medlist.stop_medication(session, name, day, clock.now())
         what, start = medlist.describe(stopped.medication), stopped.medication.started_on
     typer.echo(f"Stopped {what}: taken from {start} to {day}. (`spasmlog undo` reverts it.)")
-    _episodes_updated(stopped.episodes_updated, f"after {day}")
+    _say(medications_updated(stopped.episodes_updated, f"after {day}"))
 
 
-def _episodes_updated(count: int, where: str) -> None:
-    """Say how many logged episodes a change to the list gave new medication lists."""
-    if count:
-        noun = "episode" if count == 1 else "episodes"
-        typer.echo(f"Updated the medications of {count} logged {noun} {where}.")
+def _say(line: str | None) -> None:
+    if line:
+        typer.echo(line)
 
 
 def _med_row(row: Medication) -> list[str]:

@@ -15,14 +15,9 @@ from sqlalchemy.orm import Session
 
 from spasmlog.db.models import Checkin, Condition, ExerciseSession, LabResult, Medication
 from spasmlog.errors import NotFound
-from spasmlog.records import local_time
+from spasmlog.records import local_date
 
 _DAY = dt.timedelta(days=1)
-
-
-def local_date(session_row: ExerciseSession) -> dt.date:
-    """The calendar date the person's clock showed when the session started."""
-    return local_time(session_row.started_at, session_row.utc_offset_min).date()
 
 
 # --- check-ins ---------------------------------------------------------------------------------
