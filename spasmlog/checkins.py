@@ -16,14 +16,13 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from spasmlog import parsing
-from spasmlog.clock import local_offset_min
+from spasmlog import clock, parsing
+from spasmlog.clock import local_offset_min, local_time
 from spasmlog.db import context_queries as cq
 from spasmlog.db import history
 from spasmlog.db.models import Checkin, ExerciseSession
 from spasmlog.errors import InvalidInput
 from spasmlog.parsing import ExerciseSpec, format_exercise
-from spasmlog.records import local_time
 
 MAX_SLEEP_H = 24.0
 MAX_MAGNESIUM_MG = 5000.0  # supplements are 100-400 mg; beyond this it is a typo
@@ -150,7 +149,8 @@ class CheckedIn:
 
 def checkin_exercise_time(day: dt.date, now: dt.datetime) -> dt.datetime:
     """12:00 on `day` in the person's time zone, or `now` if that is earlier."""
-    return min(dt.datetime.combine(day, dt.time(12), tzinfo=now.tzinfo), now)
+    noon = clock.at(day, dt.time(12))
+    return now if clock.is_later(noon, now) else noon
 
 
 def _spec_text(row: ExerciseSession | None) -> str | None:
@@ -301,6 +301,6 @@ def add_exercise(session: Session, entry: ExerciseInput, now: dt.datetime) -> Ex
 
 
 def list_exercise(
-    session: Session, since: dt.datetime | None = None, until: dt.datetime | None = None
+    session: Session, since: parsing.Bound | None = None, until: parsing.Bound | None = None
 ) -> list[ExerciseSession]:
     return list(cq.list_exercise(session, since, until))

@@ -134,15 +134,41 @@ def _days(rng: random.Random, plot: Story) -> list[Day]:
     return result
 
 
-def _offset(minutes: int) -> str:
+class _Stamps:
+    """Local wall-clock times as ISO text with the offset each had in `zone` (its own date's,
+    by the zone's rules). Days without a clock change share one offset, worked out once; on a
+    day with one, a time the clocks skipped is moved to the one it became (02:30 -> 03:30)."""
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+        self.days: dict[dt.date, str | None] = {}
+
+    def _day_offset(self, date: dt.date) -> str | None:
+        """The offset all day long, or None on a day the clocks change."""
+        if date not in self.days:
+            first = dt.datetime.combine(date, dt.time(0), self.zone).utcoffset()
+            last = dt.datetime.combine(date, dt.time(23, 59), self.zone).utcoffset()
+            self.days[date] = _offset_text(first) if first == last else None
+        return self.days[date]
+
+    def __call__(self, date: dt.date, second: int) -> str:
+        """The local time `second` seconds after the start of `date`."""
+        offset = self._day_offset(date)
+        if offset is not None:
+            return f"{date.isoformat()}T{dt.timedelta(seconds=second) + _MIDNIGHT:%H:%M:%S}{offset}"
+        naive = dt.datetime.combine(date, dt.time()) + dt.timedelta(seconds=second)
+        moment = naive.replace(tzinfo=self.zone).astimezone(dt.UTC).astimezone(self.zone)
+        return moment.isoformat(timespec="seconds")
+
+
+_MIDNIGHT = dt.datetime(2000, 1, 1)
+
+
+def _offset_text(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta()).total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     return f"{sign}{hours:02d}:{rest:02d}"
-
-
-def _stamp(date: dt.date, minute: int, zone: str) -> str:
-    """A local time `minute` minutes after the start of `date`."""
-    return f"{date.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00{zone}"
 
 
 def _csv(header: tuple[str, ...], rows: list[list[object]]) -> str:
@@ -197,15 +223,15 @@ def _checkins(rng: random.Random, plot: Story, days: list[Day]) -> str:
     return _csv(header, rows)
 
 
-def _exercise(days: list[Day], zone: str) -> str:
+def _exercise(days: list[Day], stamp: _Stamps) -> str:
     rows: list[list[object]] = []
     for day in days:
         if day.run:
             start, minutes, intensity = day.run
             muscles = "calf;hamstring;quadriceps" if minutes >= 60 else "calf"
-            rows.append([_stamp(day.date, start, zone), "run", minutes, intensity, muscles])
+            rows.append([stamp(day.date, start * 60), "run", minutes, intensity, muscles])
         if day.walk:
-            rows.append([_stamp(day.date, day.walk[0], zone), "walk", day.walk[1], "light", ""])
+            rows.append([stamp(day.date, day.walk[0] * 60), "walk", day.walk[1], "light", ""])
     return _csv(("started_at", "activity", "minutes", "intensity", "muscles"), rows)
 
 
@@ -222,11 +248,11 @@ def _table(draw: Callable[[], T], size: int) -> list[T]:
     return [draw() for _ in range(size)]
 
 
-def _episodes(rng: random.Random, days: list[Day], zone: str, count: int | None) -> str:
+def _episodes(rng: random.Random, days: list[Day], stamp: _Stamps, count: int | None) -> str:
     """One row per cramp; mostly at night (23:00-05:30), some in the hours after a run.
 
-    A night's cramps belong to the day the night ends on: its check-in's fluids and heat, and
-    the hard run of the evening or morning before.
+    A night's cramps follow the day the night begins on, as the reports attribute them (noon to
+    noon): that day's fluids, heat and hard run come before them.
 
     The per-episode draws come from tables filled once from the same generator, so that a
     million episodes cost a few random numbers and one string each.
@@ -236,7 +262,7 @@ def _episodes(rng: random.Random, days: list[Day], zone: str, count: int | None)
     else:
         nights = sorted(rng.choices(range(len(days)), weights=[d.risk for d in days], k=count))
     size = 4096
-    night_minute = _table(lambda: int(rng.triangular(-60, 330, 150)), size)
+    night_minute = _table(lambda: int(rng.triangular(1380, 1770, 1590)), size)  # 23:00-05:30
     after_run = _table(lambda: int(rng.triangular(20, 180, 60)), size)
     muscles = _table(lambda: next(m for m, upto in _MUSCLES if rng.random() < upto), size)
     duration = _table(lambda: min(900, max(5, int(math.exp(rng.gauss(4.4, 0.6))))), size)
@@ -269,9 +295,12 @@ def _episodes(rng: random.Random, days: list[Day], zone: str, count: int | None)
         fluid = (day.fluid_ml / 1000) if day.checked_in and random_() < 0.8 else ""
         symptoms = "tingling" if roll < 0.03 else "weakness" if roll > 0.99 else ""
         note = _NOTES[pick % len(_NOTES)] if random_() < 0.06 else ""
+        second = index * 86400 + minute * 60 + pick % 60
+        if second > last:  # the last night runs past the window: its cramp the night before
+            second -= 86400
         rows.append(
             [
-                min(last, max(0, index * 86400 + minute * 60 + pick % 60)),
+                max(0, second),
                 muscle,
                 sides[int(roll * 20)],
                 duration[(pick * 13 + 5) % size],
@@ -284,7 +313,7 @@ def _episodes(rng: random.Random, days: list[Day], zone: str, count: int | None)
                 note,
             ]
         )
-    _times(rows, days[0].date if days else dt.date.today(), zone)
+    _times(rows, days[0].date if days else dt.date.today(), stamp)
     header = (
         "started_at",
         "muscle",
@@ -301,21 +330,26 @@ def _episodes(rng: random.Random, days: list[Day], zone: str, count: int | None)
     return _csv(header, rows)
 
 
-def _times(rows: list[list[object]], first: dt.date, zone: str) -> None:
+def _times(rows: list[list[object]], first: dt.date, stamp: _Stamps) -> None:
     """Seconds into the window -> ISO times, in time order and each one distinct (a clash moves
     a second later), so that no two generated episodes are duplicates of each other."""
     rows.sort(key=itemgetter(0))
-    dates: dict[int, str] = {}
+    dates: dict[int, tuple[str, str | None]] = {}
     clock = [f"T{m // 60:02d}:{m % 60:02d}:" for m in range(1440)]
-    seconds = [f"{s:02d}{zone}" for s in range(60)]
+    seconds = [f"{s:02d}" for s in range(60)]
     previous = -1
     for row in rows:
         second = max(int(row[0]), previous + 1)  # type: ignore[call-overload]
         previous = second
         day, rest = divmod(second, 86400)
         if day not in dates:
-            dates[day] = (first + dt.timedelta(days=day)).isoformat()
-        row[0] = dates[day] + clock[rest // 60] + seconds[rest % 60]
+            date = first + dt.timedelta(days=day)
+            dates[day] = (date.isoformat(), stamp._day_offset(date))
+        text, offset = dates[day]
+        if offset is None:  # a day the clocks change
+            row[0] = stamp(first + dt.timedelta(days=day), rest)
+        else:
+            row[0] = text + clock[rest // 60] + seconds[rest % 60] + offset
 
 
 def _labs(plot: Story) -> str:
@@ -360,12 +394,12 @@ def generate(
     days: int = 182,
     end: dt.date | None = None,
     episodes: int | None = None,
-    utc_offset_min: int = 0,
+    zone: dt.tzinfo = dt.UTC,
 ) -> dict[str, str]:
     """Kind -> CSV text in the import format, for the `days` days before `end` (default today).
 
     `episodes` asks for exactly that many episodes instead of the model's own count; times carry
-    the UTC offset `utc_offset_min`.
+    the offset their date had in `zone`.
     """
     if end is None:
         from spasmlog import clock
@@ -374,14 +408,14 @@ def generate(
     rng = random.Random(seed)
     plot = _story(rng, max(1, days), end)
     daily = _days(rng, plot)
-    zone = _offset(utc_offset_min)
+    stamp = _Stamps(zone)
     return {
         "conditions": _conditions(plot),
         "meds": _meds(plot),
         "labs": _labs(plot),
         "checkins": _checkins(rng, plot, daily),
-        "exercise": _exercise(daily, zone),
-        "episodes": _episodes(rng, daily, zone, episodes),
+        "exercise": _exercise(daily, stamp),
+        "episodes": _episodes(rng, daily, stamp, episodes),
     }
 
 
@@ -391,12 +425,12 @@ def write_csvs(
     days: int = 182,
     end: dt.date | None = None,
     episodes: int | None = None,
-    utc_offset_min: int = 0,
+    zone: dt.tzinfo = dt.UTC,
 ) -> dict[str, Path]:
     """The generated diary as folder/<kind>.csv files; kind -> path, in import order."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for kind, text in generate(seed, days, end, episodes, utc_offset_min).items():
+    for kind, text in generate(seed, days, end, episodes, zone).items():
         paths[kind] = folder / f"{kind}.csv"
         paths[kind].write_text(text, encoding="utf-8")
     return paths
@@ -424,15 +458,14 @@ def run(out: Path, seed: int, days: int, now: dt.datetime) -> DemoRun:
     write the weekly chart, the factor report and the doctor summary into `out`."""
     import tempfile
 
-    from spasmlog import importer
-    from spasmlog.clock import local_offset_min
+    from spasmlog import clock, importer
     from spasmlog.db.session import open_diary
     from spasmlog.paths import make_private_dir, write_private_bytes
     from spasmlog.reports import charts, factors, frames, summary, weekly
 
     folder = Path(tempfile.mkdtemp(prefix="spasmlog-demo-"))
     end = now.date()
-    paths = write_csvs(folder / "csv", seed, days, end, utc_offset_min=local_offset_min(now))
+    paths = write_csvs(folder / "csv", seed, days, end, zone=clock.zone())
     store = open_diary(folder / "diary.db")
     try:
         imported = {}
@@ -441,7 +474,7 @@ def run(out: Path, seed: int, days: int, now: dt.datetime) -> DemoRun:
                 checked = importer.check_file(stream, path.name, kind, now)
             imported[kind] = importer.apply(store, checked, now).kinds[0].added
         first, last = end - dt.timedelta(days=days), end - dt.timedelta(days=1)
-        loaded = frames.load(store, first, last)
+        loaded = frames.load(store, first, last, now)
         rows = weekly.weekly_rows(loaded)
         report = factors.analyse(loaded)
         document = summary.build(store, first, last, now)

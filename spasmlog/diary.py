@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 
 from sqlalchemy.orm import Session
 
-from spasmlog.clock import local_offset_min
+from spasmlog.clock import calendar_date, local_offset_min, local_time
 from spasmlog.db import history, queries
 from spasmlog.db.models import Episode, ExerciseSession, Medication
 from spasmlog.errors import InvalidInput, NotFound
@@ -18,7 +18,6 @@ from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
 from spasmlog.parsing import ExerciseSpec
-from spasmlog.records import local_date, local_time
 
 
 @dataclass(frozen=True)
@@ -113,18 +112,10 @@ def following_the_medication_list(
     yield refreshed
     session.flush()
     after = medication_lists(session)
-    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC)
-    end = (
-        None
-        if last is None
-        else dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC)
-    )
-    for batch in queries.episode_medications_between(session, start, end):
+    for batch in queries.episode_medications_between(session, first, last):
         changed = []
         for row in batch:
-            day = local_date(row)
-            if day < first or (last is not None and day > last):
-                continue
+            day = row.local_date
             fresh = _listed_then_extras(after(day), _extras(row.medications, before(day)))
             if fresh != row.medications:
                 changed.append((row, fresh))
@@ -173,7 +164,9 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
         relief=list(entry.relief),
         relief_score=entry.relief_score,
         symptoms=list(entry.symptoms),
-        medications=medication_snapshot(session, entry.started_at.date(), entry.extra_medications),
+        medications=medication_snapshot(
+            session, calendar_date(entry.started_at), entry.extra_medications
+        ),
         note=entry.note,
         created_at=now,
         updated_at=now,
@@ -212,7 +205,7 @@ def edit_episode(
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
-    extras = _extras(episode.medications, medication_lists(session)(local_date(episode)))
+    extras = _extras(episode.medications, medication_lists(session)(episode.local_date))
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
@@ -223,7 +216,9 @@ def edit_episode(
         if name == "started_at":
             episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
     if {"started_at", "extra_medications"} & set(updates):  # the list for its day, new extras
-        episode.medications = medication_snapshot(session, local_date(episode), extras)
+        episode.medications = medication_snapshot(
+            session, calendar_date(episode.started_at, episode.utc_offset_min), extras
+        )
     if {"started_at", "exercise"} & set(updates):
         _end_log_session_at_start(session, change, episode, now)
     episode.updated_at = now

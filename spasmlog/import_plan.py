@@ -19,6 +19,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from spasmlog import medlist
+from spasmlog.clock import calendar_date
 from spasmlog.db import context_queries as cq
 from spasmlog.db.models import (
     Checkin,
@@ -240,7 +241,7 @@ def _checkin_exercise_clashes(session: Session, result: Plan, problems: Problems
     ]
     if not positions:
         return
-    days = [checked.rows[p][start_at].date() for p in positions]
+    days = [calendar_date(checked.rows[p][start_at]) for p in positions]
     taken = {
         day
         for day, row in cq.checkin_exercise(session, min(days), max(days)).items()

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, String, Table, func, insert, select, type_coe
 from sqlalchemy.orm import Session
 
 from spasmlog import diary
-from spasmlog.clock import local_offset_min
+from spasmlog.clock import calendar_date, local_offset_min
 from spasmlog.db import history
 from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Tracked
 from spasmlog.import_plan import MODELS, UPDATES, Plan, update_values
@@ -273,7 +273,7 @@ def write_episodes(writer: Writer, the_plan: Plan) -> None:
             yield (
                 utc, offset, seconds, muscle, side, severity, woke, fluid, links.get(position),
                 as_json(relief), score, as_json(symptoms),
-                as_json(meds if listed is None else listed(started.date())), note, stamp, stamp,
+                as_json(meds if listed is None else listed(calendar_date(started))), note, stamp, stamp,
             )  # fmt: skip
 
     writer.insert_tuples(Episode, _EPISODE_COLUMNS, stored(), len(the_plan.new))

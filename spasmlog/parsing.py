@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from spasmlog import clock
 from spasmlog.errors import InvalidInput
 
 WHEN_HELP = (
@@ -217,15 +218,6 @@ def _time_of_day(text: str) -> dt.time | None:
     return dt.time(hour, minute, second)
 
 
-def _at(day: dt.date, time: dt.time, now: dt.datetime) -> dt.datetime:
-    """A wall-clock time on a day, in the time zone `now` is in."""
-    tz = now.tzinfo
-    naive = dt.datetime.combine(day, time)
-    if isinstance(tz, dt.timezone):
-        return naive.replace(tzinfo=tz)
-    return naive.astimezone()  # the system's zone, with its offset on that day
-
-
 def _weekday_before(name: str, today: dt.date) -> dt.date | None:
     if name not in _WEEKDAYS:
         return None
@@ -241,17 +233,25 @@ def _relative_ago(raw: str, now: dt.datetime) -> dt.datetime | None:
     days = re.fullmatch(rf"({_NUMBER})(?:d|day|days)", unit)
     if days:
         try:
-            return now - dt.timedelta(days=_number(days.group(1)))
+            return clock.minus(now, dt.timedelta(days=_number(days.group(1))))
         except OverflowError:  # further back than datetime can count: before 1900 anyway
-            return dt.datetime.min.replace(tzinfo=now.tzinfo)
+            return dt.datetime.min.replace(tzinfo=dt.UTC)
     try:
         seconds = parse_duration(match.group(1), option="")
     except InvalidInput:
         return None
-    return now - dt.timedelta(seconds=seconds)
+    return clock.minus(now, dt.timedelta(seconds=seconds))
 
 
-def _phrase_to_datetime(raw: str, now: dt.datetime) -> dt.datetime | None:
+def _latest_passed(day: dt.date, time: dt.time, now: dt.datetime, option: str) -> dt.datetime:
+    """`time` on `day`, or on the day before when that has not come yet."""
+    candidate = clock.at(day, time, option)
+    if clock.is_later(candidate, now.astimezone(dt.UTC) + FUTURE_TOLERANCE):
+        return clock.at(day - dt.timedelta(days=1), time, option)
+    return candidate
+
+
+def _phrase_to_datetime(raw: str, now: dt.datetime, option: str) -> dt.datetime | None:
     today = now.date()
     if raw in ("now", "just now"):
         return now
@@ -268,37 +268,37 @@ def _phrase_to_datetime(raw: str, now: dt.datetime) -> dt.datetime | None:
         # Evening hours belong to yesterday's date, small hours to today's (or, if that small
         # hour has not come yet, to the night before).
         night = today - dt.timedelta(days=1) if time.hour >= 12 else today
-        candidate = _at(night, time, now)
-        return candidate - dt.timedelta(days=1) if candidate > now + FUTURE_TOLERANCE else candidate
+        return _latest_passed(night, time, now, option)
     day = {"today": today, "yesterday": today - dt.timedelta(days=1), "tonight": today}.get(head)
     if day is None:
         day = _weekday_before(head, today)
     if day is not None:
         time = _time_of_day(rest) if rest else dt.time(12) if head != "tonight" else dt.time(22)
-        return None if time is None else _at(day, time, now)
+        return None if time is None else clock.at(day, time, option)
     time = _time_of_day(raw)
-    if time is not None:
-        candidate = _at(today, time, now)
-        # A bare time later than now means the most recent one: yesterday's.
-        return candidate - dt.timedelta(days=1) if candidate > now + FUTURE_TOLERANCE else candidate
+    if time is not None:  # a bare time later than now means the most recent one: yesterday's
+        return _latest_passed(today, time, now, option)
     return None
 
 
 def parse_when(text: str, now: dt.datetime, option: str = "--at") -> dt.datetime:
-    """An instant in the past (or now), aware of its UTC offset. ISO without offset is local."""
+    """An instant in the past (or now), aware of its UTC offset. A time without an offset is
+    local: it gets the offset its own date had in the person's zone (see spasmlog.clock)."""
     raw = " ".join(text.strip().lower().split())
-    moment = _phrase_to_datetime(raw, now) if raw else None
+    moment = _phrase_to_datetime(raw, now, option) if raw else None
     if moment is None:
         try:
             moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(option, text, WHEN_HELP) from None
+        if moment.year < 1900:
+            raise InvalidInput(option, text, "Give a date after 1900.")
         if moment.tzinfo is None:
-            moment = _at(moment.date(), moment.time(), now)
-    if moment > now + FUTURE_TOLERANCE:
-        raise InvalidInput(option, text, "That is in the future; give a time that has passed.")
+            moment = clock.at(moment.date(), moment.time(), option)
     if moment.year < 1900:
         raise InvalidInput(option, text, "Give a date after 1900.")
+    if clock.is_later(moment, now.astimezone(dt.UTC) + FUTURE_TOLERANCE):
+        raise InvalidInput(option, text, "That is in the future; give a time that has passed.")
     return moment
 
 
@@ -363,11 +363,19 @@ def format_exercise(activity: str, minutes: int | None, intensity: str | None) -
     return " ".join(part for part in parts if part)
 
 
-def parse_bound(text: str, now: dt.datetime, option: str, end_of_day: bool) -> dt.datetime:
-    """A --since/--until value: a date ("2026-03-01", "today", "7 days ago") covers the whole
-    local day (from its start, or up to its end); anything else is an instant as --at reads it."""
+@dataclass(frozen=True)
+class Bound:
+    """A --since/--until value: a local date, compared with each entry's calendar date (the date
+    its own clock showed), or an instant ("2h ago"), compared with its start."""
+
+    day: dt.date | None = None
+    instant: dt.datetime | None = None
+
+
+def parse_bound(text: str, now: dt.datetime, option: str) -> Bound:
+    """A date ("2026-03-01", "today", "7 days ago") covers that whole local day; anything else
+    is an instant as --at reads it."""
     try:
-        day = parse_date(text, now.date(), option, future_ok=True)
+        return Bound(day=parse_date(text, now.date(), option, future_ok=True))
     except InvalidInput:
-        return parse_when(text, now, option)
-    return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time(), tzinfo=now.tzinfo)
+        return Bound(instant=parse_when(text, now, option))

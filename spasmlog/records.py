@@ -44,8 +44,9 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
+from spasmlog.clock import local_time
 from spasmlog.db.models import (
     Checkin,
     Condition,
@@ -104,21 +105,6 @@ COLUMNS_BY_KIND = {
     "labs": LAB_COLUMNS,
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def local_time(moment: dt.datetime, offset_min: int) -> dt.datetime:
-    """An instant shown at the UTC offset the person had when they logged it."""
-    return moment.astimezone(dt.timezone(dt.timedelta(minutes=offset_min)))
-
-
-class Started(Protocol):
-    started_at: dt.datetime
-    utc_offset_min: int
-
-
-def local_date(row: Started) -> dt.date:
-    """The calendar date the person's clock showed when an episode or a session started."""
-    return local_time(row.started_at, row.utc_offset_min).date()
 
 
 def episode_record(episode: Episode, exercise: ExerciseSession | None) -> dict[str, Any]:

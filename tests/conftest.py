@@ -19,13 +19,23 @@ from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
 
-# A fixed "now" with a fixed UTC offset: relative phrases ("yesterday 23:30") are then exact.
+# A fixed "now" in a real time zone (IANA rules, summer time from 29 March): relative phrases
+# ("yesterday 23:30") are then exact, and a July date gets July's offset.
 NOW = "2026-03-15T12:00:00+01:00"
+ZONE = "Europe/Berlin"
+
+
+CLOCK = {"SPASMLOG_NOW": NOW, "SPASMLOG_TZ": ZONE}  # for a child process's environment
+
+
+def pin_clock(patch: pytest.MonkeyPatch, now: str = NOW, zone: str = ZONE) -> None:
+    patch.setenv("SPASMLOG_NOW", now)
+    patch.setenv("SPASMLOG_TZ", zone)
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPASMLOG_NOW", NOW)
+    pin_clock(monkeypatch)
     monkeypatch.delenv("SPASMLOG_DB", raising=False)
 
 
@@ -71,7 +81,7 @@ SEED = (
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "diary.db"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", NOW)
+        pin_clock(patch)
         for args in SEED:
             result = CliRunner().invoke(app, ["--db", str(path), "log", *args])
             assert result.exit_code == 0, result.output
@@ -90,7 +100,11 @@ def seeded(_seeded_template: Path, db_path: Path) -> Path:
 
 def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     """Run spasmlog as a real process (`python -m spasmlog`)."""
-    env = {**os.environ, "SPASMLOG_NOW": os.environ.get("SPASMLOG_NOW", NOW)}
+    env = {
+        **os.environ,
+        "SPASMLOG_NOW": os.environ.get("SPASMLOG_NOW", NOW),
+        "SPASMLOG_TZ": os.environ.get("SPASMLOG_TZ", ZONE),
+    }
     return subprocess.run(
         [sys.executable, "-m", "spasmlog", "--db", str(db_path), *args],
         capture_output=True,

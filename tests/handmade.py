@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
-from tests.conftest import NOW, Run
+from tests.conftest import NOW, Run, pin_clock
 
 HYPERLINK = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert(1)</script>"
@@ -63,7 +63,7 @@ def build_once(folder: Path, build: Callable[[Run], None], now: str = NOW) -> Pa
     """A diary file made by `build` under a pinned clock."""
     db = folder / "diary.db"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", now)
+        pin_clock(patch, now)
         build(runner_for(db))
     return db
 

@@ -102,15 +102,22 @@ def test_weekly_panel_bars_bands_gaps_and_mean(known: frames.Frames, ax: Axes) -
         (dt.date(2026, 3, 9), 2, ORANGE),
     ]
     hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
-    edges = [np.asarray(path.vertices)[:, 0] for path in hatched[0].get_paths()]
-    assert [(_day(xs.min()), xs.max() - xs.min()) for xs in edges] == [
-        (dt.date(2026, 1, 26), 7),
-        (dt.date(2026, 2, 16), 7),
-    ]
+    assert hatched == []  # every week is observed: episode-free ones are 0, not "no data"
     (mean_line,) = ax.lines
-    assert _xy(mean_line)[1] == pytest.approx([3, 3, 1.5, 4 / 3, 0.5, 1, 4 / 3, 5 / 3])
+    assert _xy(mean_line)[1] == pytest.approx([3, 1.5, 1, 1, 0.25, 0.75, 1, 1.25])
     assert (_day(ax.get_xlim()[0]), _day(ax.get_xlim()[1])) == (START, END + dt.timedelta(days=1))
     assert ax.get_ylabel() == "Episodes (per week)"
+
+
+def test_weeks_before_the_diary_began_are_hatched(tmp_path: Path, ax: Axes) -> None:
+    path = tmp_path / "diary.db"
+    build_known_diary(path)
+    rows = weekly.weekly_rows(load(path, dt.date(2026, 1, 5), END))
+    charts.draw_weekly_episodes(ax, rows)
+    hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
+    edges = [np.asarray(path.vertices)[:, 0] for path in hatched[0].get_paths()]
+    assert [(_day(xs.min()), xs.max() - xs.min()) for xs in edges] == [(dt.date(2026, 1, 5), 7)]
+    assert "no data (before the diary began)" in _legend(ax)
 
 
 def test_muscle_panel_bars_by_side(known: frames.Frames, ax: Axes) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Run, diary_fingerprint
+from tests.conftest import CLOCK, Run, diary_fingerprint
 
 
 def _ok(run: Run, *args: str) -> str:
@@ -204,7 +204,7 @@ def test_interactive_checkin_asks_each_field(db_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         sys.executable, ["-m", "spasmlog", "--db", str(db_path), "checkin"],
-        env={"SPASMLOG_NOW": NOW, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
+        env={**CLOCK, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
     )  # fmt: skip
     answers = [
         ("Date", "yesterday"), ("Fluids", "lots"), ("Use a number with a unit", "1.5L"),

@@ -31,7 +31,7 @@ from spasmlog.db import migrate
 from spasmlog.db.models import Base
 from spasmlog.db.session import make_engine, open_diary, read_revision
 from tests import make_fixture_diary as fixture
-from tests.conftest import NOW, Run, diary_fingerprint, run_process
+from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
 
 NOW_DT = dt.datetime.fromisoformat(NOW)
 OLD_TABLES = ("exercise_sessions", "episodes", "changes", "change_rows")
@@ -47,12 +47,16 @@ def mode(path: Path) -> int:
 
 
 def table_rows(path: Path, tables: tuple[str, ...] = OLD_TABLES) -> dict[str, list[Any]]:
-    """The rows of a closed diary, read without leaving -wal/-shm files beside it."""
+    """The rows of a closed diary, read without leaving -wal/-shm files beside it: the columns
+    stored in them (table_info leaves out the ones SQLite computes, like local_date)."""
     uri = f"{path.absolute().as_uri()}?mode=ro&immutable=1"
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
-        return {
-            t: connection.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables
-        }
+        rows = {}
+        for table in tables:
+            names = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+            query = f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid"
+            rows[table] = connection.execute(query).fetchall()
+        return rows
 
 
 def schema(path: Path) -> list[tuple[str, str, str]]:
@@ -142,7 +146,7 @@ def test_cli_files_are_private_with_umask_000(tmp_path: Path) -> None:
     db = tmp_path / "new" / "diary.db"
     spasmlog = f"{sys.executable} -m spasmlog --db '{db}'"
     script = f"umask 000; {spasmlog} log -m calf && {spasmlog} db backup"
-    env = {**os.environ, "SPASMLOG_NOW": NOW}
+    env = {**os.environ, **CLOCK}
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     [auto] = (db.parent / "backups").iterdir()
@@ -186,7 +190,7 @@ main()
 def race(db: Path, tmp_path: Path, muscles: list[str]) -> list[subprocess.CompletedProcess[str]]:
     """Start one `spasmlog log` per muscle, release them at the same moment, wait for all."""
     barrier = tmp_path / "go"
-    env = {**os.environ, "SPASMLOG_NOW": NOW}
+    env = {**os.environ, **CLOCK}
     ready = [tmp_path / f"ready-{muscle}" for muscle in muscles]
     procs = [
         subprocess.Popen(
@@ -269,8 +273,7 @@ def test_db_backup_force_removes_the_stale_wal_of_the_file_it_replaces(
     ok(run("db", "backup", str(dest), "--force"))
 
     assert sorted(p.name for p in tmp_path.glob("copy.db*")) == ["copy.db"]
-    with contextlib.closing(sqlite3.connect(dest)) as connection:
-        episodes = connection.execute("SELECT * FROM episodes ORDER BY rowid").fetchall()
+    episodes = table_rows(dest, ("episodes",))["episodes"]
     assert episodes == table_rows(seeded, ("episodes",))["episodes"]
     assert len(episodes) == 4
 

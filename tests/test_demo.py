@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from typer.testing import CliRunner
 from spasmlog import demo, importer
 from spasmlog.cli import app
 from spasmlog.import_read import CheckedFile
+from tests.conftest import pin_clock
 
 END = dt.date(2026, 3, 15)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -44,21 +46,28 @@ def test_the_same_seed_gives_the_same_diary_and_another_seed_another() -> None:
 
 
 def test_every_generated_row_passes_the_importers_checks() -> None:
-    files = demo.generate(seed=7, days=182, end=END, utc_offset_min=60)
+    files = demo.generate(seed=7, days=182, end=END, zone=ZoneInfo("Europe/Berlin"))
     for kind, text in files.items():
         checked = check(kind, text)
         assert len(checked.kinds[0].rows) == len(table(text)) > 0, kind
 
 
 def test_the_story_is_in_the_data() -> None:
-    files = {kind: table(text) for kind, text in demo.generate(7, 182, END, None, 60).items()}
+    files = {
+        kind: table(text)
+        for kind, text in demo.generate(7, 182, END, None, ZoneInfo("Europe/Berlin")).items()
+    }
     first, last = END - dt.timedelta(days=182), END - dt.timedelta(days=1)
     episodes = files["episodes"]
     assert 40 <= len(episodes) <= 200
     hours = [int(row["started_at"][11:13]) for row in episodes]
     assert sum(hour >= 23 or hour < 6 for hour in hours) > 0.75 * len(episodes)  # at night
     assert sum(row["muscle"] == "calf" for row in episodes) > 0.5 * len(episodes)
-    assert all(row["started_at"].endswith("+01:00") for row in episodes)
+    berlin = ZoneInfo("Europe/Berlin")  # each time at its own date's offset: summer or winter
+    for row in episodes:
+        moment = dt.datetime.fromisoformat(row["started_at"])
+        assert moment.utcoffset() == moment.astimezone(berlin).utcoffset(), row["started_at"]
+    assert {row["started_at"][-6:] for row in episodes} == {"+01:00", "+02:00"}
     assert [row["started_at"] for row in episodes] == sorted({r["started_at"] for r in episodes})
     meds = {row["name"]: row for row in files["meds"]}
     statin = dt.date.fromisoformat(meds["Atorvastatin"]["started_on"])
@@ -175,7 +184,7 @@ def test_the_first_week_walkthrough_shows_real_output(
     steps = _walkthrough((EXAMPLES / "first-week.md").read_text(encoding="utf-8"))
     assert len(steps) > 15 and {now for now, _, _ in steps} >= {"2026-03-09T07:30:00+01:00"}
     for now, words, expected in steps:
-        monkeypatch.setenv("SPASMLOG_NOW", now)
+        pin_clock(monkeypatch, now)
         result = CliRunner().invoke(app, ["--db", str(db), *words])
         assert result.exit_code == 0, (words, result.output)
         shown = (result.stdout + result.stderr).replace(str(tmp_path), "/home/you")

@@ -27,17 +27,17 @@ from spasmlog.db.session import open_diary
 from spasmlog.reports import summary
 from spasmlog.reports.summary import FactorLine, SummaryData
 from spasmlog.reports.summary_md import escape_inline, escape_line
-from tests.conftest import NOW, Run, diary_fingerprint
+from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, pin_clock
 from tests.handmade import HYPERLINK, SCRIPT, build_doctor, build_once, copy_to, ok, runner_for
 
 START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 1)
 PERIOD = ("--from", "2026-01-05", "--to", "2026-03-01")
 KNOWN = (
     "Period: 2026-01-05 to 2026-03-01 (56 days)",
-    "Days covered by the diary: 10 of 56 days have a daily check-in (18%)",
+    "Days covered by the diary: 10 of 56 observed days have a daily check-in (18%)",
     "Generated 2026-03-15 by spasmlog 0.1.0",
     "Episodes 14",
-    "2.5 now (last 4 weeks) vs 1.0 at the start (first 4 weeks)",
+    "2.5 now (last 4 complete weeks) vs 1.0 at the start (first 4 complete weeks)",
     "mild (0-3) 2, moderate (4-7) 8, severe (8-10) 3, not rated 1",
     "median 1m30s, longest 12m",
     "Nights woken 5",
@@ -93,7 +93,7 @@ def exported(
         for name in ("letter.pdf", "a4.html")
     }
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", NOW)
+        pin_clock(patch, NOW)
         for name in ("a4.pdf", "letter.html", "a4.md"):
             out = folder / name
             ok(
@@ -391,7 +391,7 @@ def test_pdf_is_not_written_to_a_terminal(diary: Run, db_path: Path) -> None:
             "--format",
             "pdf",
         ],
-        env={"SPASMLOG_NOW": NOW, "PATH": "/usr/bin:/bin"},
+        env={**CLOCK, "PATH": "/usr/bin:/bin"},
         timeout=60,
     )
     child.expect(pexpect.EOF)

@@ -23,7 +23,7 @@ from spasmlog import __version__
 from spasmlog.errors import NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES
-from tests.conftest import NOW, Run, diary_fingerprint, run_process
+from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
 
 # The JSON/CSV fields the issue names for `list`, with the types each may take.
 FIELDS: dict[str, tuple[type, ...]] = {
@@ -61,7 +61,10 @@ def ids(run: Run, *args: str) -> list[int]:
 
 def test_log_with_every_option(run: Run) -> None:
     out = ok(run(*FULL_LOG))
-    assert out.splitlines()[0] == "Logged #1: calf (left), 2026-03-01 23:30, 1m30s, severity 7/10."
+    assert (
+        out.splitlines()[0]
+        == "Logged #1: calf (left), 2026-03-01 23:30 -05:00, 1m30s, severity 7/10."
+    )
     assert out.splitlines()[1].startswith("Tip: ")
     assert "See a doctor" not in out
     [record] = listed(run)
@@ -134,7 +137,8 @@ def test_list_table(run: Run) -> None:
     )
     assert lines[2].split()[:4] == ["2", "2026-03-15", "12:00", "foot"]
     assert "\x1b" not in lines[2] and "\\x1b[2J" in lines[2]  # shown, not obeyed
-    assert lines[3].split()[:9] == "1 2026-03-01 23:30 calf left 1m30s 7 yes 1.5".split()
+    # logged at another offset than the clock has now (New York): the offset is shown
+    assert lines[3].split()[:10] == "1 2026-03-01 23:30 -05:00 calf left 1m30s 7 yes 1.5".split()
 
 
 def test_list_filters(run: Run) -> None:
@@ -433,7 +437,7 @@ def test_a_real_process_logs(db_path: Path, run: Run) -> None:
 
 
 def spawn(db_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "SPASMLOG_NOW": NOW}
+    env = {**os.environ, **CLOCK}
     return pexpect.spawn(
         sys.executable,
         ["-m", "spasmlog", "--db", str(db_path), *args],

@@ -20,7 +20,7 @@ from fhir.resources.R4B.bundle import Bundle
 from spasmlog.knowledge.labs import TESTS
 from spasmlog.knowledge.muscles import MUSCLES
 from spasmlog.reports import fhir
-from tests.conftest import NOW, Run
+from tests.conftest import NOW, Run, pin_clock
 from tests.handmade import HYPERLINK, build_once, build_small, ok, runner_for
 
 # R4 (4.0.1) required bindings for the elements spasmlog fills.
@@ -81,7 +81,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bundle(template: Path) -> dict[str, Any]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", NOW)
+        pin_clock(patch, NOW)
         return json.loads(ok(runner_for(template), "export", "fhir", "--out", "-"))
 
 
@@ -297,7 +297,7 @@ def test_other_diaries_get_other_ids(bundle: dict[str, Any], tmp_path: Path) -> 
     """The same row made at another time (another diary) gets another id, and so does its patient."""
     other = build_once(tmp_path, _one_calf, now="2026-03-16T09:30:00+01:00")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", NOW)
+        pin_clock(patch, NOW)
         again = json.loads(ok(runner_for(other), "export", "fhir", "--out", "-"))
     assert len(again["entry"]) == 2
     assert not {e["fullUrl"] for e in bundle["entry"]} & {e["fullUrl"] for e in again["entry"]}

@@ -22,7 +22,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def episodes(db: Path, start: dt.date, end: dt.date, detail: bool = False) -> pd.DataFrame:
     store = open_diary(db)
     try:
-        return frames.load_episodes(store, start, end, detail)
+        with frames.reading(store) as connection:
+            return frames.load_episodes(connection, start, end, detail)
     finally:
         store.close()
 
@@ -48,4 +49,4 @@ def test_a_missing_side_is_missing(seeded: Path) -> None:
 def test_an_empty_period_gives_an_empty_frame_with_the_columns(template: Path) -> None:
     empty = episodes(template, dt.date(2020, 1, 1), dt.date(2020, 1, 31))
     assert empty.empty
-    assert {"id", "muscle", "side", "start_utc", "start_local", "date"} <= set(empty.columns)
+    assert {"id", "muscle", "side", "start_utc", "start_local", "date", "day"} <= set(empty.columns)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from spasmlog.db import maintenance
+from spasmlog.db import maintenance, migrate
 from spasmlog.db.backup import automatic_backup, copy_diary, list_backups
 from tests.conftest import Run, diary_fingerprint
 from tests.reliability.helpers import (
@@ -53,7 +53,9 @@ def test_check_on_a_healthy_diary_gives_the_quick_facts(run: Run, db_path: Path)
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"Diary:     {db_path} (") and lines[0].endswith("schema 0002)")
+    assert lines[0].startswith(f"Diary:     {db_path} (") and lines[0].endswith(
+        f"schema {migrate.HEAD})"
+    )
     assert lines[1] == "Integrity: ok (SQLite integrity check)"
     assert "episodes 1 (+1 deleted), check-ins 0," in lines[2]
     assert "changes (undo history) 3" in lines[2]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from spasmlog import clock
 from spasmlog.db.session import open_diary
 from spasmlog.reports import chart_style, charts, frames, weekly
 from tests.conftest import Run
@@ -24,7 +25,7 @@ def test_a_blank_dose_is_none_in_the_panel_and_absent_from_the_chart(
     assert (lipitor.exit_code, furosemide.exit_code) == (0, 0)
     diary = open_diary(db_path)
     try:
-        loaded = frames.load(diary, dt.date(2026, 1, 1), dt.date(2026, 2, 1))
+        loaded = frames.load(diary, dt.date(2026, 1, 1), dt.date(2026, 2, 1), clock.now())
     finally:
         diary.close()
 

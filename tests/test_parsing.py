@@ -4,9 +4,11 @@ ever produce a value or InvalidInput."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
@@ -47,6 +49,16 @@ offsets = st.integers(-12 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(
 nows = st.datetimes(
     min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=offsets
 )
+
+
+@contextlib.contextmanager
+def pinned_zone(zone: str) -> Iterator[None]:
+    """SPASMLOG_TZ for the length of one hypothesis example (fixtures last a whole test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPASMLOG_TZ", zone)
+        yield
+
+
 any_text = st.text() | st.text(alphabet="0123456789 .,:-+hmsdlLoOzT:agpy", max_size=20)
 
 
@@ -257,9 +269,17 @@ def test_when_iso_with_offset_round_trips(moment: dt.datetime) -> None:
 @quick
 @given(st.datetimes(min_value=dt.datetime(1900, 1, 2), max_value=dt.datetime(2026, 3, 15, 12)))
 def test_when_iso_without_offset_is_local_wall_time(moment: dt.datetime) -> None:
+    """The offset is the one the time's own date had in the zone (Berlin: +02:00 in summer),
+    not today's; a time the clocks skipped is refused."""
+    berlin = ZoneInfo("Europe/Berlin")
+    on_its_date = moment.replace(tzinfo=berlin)
+    if on_its_date.astimezone(dt.UTC).astimezone(berlin).replace(tzinfo=None) != moment:
+        error = rejected(lambda t: parse_when(t, NOW), moment.isoformat(), "--at")
+        assert "did not exist in Europe/Berlin" in str(error)
+        return
     parsed = parse_when(moment.isoformat(), NOW)
     assert parsed.replace(tzinfo=None) == moment
-    assert parsed.utcoffset() == NOW.utcoffset()
+    assert parsed.utcoffset() == on_its_date.utcoffset()
 
 
 @quick
@@ -303,13 +323,29 @@ past_phrases = st.one_of(
 )
 
 
+ZONES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC")
+instants = st.datetimes(
+    min_value=dt.datetime(1971, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)
+)
+
+
 @quick
-@given(past_phrases, nows)
-def test_relative_phrases_are_never_in_the_future(phrase: str, now: dt.datetime) -> None:
-    moment = parse_when(phrase, now)
-    assert moment <= now + FUTURE_TOLERANCE
-    assert moment >= now - dt.timedelta(days=366)
-    assert moment.utcoffset() == now.utcoffset()
+@given(past_phrases, instants, st.sampled_from(ZONES))
+def test_relative_phrases_are_never_in_the_future(
+    phrase: str, instant: dt.datetime, zone: str
+) -> None:
+    """In real zones, around their clock changes too: the result has passed, and carries the
+    offset the zone had at that instant."""
+    now = instant.astimezone(ZoneInfo(zone))
+    with pinned_zone(zone):
+        try:
+            moment = parse_when(phrase, now)
+        except InvalidInput as error:  # a phrase naming a time the clocks skipped that day
+            assert "did not exist" in str(error)
+            return
+    assert moment.astimezone(dt.UTC) <= instant + FUTURE_TOLERANCE
+    assert moment.astimezone(dt.UTC) >= instant - dt.timedelta(days=367)
+    assert moment.utcoffset() == moment.astimezone(ZoneInfo(zone)).utcoffset()
 
 
 @quick

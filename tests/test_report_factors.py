@@ -67,7 +67,7 @@ def test_command_json_and_options(run: Run, simulated_diary: Path) -> None:
 def test_default_period_starts_at_the_first_checkin_or_episode(run: Run) -> None:
     assert run("log", "--muscle", "calf", "--at", "2026-03-10 08:00").exit_code == 0
     data = json.loads(run("report", "factors", "--format", "json").stdout)
-    assert data["period"] == {"start": "2026-03-10", "end": NOW_DAY}
+    assert data["period"] == {"start": "2026-03-09", "end": NOW_DAY}  # its analysis day
     assert (data["episodes_total"], data["analysable_days"]) == (1, 0)
     assert run("checkin", "--date", "2026-03-02", "--fluid", "1L").exit_code == 0
     data = json.loads(run("report", "factors", "--format", "json").stdout)
@@ -75,11 +75,15 @@ def test_default_period_starts_at_the_first_checkin_or_episode(run: Run) -> None
     assert (data["days_in_period"], data["analysable_days"]) == (14, 1)
 
 
-def test_empty_diary_command(run: Run) -> None:
+def test_empty_diary_command_says_so_in_one_line(run: Run) -> None:
     result = run("report", "factors")
     assert result.exit_code == 0
-    assert f"Risk factors and your spasms, {NOW_DAY} to {NOW_DAY}" in result.stdout
-    assert "There is nothing to compare yet" in result.stdout
+    assert result.stdout.splitlines() == [
+        "Nothing to report yet: the diary has no episodes and no check-ins. "
+        "Start with `spasmlog log` or `spasmlog checkin`."
+    ]
+    data = json.loads(run("report", "factors", "--format", "json").stdout)
+    assert (data["analysable_days"], data["factors"][0]["verdict"]) == (0, "not enough data")
 
 
 @pytest.mark.parametrize(

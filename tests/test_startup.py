@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import CLOCK
 
 HEAVY = {"pandas", "numpy", "matplotlib", "scipy", "statsmodels", "reportlab", "alembic"}
 PROBE = """
@@ -33,7 +33,7 @@ def imported_by(db: Path, *args: str) -> tuple[str, set[str]]:
 
 def modules_imported_by(db: Path, *args: str) -> tuple[str, set[str]]:
     """Run spasmlog with `args` in a fresh interpreter; its output and every module it imported."""
-    env = {**os.environ, "SPASMLOG_NOW": NOW}
+    env = {**os.environ, **CLOCK}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "--db", str(db), *args],
         capture_output=True, text=True, env=env, timeout=120,

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from matplotlib import image
@@ -24,7 +25,7 @@ from spasmlog.db.models import Checkin, Episode, Medication
 from spasmlog.db.session import open_diary
 from spasmlog.reports import frames, weekly
 from spasmlog.reports.weekly import WeekRow
-from tests.conftest import NOW, Run, diary_fingerprint
+from tests.conftest import CLOCK, NOW, ZONE, Run, diary_fingerprint, pin_clock
 
 START, END = dt.date(2026, 1, 19), dt.date(2026, 3, 15)  # 8 weeks ending on the fixed "today"
 STAMP = dt.datetime(2026, 3, 15, 11, 0, tzinfo=dt.UTC)
@@ -51,33 +52,40 @@ CHECKINS: dict[dt.date, int | None] = {
 }
 
 
-def _no_data(monday: dt.date) -> WeekRow:
-    return WeekRow(monday, 7, False, 0, None, None, None, None, 0, 0, None, None)
+def _episode_free(monday: dt.date) -> WeekRow:
+    """An observed week without a single entry: 0 episodes, not "no data"."""
+    return WeekRow(monday, 7, 7, 0, None, None, None, None, 0, 0, None, None)
 
 
+# Observation starts on 18 January (the first episode): every week of the period is observed.
+# Episodes count for their analysis day (noon to noon): the 10:00 hamstring of 11 Feb for 10 Feb.
 EXPECTED_ROWS = [
-    WeekRow(dt.date(2026, 1, 19), 7, True, 3, 14 / 3, 7, 210, 60.0, 2, 3, 1400.0, "calf"),
-    _no_data(dt.date(2026, 1, 26)),  # only a deleted check-in
-    WeekRow(dt.date(2026, 2, 2), 7, True, 0, None, None, None, None, 0, 7, 2000.0, None),
-    WeekRow(dt.date(2026, 2, 9), 7, True, 1, None, None, None, None, 0, 0, None, "hamstring"),
-    _no_data(dt.date(2026, 2, 16)),
-    WeekRow(dt.date(2026, 2, 23), 7, True, 2, 8.5, 9, 900, 450.0, 1, 2, 900.0, "calf"),
-    WeekRow(dt.date(2026, 3, 2), 7, True, 1, 4.0, 4, 45, 45.0, 0, 1, 1600.0, "lower back"),
-    WeekRow(dt.date(2026, 3, 9), 7, True, 2, 4.5, 6, 110, 55.0, 0, 7, 1500.0, "foot"),
+    WeekRow(dt.date(2026, 1, 19), 7, 7, 3, 14 / 3, 7, 210, 60.0, 2, 3, 1400.0, "calf"),
+    _episode_free(dt.date(2026, 1, 26)),  # only a deleted check-in: still a week of 0
+    WeekRow(dt.date(2026, 2, 2), 7, 7, 0, None, None, None, None, 0, 7, 2000.0, None),
+    WeekRow(dt.date(2026, 2, 9), 7, 7, 1, None, None, None, None, 0, 0, None, "hamstring"),
+    _episode_free(dt.date(2026, 2, 16)),
+    WeekRow(dt.date(2026, 2, 23), 7, 7, 2, 8.5, 9, 900, 450.0, 1, 2, 900.0, "calf"),
+    WeekRow(dt.date(2026, 3, 2), 7, 7, 1, 4.0, 4, 45, 45.0, 0, 1, 1600.0, "lower back"),
+    WeekRow(dt.date(2026, 3, 9), 7, 7, 2, 4.5, 6, 110, 55.0, 0, 7, 1500.0, "foot"),
 ]
 TABLE_CELLS = {
     "2026-01-19": ["3", "4.7 / 7", "3m30s / 1m", "2", "3/7", "1.4 L", "Calf"],
-    "2026-01-26": ["no data"],
+    "2026-01-26": ["0", "-", "-", "0", "0/7", "-", "-"],
     "2026-02-02": ["0", "-", "-", "0", "7/7", "2.0 L", "-"],
     "2026-02-09": ["1", "-", "-", "0", "0/7", "-", "Hamstring"],
-    "2026-02-16": ["no data"],
+    "2026-02-16": ["0", "-", "-", "0", "0/7", "-", "-"],
     "2026-02-23": ["2", "8.5 / 9", "15m / 7m30s", "1", "2/7", "0.9 L", "Calf"],
     "2026-03-02": ["1", "4.0 / 4", "45s / 45s", "0", "1/7", "1.6 L", "Lower back"],
     "2026-03-09": ["2", "4.5 / 6", "1m50s / 55s", "0", "7/7", "1.5 L", "Foot"],
 }
 TREND_LINE = (
-    "Trend: 1.7 episodes a week in the latest 4 weeks (from 2026-02-16) vs 1.3 in the "
-    "4 before (from 2026-01-19): up 25% (more episodes)."
+    "Trend: 1.2 episodes a week in the latest 4 complete weeks (from 2026-02-16) vs 1.0 in the "
+    "4 complete weeks before (from 2026-01-19): up 25% (more episodes)."
+)
+TREND_ON_SUNDAY = (  # the week of 9 March not over yet: three complete weeks against three
+    "Trend: 1.0 episodes a week in the latest 3 complete weeks (from 2026-02-16) vs 0.3 in the "
+    "3 complete weeks before (from 2026-01-26): up 200% (more episodes)."
 )
 
 
@@ -135,7 +143,7 @@ def build_known_diary(db_path: Path) -> None:
     """The diary above: episodes through the real `log` and `delete` commands, then the context."""
     runner = CliRunner()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SPASMLOG_NOW", NOW)
+        pin_clock(patch, NOW)
         for episode in EPISODES:
             done = runner.invoke(app, ["--db", str(db_path), *_log_args(*episode)])
             assert done.exit_code == 0, done.output
@@ -160,10 +168,17 @@ def copy_known(known_db: Path, db_path: Path) -> None:
     shutil.copyfile(known_db, db_path)
 
 
-def load(db_path: Path, start: dt.date = START, end: dt.date = END) -> frames.Frames:
+# The numbers below are as of the Monday afternoon after the period, when its last week is over;
+# on Sunday itself (NOW) that week is not complete yet: its last analysis day ends Monday noon.
+OVER = dt.datetime(2026, 3, 16, 13, 0, tzinfo=ZoneInfo(ZONE))
+
+
+def load(
+    db_path: Path, start: dt.date = START, end: dt.date = END, now: dt.datetime = OVER
+) -> frames.Frames:
     diary = open_diary(db_path)
     try:
-        return frames.load(diary, start, end)
+        return frames.load(diary, start, end, now)
     finally:
         diary.close()
 
@@ -185,7 +200,6 @@ def test_every_week_row_of_the_known_diary(known: frames.Frames) -> None:
     rows = weekly.weekly_rows(known)
     assert rows == EXPECTED_ROWS
     assert [row.monday.isoformat() for row in rows] == list(TABLE_CELLS)
-    assert [row.coverage for row in rows] == [3 / 7, 0, 1, 0, 0, 2 / 7, 1 / 7, 1]
     assert [row.band for row in rows] == [
         "moderate",
         "not rated",
@@ -198,14 +212,28 @@ def test_every_week_row_of_the_known_diary(known: frames.Frames) -> None:
     ]
 
 
-def test_trend_and_rolling_mean_count_only_weeks_with_data(known: frames.Frames) -> None:
+def test_trend_and_rolling_mean_count_every_observed_week(known: frames.Frames) -> None:
+    """An episode-free week of observation is a 0 in the rates, never left out."""
     rows = weekly.weekly_rows(known)
     trend = weekly.trend(rows)
-    assert (trend.recent_rate, trend.recent_weeks) == (pytest.approx(5 / 3), 3)
-    assert (trend.earlier_rate, trend.earlier_weeks) == (pytest.approx(4 / 3), 3)
+    assert (trend.recent_rate, trend.recent_weeks) == (pytest.approx(5 / 4), 4)
+    assert (trend.earlier_rate, trend.earlier_weeks) == (pytest.approx(4 / 4), 4)
     assert (trend.direction, trend.change) == ("up", pytest.approx(0.25))
     assert trend.sentence() == TREND_LINE
-    assert weekly.rolling_rate(rows) == pytest.approx([3, 3, 1.5, 4 / 3, 0.5, 1, 4 / 3, 5 / 3])
+    assert weekly.rolling_rate(rows) == pytest.approx([3, 1.5, 1, 1, 0.25, 0.75, 1, 1.25])
+
+
+def test_weeks_before_observation_are_no_data(known_db: Path) -> None:
+    """The diary begins on Sunday 18 January: the weeks before are unknown, that week has one
+    observed day, and neither is in a trend."""
+    rows = weekly.weekly_rows(load(known_db, dt.date(2026, 1, 5), END))
+    assert [(row.monday, row.observed_days, row.has_data, row.complete) for row in rows[:3]] == [
+        (dt.date(2026, 1, 5), 0, False, False),
+        (dt.date(2026, 1, 12), 1, True, False),
+        (dt.date(2026, 1, 19), 7, True, True),
+    ]
+    assert weekly.rolling_rate(rows)[:3] == [None, None, 3]
+    assert weekly.trend(rows) == weekly.trend(rows[2:])
 
 
 def test_panel_numbers(known: frames.Frames) -> None:
@@ -223,9 +251,9 @@ def test_panel_numbers(known: frames.Frames) -> None:
     )
     fluids = weekly.fluid_panel(known, 1500)
     assert fluids.fluids == tuple((day, ml) for day, ml in CHECKINS.items() if ml is not None)
-    assert fluids.episode_days == tuple(
+    assert fluids.episode_days == tuple(  # their analysis days: a night's cramps on its evening
         dt.date(2026, m, d)
-        for m, d in ((1, 20), (1, 22), (2, 11), (2, 24), (3, 4), (3, 10), (3, 14))
+        for m, d in ((1, 19), (1, 20), (1, 22), (2, 10), (2, 23), (3, 4), (3, 10), (3, 13))
     )
     meds = weekly.medication_panel(known)
     assert [
@@ -236,16 +264,28 @@ def test_panel_numbers(known: frames.Frames) -> None:
     ]
 
 
-def test_partial_weeks_divide_coverage_by_their_days_in_the_period(known_db: Path) -> None:
+def test_partial_weeks_are_not_complete(known_db: Path) -> None:
     rows = weekly.weekly_rows(load(known_db, dt.date(2026, 1, 21), dt.date(2026, 3, 10)))
     assert (rows[0].monday, rows[0].days, rows[-1].days) == (dt.date(2026, 1, 19), 5, 2)
-    assert rows[-1].coverage == 1.0  # check-ins on Mar 9 and 10, both days in the period
+    assert (rows[0].complete, rows[-1].complete) == (False, False)
+    assert (rows[-1].checkin_days, rows[-1].episodes) == (2, 1)  # Mar 9 and 10 only
 
 
 def test_trend_directions() -> None:
-    def row(episodes: int, has_data: bool = True) -> WeekRow:
+    def row(episodes: int, observed_days: int = 7) -> WeekRow:
         return WeekRow(
-            dt.date(2026, 1, 5), 7, has_data, episodes, None, None, None, None, 0, 0, None, None
+            dt.date(2026, 1, 5),
+            7,
+            observed_days,
+            episodes,
+            None,
+            None,
+            None,
+            None,
+            0,
+            0,
+            None,
+            None,
         )
 
     def direction(earlier: list[WeekRow], recent: list[WeekRow]) -> str:
@@ -255,8 +295,14 @@ def test_trend_directions() -> None:
     assert direction([row(10)] * 4, [row(10), row(10), row(10), row(11)]) == "steady"
     assert direction([row(0)] * 4, [row(1)] * 4) == "up"
     assert direction([row(0)] * 4, [row(0)] * 4) == "steady"
-    assert direction([row(0, False)] * 4, [row(3)] * 4) == "unknown"
-    assert weekly.trend([row(3)] * 3).direction == "unknown"  # fewer weeks than one window
+    assert direction([row(0, 0)] * 4, [row(3)]) == "unknown"  # weeks before observation began
+    assert direction([row(2)] * 4, [row(3)] * 3 + [row(21, 1)]) == "up"  # a week just begun...
+    assert weekly.trend([row(2)] * 4 + [row(3)] * 3 + [row(21, 1)]).recent_rate == 3  # ...left out
+    assert (
+        weekly.trend([row(3)] * 1).direction == "unknown"
+    )  # one complete week: nothing to compare
+    two = weekly.trend([row(3), row(2), row(1)])  # three complete weeks: the last vs the one before
+    assert (two.recent_rate, two.earlier_rate, two.recent_weeks) == (1, 2, 1)
 
 
 def test_period_defaults_and_limits() -> None:
@@ -286,7 +332,7 @@ def test_report_weekly_prints_the_table_and_writes_a_private_chart(
     lines = result.stdout.splitlines()
     assert lines[0] == "Weekly report 2026-01-19 to 2026-03-15 (8 weeks, local time)"
     assert _cells(result.stdout) == TABLE_CELLS
-    assert TREND_LINE in lines
+    assert TREND_ON_SUNDAY in lines
     assert lines[-1] == f"Chart written to {out}"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -417,18 +463,31 @@ def _assert_png(path: Path) -> None:
     assert (pixels[..., :3] < 0.99).any()
 
 
-def test_empty_diary_says_so_and_still_writes_a_chart(run: Run, tmp_path: Path) -> None:
+def test_empty_diary_says_so_in_one_line(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "empty.png"
     result = run("report", "weekly", "--out", str(out))
     assert result.exit_code == 0
-    cells = _cells(result.stdout)
-    assert len(cells) == 12
-    assert all(row == ["no data"] for row in cells.values())
+    assert result.stdout == (
+        "Nothing to report yet: the diary has no episodes and no check-ins. "
+        "Start with `spasmlog log` or `spasmlog checkin`.\n"
+    )
+    assert not out.exists()
+
+
+def test_a_diary_with_only_check_ins_has_weeks_of_zero(run: Run, tmp_path: Path) -> None:
+    assert run("checkin", "--date", "2026-02-23", "--fluid", "2L").exit_code == 0
+    result = run("report", "weekly", "--out", str(tmp_path / "w.png"))
+    assert _cells(result.stdout) == {  # from the check-in on: the week of 9 March is not over
+        "2026-02-23": ["0", "-", "-", "0", "1/7", "2.0 L", "-"],
+        "2026-03-02": ["0", "-", "-", "0", "0/7", "-", "-"],
+        "2026-03-09": ["0", "-", "-", "0", "0/7", "-", "-"],
+    }
     assert "No episodes were logged in this period." in result.stdout
     assert (
-        "Trend: needs data in the latest 4 weeks and in the 4 before (weeks with data: 0 and 0)."
+        "Trend: 0.0 episodes a week in the latest complete week (from 2026-03-02) vs 0.0 in the "
+        "complete week before (from 2026-02-23): about the same."
     ) in result.stdout
-    _assert_png(out)
+    _assert_png(tmp_path / "w.png")
 
 
 def test_one_episode(run: Run, tmp_path: Path) -> None:
@@ -449,9 +508,9 @@ def test_one_episode(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "one.png"
     result = run("report", "weekly", "--weeks", "3", "--out", str(out))
     assert _cells(result.stdout) == {
-        "2026-02-23": ["no data"],
+        "2026-02-23": ["no data"],  # before the diary began
         "2026-03-02": ["1", "3.0 / 3", "40s / 40s", "1", "0/7", "-", "Foot"],
-        "2026-03-09": ["no data"],
+        "2026-03-09": ["0", "-", "-", "0", "0/7", "-", "-"],  # observed: a week of 0
     }
     _assert_png(out)
 
@@ -459,7 +518,7 @@ def test_one_episode(run: Run, tmp_path: Path) -> None:
 def test_ten_years_in_bulk(run: Run, db_path: Path, tmp_path: Path) -> None:
     start = dt.date(2016, 3, 14)
     days = (END - start).days + 1
-    run("log", "--muscle", "calf", "--at", "2016-03-14T03:00")  # creates the diary
+    run("log", "--muscle", "calf", "--at", "2016-03-14T15:00")  # creates the diary
     diary = open_diary(db_path)
     stamps = {"created_at": STAMP, "updated_at": STAMP}
     with diary.writing() as session:
@@ -467,8 +526,8 @@ def test_ten_years_in_bulk(run: Run, db_path: Path, tmp_path: Path) -> None:
             insert(Episode),
             [
                 {
-                    "started_at": dt.datetime.combine(
-                        start + dt.timedelta(days=i), dt.time(2), tzinfo=dt.UTC
+                    "started_at": dt.datetime.combine(  # 15:00 local: their own analysis day
+                        start + dt.timedelta(days=i), dt.time(14), tzinfo=dt.UTC
                     ),
                     "utc_offset_min": 60,
                     "muscle": ("calf", "foot")[i % 2],
@@ -528,7 +587,7 @@ def test_same_bytes_from_a_second_process(
         [sys.executable, "-c", script, json.dumps(commands)],
         capture_output=True,
         text=True,
-        env={**os.environ, "SPASMLOG_NOW": NOW},
+        env={**os.environ, **CLOCK},
     )
     assert done.returncode == 0, done.stderr
     for suffix in ("png", "svg", "pdf"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TypeVar
 
 import typer
 
+from spasmlog import clock, parsing
 from spasmlog.cli.app import State
 from spasmlog.db.session import Diary, open_diary
 from spasmlog.errors import InvalidInput
@@ -23,10 +25,26 @@ def diary_path(ctx: typer.Context) -> Path:
 
 
 def open_from(ctx: typer.Context) -> Diary:
-    """The diary for this command, closed (connections released, WAL checkpointed) when it ends."""
+    """The diary for this command, closed (connections released, WAL checkpointed) when it ends.
+    An upgrade that repaired entries says so, on stderr, before the command's own output."""
     diary = open_diary(diary_path(ctx))
     ctx.call_on_close(diary.close)
+    line = repaired_line(diary)
+    if line:
+        typer.echo(line, err=True)
     return diary
+
+
+def repaired_line(diary: Diary) -> str | None:
+    count = diary.upgraded.offsets_repaired if diary.upgraded else 0
+    if not count:
+        return None
+    noun = "entry" if count == 1 else "entries"
+    return (
+        f"Repaired the time of {count} {noun} that an older spasmlog stored with the wrong UTC "
+        "offset (a time typed without one took the offset of the day it was typed). "
+        "`spasmlog undo` reverts the repair."
+    )
 
 
 def interactive() -> bool:
@@ -81,6 +99,25 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join(lines)
+
+
+def when_cell(iso: str) -> str:
+    """ "2026-07-15T23:30:00+02:00" -> "2026-07-15 23:30", with "+02:00" after it when that
+    offset is not the one the person's clock has now (summer time in winter, a trip abroad)."""
+    shown = iso[:16].replace("T", " ")
+    offset = iso[-6:] if len(iso) > 19 and iso[-6] in "+-" else ""
+    if offset and offset != clock.offset_text(clock.local_offset_min(clock.now())):
+        shown += f" {offset}"
+    return shown
+
+
+def parse_at(text: str, option: str = "--at") -> dt.datetime:
+    """A --at value, saying on stderr which of two times was taken when the clocks went back."""
+    moment = parsing.parse_when(text, clock.now(), option)
+    note = clock.ambiguity(moment)
+    if note:
+        typer.echo(f"Note: {note}", err=True)
+    return moment
 
 
 def medications_updated(count: int, where: str) -> str | None:

@@ -8,11 +8,20 @@ import typer
 
 from spasmlog import checkins, clock, parsing
 from spasmlog.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
-from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
+from spasmlog.cli.common import (
+    ask,
+    interactive,
+    note_from,
+    open_from,
+    parse_at,
+    printable,
+    table,
+    when_cell,
+)
+from spasmlog.clock import local_time
 from spasmlog.db.models import Checkin, ExerciseSession
 from spasmlog.errors import InvalidInput
 from spasmlog.knowledge.muscles import resolve_muscle
-from spasmlog.records import local_time
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -302,7 +311,7 @@ def exercise_add(
         if resolved not in muscles:
             muscles.append(resolved)
     entry = ExerciseInput(
-        started_at=parsing.parse_when(at, now) if at else now,
+        started_at=parse_at(at) if at else now,
         activity=checkins.parse_activity(activity),
         minutes=checkins.parse_minutes(minutes),
         intensity=parsing.parse_choice(intensity, "--intensity", parsing.INTENSITIES)
@@ -329,14 +338,14 @@ def exercise_list(
 
     Example: spasmlog exercise list --since "7 days ago"
     """
-    start = parsing.parse_bound(since, clock.now(), "--since", end_of_day=False) if since else None
-    stop = parsing.parse_bound(until, clock.now(), "--until", end_of_day=True) if until else None
+    start = parsing.parse_bound(since, clock.now(), "--since") if since else None
+    stop = parsing.parse_bound(until, clock.now(), "--until") if until else None
     store = open_from(ctx)
     with store.reading() as session:
         rows = [
             [
                 str(row.id),
-                local_time(row.started_at, row.utc_offset_min).strftime("%Y-%m-%d %H:%M"),
+                when_cell(local_time(row.started_at, row.utc_offset_min).isoformat()),
                 printable(row.activity, 30),
                 "" if row.minutes is None else str(row.minutes),
                 row.intensity or "",

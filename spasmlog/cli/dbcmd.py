@@ -51,14 +51,15 @@ def upgrade(ctx: typer.Context) -> None:
     """Bring the diary to this version's schema (a backup is made first)."""
     where = diary_path(ctx)
     before = read_revision(where) if where.exists() else None
-    open_from(ctx).close()
+    store = open_from(ctx)
+    store.close()
     if before == migrate.HEAD:
         typer.echo(f"Already at schema {migrate.HEAD}: nothing to do.")
-    elif before is None:
+    elif store.upgraded is None:
         typer.echo(f"Created a new diary at schema {migrate.HEAD}: {where}")
     else:
-        newest = backup.list_backups(where)[0].path
-        typer.echo(f"Upgraded from schema {before} to {migrate.HEAD}. Backup: {newest}")
+        backup_path = store.upgraded.backup
+        typer.echo(f"Upgraded from schema {before} to {migrate.HEAD}. Backup: {backup_path}")
 
 
 def _size(n: int) -> str:

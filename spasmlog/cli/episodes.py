@@ -8,12 +8,22 @@ from typing import Annotated, Any
 import typer
 
 from spasmlog import clock, diary, parsing
-from spasmlog.cli.common import ask, interactive, note_from, open_from, printable, table
+from spasmlog.cli.common import (
+    ask,
+    interactive,
+    note_from,
+    open_from,
+    parse_at,
+    printable,
+    table,
+    when_cell,
+)
+from spasmlog.clock import local_time
 from spasmlog.db import queries
 from spasmlog.errors import InvalidInput, NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
-from spasmlog.records import EPISODE_COLUMNS, episode_record, local_time, write_csv
+from spasmlog.records import EPISODE_COLUMNS, episode_record, write_csv
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -113,7 +123,7 @@ def _parse_fields(
     if side is not None:
         given["side"] = parsing.parse_side(side)
     if at is not None:
-        given["started_at"] = parsing.parse_when(at, clock.now())
+        given["started_at"] = parse_at(at)
     if duration is not None:
         given["duration_s"] = parsing.parse_duration(duration)
     if severity is not None:
@@ -139,12 +149,11 @@ def _parse_fields(
 
 def _ask_fields(given: dict[str, Any]) -> None:
     """Interactive `log`: ask for what was not given, with defaults; Enter skips optional ones."""
-    now = clock.now()
     given["muscle"] = ask("Muscle (e.g. calf, foot, lower back)", resolve_muscle, required=True)
     if "side" not in given:
         given["side"] = ask("Side (left/right/both/none)", parsing.parse_side)
     if "started_at" not in given:
-        given["started_at"] = ask("When did it start", lambda t: parsing.parse_when(t, now), "now")
+        given["started_at"] = ask("When did it start", parse_at, "now")
     if "duration_s" not in given:
         given["duration_s"] = ask('How long ("45s", "2m")', parsing.parse_duration)
     if "severity" not in given:
@@ -185,7 +194,7 @@ def _ask_fields(given: dict[str, Any]) -> None:
 
 def _summary_line(record: dict[str, Any]) -> str:
     parts = [record["muscle"] + (f" ({record['side']})" if record["side"] else "")]
-    parts.append(record["started_at"][:16].replace("T", " "))
+    parts.append(when_cell(record["started_at"]))
     if record["duration_s"]:
         parts.append(parsing.format_duration(record["duration_s"]))
     if record["severity"] is not None:
@@ -261,8 +270,8 @@ def list_(
     """List episodes, newest first. Example: spasmlog list --since "7 days ago" --format json"""
     fmt = parsing.parse_choice(format, "--format", ("table", "json", "csv"))
     now = clock.now()
-    start = parsing.parse_bound(since, now, "--since", end_of_day=False) if since else None
-    end = parsing.parse_bound(until, now, "--until", end_of_day=True) if until else None
+    start = parsing.parse_bound(since, now, "--since") if since else None
+    end = parsing.parse_bound(until, now, "--until") if until else None
     wanted = resolve_muscle(muscle) if muscle else None
     store = open_from(ctx)
     with store.reading() as session:
@@ -286,7 +295,7 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
     rows = [
         [
             str(r["id"]) + (" (deleted)" if r["id"] in deleted_ids else ""),
-            r["started_at"][:16].replace("T", " "),
+            when_cell(r["started_at"]),
             r["muscle"],
             r["side"] or "",
             parsing.format_duration(r["duration_s"]),

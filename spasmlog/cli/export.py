@@ -131,16 +131,14 @@ def _doctor_format(out: str, format: str | None) -> str:
     return DOCTOR_FORMATS[suffix]
 
 
-def _period(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+def _period(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date | None]:
+    """--from and --to; no --from is None here: it defaults to the last 90 days, or fewer when
+    the diary began later (known once it is open)."""
     last = parsing.parse_date(end, today, "--to") if end else today
-    first = (
-        parsing.parse_date(start, today, "--from")
-        if start
-        else last - dt.timedelta(days=DEFAULT_DAYS - 1)
-    )
-    if first > last:
+    first = parsing.parse_date(start, today, "--from") if start else None
+    if first is not None and first > last:
         raise InvalidInput("--from", start, f"The period must start on or before {last}.")
-    return first, last
+    return last, first
 
 
 @export_app.command("doctor")
@@ -165,17 +163,21 @@ def export_doctor(
 
     Example: spasmlog export doctor --out summary.pdf --paper letter
     """
-    from spasmlog.reports import summary
+    from spasmlog.reports import frames, summary, weekly
 
     chosen = _doctor_format(out, format)
     size = parsing.parse_choice(paper, "--paper", PAPERS)
     now = clock.now()
-    first, last = _period(start, end, now.date())
+    last, given_first = _period(start, end, now.date())
     if out == "-" and chosen == "pdf" and sys.stdout.isatty():
         raise InvalidInput(
             "--out", "-", "A PDF cannot be shown in a terminal; give a file or pipe it."
         )
     target = _target(out, force)
-    data = summary.build(open_from(ctx), first, last, now, with_chart=chosen != "md")
+    store = open_from(ctx)
+    first = given_first or weekly.default_start(
+        last - dt.timedelta(days=DEFAULT_DAYS - 1), frames.observed_from(store), last
+    )
+    data = summary.build(store, first, last, now, with_chart=chosen != "md")
     document = summary.render(data, chosen, size)
     _write(target, document, force, f"the doctor summary for {first} to {last}")

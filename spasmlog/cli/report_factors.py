@@ -81,15 +81,14 @@ def factors_report(
         fluid_threshold_ml=_threshold(fluid_threshold), window_weeks=_window_weeks(window_weeks)
     )
 
-    diary = open_from(ctx)
+    store = open_from(ctx)
     if first is None:
-        starts = [
-            day
-            for day in (frames.first_episode_date(diary), frames.first_checkin_date(diary))
-            if day is not None
-        ]
-        first = min([*starts, end])
-    report = factors.analyse(frames.load(diary, first, end), options)
+        first = min(frames.observed_from(store) or end, end)
+    loaded = frames.load(store, first, end, clock.now())
+    if loaded.observed_from is None and chosen != "json":
+        typer.echo(frames.NOTHING_YET)
+        return
+    report = factors.analyse(loaded, options)
     if chosen == "json":
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

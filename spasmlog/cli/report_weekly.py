@@ -113,7 +113,13 @@ def weekly_report(
     threshold_ml = _parse_threshold(fluid_threshold)
     path, chart_format = _chart_path(out, end, force)
 
-    loaded = frames.load(open_from(ctx), start, end)
+    store = open_from(ctx)
+    if first is None and weeks is None:
+        start = weekly.default_start(start, frames.observed_from(store), end)
+    loaded = frames.load(store, start, end, clock.now())
+    if loaded.observed_from is None:
+        typer.echo(frames.NOTHING_YET)
+        return
     rows = weekly.weekly_rows(loaded)
     chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format)
     write_private_bytes(path, chart, overwrite=force)

@@ -14,11 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import Checkin, Condition, ExerciseSession, LabResult, Medication
+from spasmlog.db.queries import since_until
 from spasmlog.errors import NotFound
-from spasmlog.records import local_date
-
-_DAY = dt.timedelta(days=1)
-
+from spasmlog.parsing import Bound
 
 # --- check-ins ---------------------------------------------------------------------------------
 
@@ -44,34 +42,28 @@ def checkin_exercise(
     session: Session, since: dt.date, until: dt.date
 ) -> dict[dt.date, ExerciseSession]:
     """The live sessions given with `checkin --exercise`, by the local date they belong to."""
-    # A local date spans at most from UTC-14 to UTC+14 around it: widen by a day each side.
-    start = dt.datetime.combine(since - _DAY, dt.time(), dt.UTC)
-    end = dt.datetime.combine(until + 2 * _DAY, dt.time(), dt.UTC)
     rows = session.scalars(
         select(ExerciseSession)
         .where(
             ExerciseSession.deleted_at.is_(None),
             ExerciseSession.source == "checkin",
-            ExerciseSession.started_at >= start,
-            ExerciseSession.started_at < end,
+            ExerciseSession.local_date >= since,
+            ExerciseSession.local_date <= until,
         )
         .order_by(ExerciseSession.id)
     ).all()
-    return {local_date(row): row for row in rows if since <= local_date(row) <= until}
+    return {row.local_date: row for row in rows}
 
 
 # --- exercise ----------------------------------------------------------------------------------
 
 
 def list_exercise(
-    session: Session, since: dt.datetime | None = None, until: dt.datetime | None = None
+    session: Session, since: Bound | None = None, until: Bound | None = None
 ) -> Sequence[ExerciseSession]:
     """Live sessions from every source (exercise, log, checkin, import), newest first."""
     query = select(ExerciseSession).where(ExerciseSession.deleted_at.is_(None))
-    if since is not None:
-        query = query.where(ExerciseSession.started_at >= since)
-    if until is not None:
-        query = query.where(ExerciseSession.started_at <= until)
+    query = query.where(*since_until(ExerciseSession, since, until))
     order = (ExerciseSession.started_at.desc(), ExerciseSession.id.desc())
     return session.scalars(query.order_by(*order)).all()
 

@@ -35,10 +35,19 @@ def _from_json(value: Any, python_type: type) -> Any:
     return value
 
 
+def _written_columns(model: type[Tracked]) -> dict[str, type]:
+    """The columns a row's state is made of, with their Python types: every column but those
+    SQLite computes (local_date), which follow from the others."""
+    return {
+        attr.key: attr.columns[0].type.python_type
+        for attr in inspect(model).column_attrs
+        if attr.columns[0].computed is None
+    }
+
+
 def snapshot(row: Tracked) -> dict[str, Any]:
     """A JSON-safe copy of a row's column values."""
-    mapper = inspect(type(row))
-    return {attr.key: _to_json(getattr(row, attr.key)) for attr in mapper.column_attrs}
+    return {key: _to_json(getattr(row, key)) for key in _written_columns(type(row))}
 
 
 def start_change(session: Session, action: str, summary: str, now: dt.datetime) -> Change:
@@ -132,7 +141,7 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
     session.flush()
     for table, rows in before.items():
         model = USER_TABLES[table]
-        types = {attr.key: attr.columns[0].type.python_type for attr in inspect(model).column_attrs}
+        types = _written_columns(model)
         by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
         for row_id, values in rows.items():
             restored = {

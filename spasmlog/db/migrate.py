@@ -4,6 +4,7 @@ everyday command pays nothing for it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Every revision in order; a test checks this against the migration scripts.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
+OFFSETS_REPAIRED_AT = "0003"  # diaries from before this revision may hold misplaced offsets
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -39,10 +41,30 @@ def create_new(engine: Engine) -> None:
     command.stamp(alembic_config(engine), HEAD)
 
 
-def upgrade(path: Path, engine: Engine) -> Path:
-    """Back the diary up, then upgrade it to head; returns the backup's path."""
+@dataclass(frozen=True)
+class Upgraded:
+    backup: Path
+    offsets_repaired: int  # entries whose UTC offset an older spasmlog had stored wrongly
+
+
+def upgrade(path: Path, engine: Engine, revision: str) -> Upgraded:
+    """Back the diary up, then upgrade it from `revision` to head, and repair the offsets of a
+    diary from before OFFSETS_REPAIRED_AT (spasmlog.db.offset_repair) in the same go."""
     from alembic import command
 
     backup = automatic_backup(path, "before-upgrade")
     command.upgrade(alembic_config(engine), HEAD)
-    return backup
+    repaired = 0
+    if REVISIONS.index(revision) < REVISIONS.index(OFFSETS_REPAIRED_AT):
+        repaired = _repair_offsets(engine)
+    return Upgraded(backup, repaired)
+
+
+def _repair_offsets(engine: Engine) -> int:
+    from sqlalchemy.orm import Session
+
+    from spasmlog import clock
+    from spasmlog.db.offset_repair import repair_offsets
+
+    with Session(engine) as session, session.begin():
+        return repair_offsets(session, clock.zone(), clock.now())

@@ -1,8 +1,9 @@
 """Typed SQLAlchemy models of the diary.
 
 Every instant is stored in UTC (naive in SQLite, aware in Python) together with the UTC offset, in
-minutes, that the person's clock showed when it was entered, so that a night-time cramp stays a
-night-time cramp when shown later. Lists (relief, symptoms, tags, medications) are JSON arrays.
+minutes, that the person's clock showed at that instant, so that a night-time cramp stays a
+night-time cramp when shown later; `local_date`, the calendar date that clock showed, is a column
+SQLite computes from the two (indexed, for date filters; see spasmlog.clock). Lists (relief, symptoms, tags, medications) are JSON arrays.
 User rows are never removed: ``deleted_at`` marks a soft delete that ``restore`` or ``undo`` reverses.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     Date,
     DateTime,
     Float,
@@ -28,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from spasmlog.clock import LOCAL_DATE_SQL
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -35,6 +39,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Columns that a migration added to an existing table come last, as ALTER TABLE puts them, so a
+# new diary's tables are exactly those of an upgraded one.
+ADDED_LATER = 1
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -82,10 +91,22 @@ class Tracked:
 EXERCISE_SOURCES = ("exercise", "log", "checkin", "import")
 
 
+def local_date_column() -> Mapped[dt.date]:
+    """The calendar date of a row's start, computed by SQLite: it can never disagree."""
+    return mapped_column(
+        Date,
+        Computed(LOCAL_DATE_SQL, persisted=False),
+        index=True,
+        nullable=True,  # as ALTER TABLE added it; never NULL for a row with a start
+        sort_order=ADDED_LATER,
+    )
+
+
 class ExerciseSession(Tracked, Base):
     """One bout of exercise; `log --exercise` and `checkin --exercise` store theirs here too."""
 
     __tablename__ = "exercise_sessions"
+    __mapper_args__ = {"eager_defaults": True}  # local_date comes back with the INSERT/UPDATE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(index=True)
@@ -95,6 +116,7 @@ class ExerciseSession(Tracked, Base):
     intensity: Mapped[str | None] = mapped_column(String(10))
     muscles: Mapped[list[str]] = mapped_column(default=list)
     source: Mapped[str] = mapped_column(String(10), default="exercise")
+    local_date: Mapped[dt.date] = local_date_column()
 
 
 class Episode(Tracked, Base):
@@ -102,6 +124,7 @@ class Episode(Tracked, Base):
 
     __tablename__ = "episodes"
     __table_args__ = (Index("ix_episodes_started_at_muscle", "started_at", "muscle"),)
+    __mapper_args__ = {"eager_defaults": True}  # local_date comes back with the INSERT/UPDATE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(index=True)
@@ -120,6 +143,7 @@ class Episode(Tracked, Base):
     symptoms: Mapped[list[str]] = mapped_column(default=list)
     medications: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    local_date: Mapped[dt.date] = local_date_column()
 
 
 class Change(Base):
@@ -164,6 +188,9 @@ class Checkin(Tracked, Base):
     alcohol_units: Mapped[float | None] = mapped_column(Float)
     tags: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    # Did the person exercise that day? False is a known "no" (`checkin --no-exercise`), which
+    # the exercise factor needs: a day without a session is otherwise unknown, not a no.
+    exercised: Mapped[bool | None] = mapped_column(Boolean, sort_order=ADDED_LATER)
 
 
 class Medication(Tracked, Base):
@@ -211,7 +238,18 @@ class LabResult(Tracked, Base):
     flag: Mapped[str] = mapped_column(String(10))
 
 
+class DiarySetting(Tracked, Base):
+    """A setting that belongs to the diary rather than to the computer, e.g. when observation
+    started (`spasmlog observe`). Tracked like every user row, so `undo` reverts a change."""
+
+    __tablename__ = "diary_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
 USER_TABLES: dict[str, type[Tracked]] = {
     cls.__tablename__: cls
-    for cls in (Episode, ExerciseSession, Checkin, Medication, Condition, LabResult)
+    for cls in (Episode, ExerciseSession, Checkin, Medication, Condition, LabResult, DiarySetting)
 }

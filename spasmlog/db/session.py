@@ -32,10 +32,13 @@ BUSY_TIMEOUT_MS = 30_000
 class Diary:
     """An open diary file: hands out read and write sessions."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(
+        self, path: Path, engine: Engine, upgraded: migrate.Upgraded | None = None
+    ) -> None:
         self.path = path
         self.engine = engine
         self.identity = _identity(path)  # the file opened, whatever later takes its name
+        self.upgraded = upgraded  # set when opening it upgraded an older diary
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
@@ -157,16 +160,16 @@ def open_diary(path: Path) -> Diary:
         raise StorageError(f"Cannot open the diary at {path}: {error.strerror}.") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        _bring_to_head(path)
+        upgraded = _bring_to_head(path)
     finally:
         os.close(fd)  # releases the flock; no SQLite connection is open on the file here
-    return Diary(path, make_engine(path))
+    return Diary(path, make_engine(path), upgraded)
 
 
-def _bring_to_head(path: Path) -> None:
+def _bring_to_head(path: Path) -> migrate.Upgraded | None:
     revision = read_revision(path)
     if revision == migrate.HEAD:
-        return
+        return None
     if revision is not None and revision not in migrate.REVISIONS:
         raise SchemaTooNew(
             f"{path} was written by a newer spasmlog (schema {revision}); this is spasmlog with "
@@ -178,7 +181,7 @@ def _bring_to_head(path: Path) -> None:
             with contextlib.closing(sqlite3.connect(path)) as connection:
                 connection.execute("PRAGMA journal_mode = WAL")  # persistent, set once
             migrate.create_new(engine)
-        else:
-            migrate.upgrade(path, engine)
+            return None
+        return migrate.upgrade(path, engine, revision)
     finally:
         engine.dispose()

@@ -81,8 +81,8 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
         if not picked:
             continue
         for alpha, group in (
-            (1.0, [r for r in picked if r.days == 7]),
-            (0.45, [r for r in picked if r.days < 7]),
+            (1.0, [r for r in picked if r.complete]),
+            (0.45, [r for r in picked if not r.complete]),
         ):
             if not group:
                 continue
@@ -99,14 +99,14 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
         handles.append(
             Patch(facecolor=colour, edgecolor="black", linewidth=0.5, label=BAND_LABELS[band])
         )
-    if any(row.episodes and row.days < 7 for row in rows):
+    if any(row.episodes and not row.complete for row in rows):
         handles.append(
             Patch(
                 facecolor="#b0b0b0",
                 alpha=0.45,
                 edgecolor="black",
                 linewidth=0.5,
-                label="paler: week partly outside the period",
+                label="paler: week not complete (partly outside the period or not over)",
             )
         )
     empty = [(day_number(row.monday), 7.0) for row in rows if not row.has_data]
@@ -126,7 +126,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
                 facecolor="none",
                 edgecolor=NO_DATA_COLOUR,
                 hatch="///",
-                label="no data (nothing logged)",
+                label="no data (before the diary began)",
             )
         )
     rolling = [math.nan if rate is None else rate for rate in weekly.rolling_rate(rows)]
@@ -147,7 +147,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
             linewidth=1.6,
             marker=None if many else "o",
             markersize=3,
-            label=f"{weekly.TREND_WEEKS}-week mean (episodes a week)",
+            label=f"{weekly.TREND_WEEKS}-week mean (complete weeks)",
         )
     )
     top = max([row.episodes for row in rows] + [r for r in rolling if not math.isnan(r)] + [1])

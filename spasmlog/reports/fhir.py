@@ -38,10 +38,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spasmlog.clock import local_time
 from spasmlog.db.models import Change, Condition, Episode, LabResult, Medication, Tracked
 from spasmlog.knowledge import drugs, labs
 from spasmlog.knowledge.muscles import BY_NAME, label
-from spasmlog.records import local_time
 from spasmlog.reports.export import rows
 
 FHIR_VERSION = "4.0.1"

@@ -2,13 +2,18 @@
 
 Queries are SQLAlchemy Core selects on the models, run on the raw DBAPI cursor and turned into
 frames in bulk (no ORM objects, no per-row type processing), so a report over a million episodes
-reads only the columns it needs. Times come out twice: `start_utc` (aware, UTC) and `start_local`
-(naive wall-clock time at the offset the person had when logging); `date` is the local calendar
-date as a normalized Timestamp. Soft-deleted rows are never loaded.
+reads only the columns it needs. `load` reads everything in one read transaction: a write that
+lands between two of its queries cannot mix two states of the diary into one report.
+
+Times come out as `start_utc` (aware, UTC) and `start_local` (naive wall-clock time at the offset
+the person had), with the two kinds of day of spasmlog.clock as normalized Timestamps: `date`, the
+calendar date (the stored local_date), and for episodes `day`, the analysis day (noon to noon),
+which is what every report counts them by. Soft-deleted rows are never loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
@@ -17,22 +22,29 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.dialects import sqlite
 
+from spasmlog.clock import ANALYSIS_DAY_SHIFT, analysis_day
+from spasmlog.db import queries
 from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
 from spasmlog.db.session import Diary
 
 if TYPE_CHECKING:
     from pandas.api.typing import NaTType, NAType
 
-# Local dates can be up to 14 h either side of UTC: pad the SQL range, then filter exactly.
-_PAD = dt.timedelta(hours=15)
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Frames:
-    """What a report needs from the diary for one period (both ends inclusive, local dates)."""
+    """What a report needs from the diary for one period (both ends inclusive, local dates).
+
+    `observed_from` is the first day of observation (spasmlog.db.queries.observed_from): every day
+    from it on is observed, an episode-free one a zero; days before it are unknown. None: the
+    diary holds no episode and no check-in at all. `ongoing_from` is the first analysis day that
+    is not over yet (today's, until tomorrow noon): it and later days are not observed yet either.
+    """
 
     start: dt.date
     end: dt.date
@@ -42,12 +54,24 @@ class Frames:
     medications: pd.DataFrame
     conditions: pd.DataFrame
     labs: pd.DataFrame
+    observed_from: dt.date | None = None
+    ongoing_from: dt.date | None = None
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def observed_days(self, first: dt.date, last: dt.date) -> int:
+        """How many days of [first, last], inside the period, are observed and over."""
+        begin = max(first, self.start, self.observed_from or dt.date.max)
+        finish = min(last, self.end, (self.ongoing_from or dt.date.max) - _DAY)
+        return max(0, (finish - begin).days + 1)
 
+
+NOTHING_YET = (
+    "Nothing to report yet: the diary has no episodes and no check-ins. "
+    "Start with `spasmlog log` or `spasmlog checkin`."
+)
 CHUNK_ROWS = 100_000  # rows held as Python tuples at once while a frame is read
 
 
@@ -110,8 +134,15 @@ def lab_rows(frame: pd.DataFrame) -> Iterator[LabRow]:
     return cast("Iterator[LabRow]", frame.itertuples(index=False))
 
 
+@contextlib.contextmanager
+def reading(diary: Diary) -> Iterator[Connection]:
+    """One read transaction: every query on it sees the same state of the diary."""
+    with diary.engine.connect() as connection, connection.begin():
+        yield connection
+
+
 def _frame(
-    diary: Diary,
+    connection: Connection,
     query: Select[*tuple[Any, ...]],
     shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
@@ -120,14 +151,13 @@ def _frame(
     sit in memory as Python objects all at once."""
     compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
     parts = []
-    with diary.engine.connect() as connection:
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(str(compiled))
-        names = [column[0] for column in cursor.description]
-        while rows := cursor.fetchmany(CHUNK_ROWS):
-            part = pd.DataFrame.from_records(rows, columns=names)
-            parts.append(part if shape is None else shape(part))
-        connection.rollback()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(str(compiled))
+    names = [column[0] for column in cursor.description]
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        part = pd.DataFrame.from_records(rows, columns=names)
+        parts.append(part if shape is None else shape(part))
+    cursor.close()
     if not parts:
         empty = pd.DataFrame.from_records([], columns=names)
         return empty if shape is None else shape(empty)
@@ -144,12 +174,17 @@ def _shared_text(series: pd.Series) -> pd.Series:
 
 
 def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add start_utc, start_local and date from the stored UTC text and offset."""
+    """Add start_utc, start_local and date (the stored local_date) from the stored values."""
     utc = pd.to_datetime(frame["started_at"], format="ISO8601", utc=True)
     local = utc.dt.tz_localize(None) + pd.to_timedelta(frame["utc_offset_min"], unit="min")
-    return frame.drop(columns=["started_at"]).assign(
-        start_utc=utc, start_local=local, date=local.dt.normalize()
+    return frame.drop(columns=["started_at", "local_date"]).assign(
+        start_utc=utc, start_local=local, date=_dates(frame["local_date"])
     )
+
+
+def analysis_days(start_local: pd.Series) -> pd.Series:
+    """spasmlog.clock.analysis_day for a column of wall-clock times: noon to noon."""
+    return (start_local - ANALYSIS_DAY_SHIFT).dt.normalize()
 
 
 def _json_lists(series: pd.Series) -> pd.Series:
@@ -160,16 +195,15 @@ def _dates(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, format="ISO8601")
 
 
-def _utc_text(day: dt.date, pad: dt.timedelta) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + pad
-
-
-def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = False) -> pd.DataFrame:
-    """Episodes with a local start date in [start, end]; `detail` adds lists and the note."""
+def load_episodes(
+    connection: Connection, start: dt.date, end: dt.date, detail: bool = False
+) -> pd.DataFrame:
+    """Episodes whose analysis day is in [start, end]; `detail` adds lists and the note."""
     columns = [
         Episode.id,
         Episode.started_at,
         Episode.utc_offset_min,
+        Episode.local_date,
         Episode.muscle,
         Episode.side,
         Episode.duration_s,
@@ -189,15 +223,16 @@ def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = Fal
         select(*columns)
         .where(
             Episode.deleted_at.is_(None),
-            Episode.started_at >= _utc_text(start, -_PAD),
-            Episode.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
+            Episode.local_date >= start,  # an analysis day runs into the next calendar date
+            Episode.local_date <= end + _DAY,
         )
         .order_by(Episode.started_at, Episode.id)
     )
 
     def shape(chunk: pd.DataFrame) -> pd.DataFrame:
         chunk = _local_times(chunk)
-        chunk = chunk[(chunk["date"] >= pd.Timestamp(start)) & (chunk["date"] <= pd.Timestamp(end))]
+        chunk = chunk.assign(day=analysis_days(chunk["start_local"]))
+        chunk = chunk[(chunk["day"] >= pd.Timestamp(start)) & (chunk["day"] <= pd.Timestamp(end))]
         chunk = chunk.astype(
             {
                 "duration_s": "Float64",
@@ -213,10 +248,10 @@ def load_episodes(diary: Diary, start: dt.date, end: dt.date, detail: bool = Fal
                 chunk[column] = _json_lists(chunk[column])
         return chunk
 
-    return _frame(diary, query, shape).reset_index(drop=True)
+    return _frame(connection, query, shape).reset_index(drop=True)
 
 
-def load_checkins(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
+def load_checkins(connection: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per check-in day; days without a check-in are simply absent (missing, not zero)."""
     query = select(
         Checkin.date,
@@ -229,23 +264,26 @@ def load_checkins(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
         Checkin.sleep_h,
         Checkin.magnesium_mg,
         Checkin.alcohol_units,
+        Checkin.exercised,
         Checkin.tags,
     ).where(Checkin.deleted_at.is_(None), Checkin.date >= start, Checkin.date <= end)
-    frame = _frame(diary, query.order_by(Checkin.date))
+    frame = _frame(connection, query.order_by(Checkin.date))
     frame["date"] = _dates(frame["date"])
     frame["tags"] = _json_lists(frame["tags"])
-    flags = ["sweating", "vomiting", "diarrhea", "fever", "hot_weather"]
+    flags = ["sweating", "vomiting", "diarrhea", "fever", "hot_weather", "exercised"]
     numbers = ["fluid_ml", "sleep_h", "magnesium_mg", "alcohol_units"]
     return frame.astype({**dict.fromkeys(flags, "boolean"), **dict.fromkeys(numbers, "Float64")})
 
 
-def load_exercise(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Exercise sessions starting from a day before `start` (their 24 h can reach into it)."""
+def load_exercise(connection: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Exercise sessions from the day before `start` (their 24 h can reach into its analysis
+    day, which begins at noon) to the day after `end` (where its analysis day ends)."""
     query = (
         select(
             ExerciseSession.id,
             ExerciseSession.started_at,
             ExerciseSession.utc_offset_min,
+            ExerciseSession.local_date,
             ExerciseSession.activity,
             ExerciseSession.minutes,
             ExerciseSession.intensity,
@@ -253,16 +291,16 @@ def load_exercise(diary: Diary, start: dt.date, end: dt.date) -> pd.DataFrame:
         )
         .where(
             ExerciseSession.deleted_at.is_(None),
-            ExerciseSession.started_at >= _utc_text(start, -_PAD - dt.timedelta(days=1)),
-            ExerciseSession.started_at < _utc_text(end, dt.timedelta(days=1) + _PAD),
+            ExerciseSession.local_date >= start - _DAY,
+            ExerciseSession.local_date <= end + _DAY,
         )
         .order_by(ExerciseSession.started_at)
     )
-    frame = _local_times(_frame(diary, query))
+    frame = _local_times(_frame(connection, query))
     return frame.astype({"minutes": "Float64"})
 
 
-def load_medications(diary: Diary, end: dt.date) -> pd.DataFrame:
+def load_medications(connection: Connection, end: dt.date) -> pd.DataFrame:
     """Every medication period that started by `end` (stopped_on NaT while still taken)."""
     query = select(
         Medication.id,
@@ -274,21 +312,21 @@ def load_medications(diary: Diary, end: dt.date) -> pd.DataFrame:
         Medication.started_on,
         Medication.stopped_on,
     ).where(Medication.deleted_at.is_(None), Medication.started_on <= end)
-    frame = _frame(diary, query.order_by(Medication.started_on, Medication.id))
+    frame = _frame(connection, query.order_by(Medication.started_on, Medication.id))
     for column in ("started_on", "stopped_on"):
         frame[column] = _dates(frame[column])
     return frame
 
 
-def load_conditions(diary: Diary) -> pd.DataFrame:
+def load_conditions(connection: Connection) -> pd.DataFrame:
     query = select(Condition.id, Condition.name, Condition.group, Condition.since, Condition.until)
-    frame = _frame(diary, query.where(Condition.deleted_at.is_(None)).order_by(Condition.id))
+    frame = _frame(connection, query.where(Condition.deleted_at.is_(None)).order_by(Condition.id))
     for column in ("since", "until"):
         frame[column] = _dates(frame[column])
     return frame
 
 
-def load_labs(diary: Diary, end: dt.date) -> pd.DataFrame:
+def load_labs(connection: Connection, end: dt.date) -> pd.DataFrame:
     query = select(
         LabResult.id,
         LabResult.taken_on,
@@ -301,39 +339,32 @@ def load_labs(diary: Diary, end: dt.date) -> pd.DataFrame:
         LabResult.range_source,
         LabResult.flag,
     ).where(LabResult.deleted_at.is_(None), LabResult.taken_on <= end)
-    frame = _frame(diary, query.order_by(LabResult.taken_on, LabResult.id))
+    frame = _frame(connection, query.order_by(LabResult.taken_on, LabResult.id))
     frame["taken_on"] = _dates(frame["taken_on"])
     return frame
 
 
-def first_episode_date(diary: Diary) -> dt.date | None:
-    """The local date of the earliest live episode (None for an empty diary)."""
-    query = (
-        select(Episode.started_at, Episode.utc_offset_min)
-        .where(Episode.deleted_at.is_(None))
-        .order_by(Episode.started_at)
-        .limit(1)
-    )
-    frame = _frame(diary, query)
-    return None if frame.empty else _local_times(frame)["date"].iloc[0].date()
+def observed_from(diary: Diary) -> dt.date | None:
+    """The first day of observation (see Frames.observed_from), for choosing a default period."""
+    with reading(diary) as connection:
+        return queries.observed_from(connection)
 
 
-def first_checkin_date(diary: Diary) -> dt.date | None:
-    """The date of the earliest live check-in (None when there is none)."""
-    query = select(Checkin.date).where(Checkin.deleted_at.is_(None)).order_by(Checkin.date).limit(1)
-    frame = _frame(diary, query)
-    return None if frame.empty else dt.date.fromisoformat(str(frame["date"].iloc[0]))
-
-
-def load(diary: Diary, start: dt.date, end: dt.date, detail: bool = False) -> Frames:
-    """Everything a report needs for the local dates [start, end]."""
-    return Frames(
-        start=start,
-        end=end,
-        episodes=load_episodes(diary, start, end, detail=detail),
-        checkins=load_checkins(diary, start, end),
-        exercise=load_exercise(diary, start, end),
-        medications=load_medications(diary, end),
-        conditions=load_conditions(diary),
-        labs=load_labs(diary, end),
-    )
+def load(
+    diary: Diary, start: dt.date, end: dt.date, now: dt.datetime, detail: bool = False
+) -> Frames:
+    """Everything a report needs for the local dates [start, end] as of `now`, in one read
+    transaction."""
+    with reading(diary) as connection:
+        return Frames(
+            start=start,
+            end=end,
+            episodes=load_episodes(connection, start, end, detail=detail),
+            checkins=load_checkins(connection, start, end),
+            exercise=load_exercise(connection, start, end),
+            medications=load_medications(connection, end),
+            conditions=load_conditions(connection),
+            labs=load_labs(connection, end),
+            observed_from=queries.observed_from(connection),
+            ongoing_from=analysis_day(now),
+        )

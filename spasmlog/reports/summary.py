@@ -133,8 +133,11 @@ class SummaryData:
     generated: dt.date
     version: str
     checkin_days: int
+    observed_days: int  # days of the period from the start of observation on
+    observed_from: dt.date | None
     episodes: int
-    trend_weeks: int  # "now" is the last this many weeks, "the start" the first; 0: too short
+    trend_weeks: int  # "now" is the last this many complete weeks, "the start" the first; 0: too
+    # few complete weeks, and "now" is the rate over the observed days
     per_week_start: float | None
     per_week_now: float | None
     severity_bands: tuple[tuple[str, int], ...]  # ("mild (0-3)", 4), ...
@@ -163,13 +166,6 @@ class SummaryData:
 # --- from the reports to SummaryData ------------------------------------------------------------
 
 
-def _per_week(rows: Sequence[WeekRow]) -> float | None:
-    """Episodes per 7 days over the weeks that have data (an unlogged week is not a zero)."""
-    known = [row for row in rows if row.has_data]
-    days = sum(row.days for row in known)
-    return 7 * sum(row.episodes for row in known) / days if days else None
-
-
 def _text(value: str | float | NAType | None) -> str | None:
     """A text cell from a frame: None for SQL NULL (which pandas may hold as NaN or NA)."""
     import pandas as pd
@@ -195,8 +191,6 @@ def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
     import pandas as pd
 
-    from spasmlog.reports.weekly import NIGHT_SHIFT
-
     flags = episodes["symptoms"].map(lambda s: [x for x in factors.RED_FLAG_SYMPTOMS if x in s])
     with_flags = episodes[flags.map(bool).astype(bool)]
     named = sorted({x for found in flags for x in found})
@@ -210,8 +204,8 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
         else "too few weeks to compare"
     )
     woke = episodes[episodes["woke"].fillna(False).astype(bool)]
-    night = (woke["start_local"] - NIGHT_SHIFT).dt.normalize()  # noon to noon: one night
-    nights = tuple(sorted(day.date() for day in woke.groupby(night)["date"].min()))
+    # a night is one analysis day, shown on the date its first cramp had (3 a.m.: that morning)
+    nights = tuple(sorted(day.date() for day in woke.groupby("day")["date"].min()))
     long = episodes[episodes["duration_s"].fillna(0) > factors.LONG_EPISODE_S]
     return (
         Sign("With fever, rash or weakness", len(with_flags), _dates(with_flags), ", ".join(named)),
@@ -360,12 +354,16 @@ def summarise(
     """The summary's content as plain data: every number the three formats show."""
     import pandas as pd
 
-    from spasmlog.reports.weekly import muscle_sides, severity_band
+    from spasmlog.reports.weekly import muscle_sides, per_week, severity_band
 
     episodes = frames.episodes
-    window = min(WINDOW_WEEKS, len(rows) // 2)
-    start_rate = _per_week(rows[:window]) if window else None
-    now_rate = _per_week(rows[-window:]) if window else _per_week(rows)
+    complete = [row for row in rows if row.complete]
+    window = min(WINDOW_WEEKS, len(complete) // 2)
+    observed = frames.observed_days(frames.start, frames.end)
+    start_rate = per_week(complete[:window]) if window else None
+    now_rate = per_week(complete[-window:]) if window else None
+    if not window and observed:
+        now_rate = 7 * len(episodes) / observed  # too short for weeks: over the observed days
     bands = [severity_band(None if pd.isna(s) else int(s)) for s in episodes["severity"]]
     durations = episodes["duration_s"].dropna()
     shown, tested, not_enough = _factor_lines(report)
@@ -376,6 +374,8 @@ def summarise(
         generated=generated,
         version=__version__,
         checkin_days=len(frames.checkins),
+        observed_days=observed,
+        observed_from=frames.observed_from,
         episodes=len(episodes),
         trend_weeks=window,
         per_week_start=start_rate,
@@ -447,7 +447,7 @@ def build(
     from spasmlog.reports import frames as loader
     from spasmlog.reports import weekly
 
-    frames = loader.load(diary, start, end, detail=True)
+    frames = loader.load(diary, start, end, now, detail=True)
     report = factor_report.analyse(frames)
     rows = weekly.weekly_rows(frames)
     png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""

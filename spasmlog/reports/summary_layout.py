@@ -128,10 +128,13 @@ def _muscles(data: SummaryData) -> str:
 
 
 def _key_numbers(data: SummaryData) -> Section:
-    weeks = f"{data.trend_weeks} weeks"
+    weeks = _count(data.trend_weeks, "complete week")
     per_week = f"{_rate(data.per_week_now)} now (last {weeks})"
     if not data.trend_weeks:
-        per_week = f"{_rate(data.per_week_now)} over the whole period"
+        per_week = (
+            f"{_rate(data.per_week_now)} over {_count(data.observed_days, 'observed day')} "
+            "(too few complete weeks for a trend)"
+        )
     elif data.per_week_start is not None:
         per_week += f" vs {_rate(data.per_week_start)} at the start (first {weeks})"
     duration = "-"
@@ -148,7 +151,17 @@ def _key_numbers(data: SummaryData) -> Section:
         ("Nights woken", str(data.nights_woken)),
         ("Muscles and sides", _muscles(data)),
     )
-    return Section("Key numbers", (Facts(pairs),))
+    return Section("Key numbers", (Facts(pairs), Note(COUNTING_RULES)))
+
+
+COUNTING_RULES = (
+    "How this diary counts: every week from the first entry (or the start the person set) is "
+    "observed, so a week without episodes counts as 0 and only weeks before it as no data. "
+    "A night runs noon to noon: an episode before noon counts for the day before, whose fluids "
+    "and activity preceded it. Exposures come only from records kept independently of spasms "
+    "(check-ins, exercise sessions, the medication list), never from what was noted with an "
+    "episode."
+)
 
 
 def _signs(data: SummaryData) -> Section:
@@ -334,10 +347,13 @@ def _appendix(data: SummaryData) -> Section:
 
 
 def layout(data: SummaryData) -> Document:
-    coverage = data.checkin_days / data.days
+    coverage = data.checkin_days / data.observed_days if data.observed_days else 0.0
+    observed = f"{data.observed_days} observed days"
+    if data.observed_from is not None and data.observed_from > data.start:
+        observed += f" (the diary begins on {_day(data.observed_from)})"
     header = (
         f"Period: {_day(data.start)} to {_day(data.end)} ({data.days} days)",
-        f"Days covered by the diary: {data.checkin_days} of {data.days} days have a daily "
+        f"Days covered by the diary: {data.checkin_days} of {observed} have a daily "
         f"check-in ({coverage:.0%})",
         f"Generated {_day(data.generated)} by spasmlog {data.version}",
     )

@@ -1,8 +1,14 @@
 """The weekly report's numbers: one row per Monday-based week, the 4-week trend, the panels' data.
 
 Pure: `Frames` in, frozen dataclasses of plain Python values out, so the terminal table, the chart
-and the doctor summary all show the same numbers. A week in which nothing at all was logged (no
-episode, no check-in) is "no data", never zero: an unlogged week is not a good week.
+and the doctor summary all show the same numbers.
+
+Which weeks count never depends on the outcome: every day from the start of observation
+(Frames.observed_from: the first episode or check-in, or a start set by hand) is observed, so a
+week without episodes is a 0, and only weeks before it are "no data". Episodes count for their
+analysis day (spasmlog.clock: noon to noon, so a night's cramps fall in the week the night began).
+Trends and the 4-week mean compare complete weeks only: a week that has just begun is not scaled
+up to seven days.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ MAX_WEEKS = 1100  # about 21 years; the chart stays readable and fast
 TREND_WEEKS = 4
 STEADY_BAND = 0.10  # rates within ±10 % of each other are "about the same"
 MODERATE_AT = 4  # worst severity 0-3 mild, 4 to SEVERE_AT-1 moderate, SEVERE_AT-10 severe
-NIGHT_SHIFT = dt.timedelta(hours=12)  # a "night" runs noon to noon: 23:30 and 03:00 are one night
 
 
 def severity_band(worst: int | None) -> str:
@@ -45,7 +50,7 @@ class WeekRow:
 
     monday: dt.date
     days: int  # days of this week inside the period (7 except at the period's ends)
-    has_data: bool  # False: no episode and no check-in at all, so nothing is known
+    observed_days: int  # of those, days from the start of observation on
     episodes: int
     mean_severity: float | None
     worst_severity: int | None
@@ -57,9 +62,14 @@ class WeekRow:
     top_muscle: str | None  # most episodes; ties go to the name first in the alphabet
 
     @property
-    def coverage(self) -> float:
-        """Share of this week's days (inside the period) that have a check-in."""
-        return self.checkin_days / self.days
+    def has_data(self) -> bool:
+        """False before observation started: nothing is known about such a week."""
+        return self.observed_days > 0
+
+    @property
+    def complete(self) -> bool:
+        """Observed on all seven days: the weeks trends compare."""
+        return self.observed_days == 7
 
     @property
     def band(self) -> str:
@@ -68,15 +78,15 @@ class WeekRow:
 
 @dataclass(frozen=True)
 class Trend:
-    """Episodes a week in the latest TREND_WEEKS weeks against the TREND_WEEKS before them.
+    """Episodes a week in the latest TREND_WEEKS complete weeks against the TREND_WEEKS before.
 
-    A rate counts only weeks with data and is scaled to 7 days, so a partial week at the end of
-    the period and unlogged weeks neither pull it down nor count as zero.
+    Only complete weeks count (see WeekRow.complete): a week that has just begun, or one before
+    observation started, neither pulls the rate down nor is scaled up.
     """
 
     recent_from: dt.date | None
     recent_rate: float | None
-    recent_weeks: int  # weeks with data in the window
+    recent_weeks: int  # complete weeks in the window
     earlier_from: dt.date | None
     earlier_rate: float | None
     earlier_weeks: int
@@ -104,8 +114,9 @@ class Trend:
         n = TREND_WEEKS
         if self.recent_rate is None or self.earlier_rate is None:
             return (
-                f"Trend: needs data in the latest {n} weeks and in the {n} before "
-                f"(weeks with data: {self.recent_weeks} and {self.earlier_weeks})."
+                f"Trend: needs 2 complete weeks or more, to compare the latest (up to {n}) with "
+                "as many before them (complete weeks so far: "
+                f"{self.recent_weeks + self.earlier_weeks})."
             )
         said = {
             "up": "up (more episodes)",
@@ -114,11 +125,17 @@ class Trend:
         }[self.direction]
         if self.change is not None and self.direction != "steady":
             said = said.replace(" (", f" {abs(self.change):.0%} (", 1)
+        recent = _weeks(self.recent_weeks, "latest ")
+        earlier = _weeks(self.earlier_weeks, "")
         return (
-            f"Trend: {self.recent_rate:.1f} episodes a week in the latest {n} weeks "
-            f"(from {self.recent_from}) vs {self.earlier_rate:.1f} in the {n} before "
-            f"(from {self.earlier_from}): {said}."
+            f"Trend: {self.recent_rate:.1f} episodes a week in the {recent} (from "
+            f"{self.recent_from}) vs {self.earlier_rate:.1f} in the {earlier} before (from "
+            f"{self.earlier_from}): {said}."
         )
+
+
+def _weeks(count: int, which: str) -> str:
+    return f"{which}complete week" if count == 1 else f"{which}{count} complete weeks"
 
 
 # --- the period -------------------------------------------------------------------------------
@@ -146,6 +163,14 @@ def period(
     return start, end
 
 
+def default_start(usual: dt.date, observed_from: dt.date | None, last: dt.date) -> dt.date:
+    """A report's default first day: the usual one, or the diary's first day when that is later,
+    so that no weeks of "no data" stand before the diary existed."""
+    if observed_from is None:
+        return usual
+    return min(max(usual, observed_from), last)
+
+
 # --- weekly rows ------------------------------------------------------------------------------
 
 
@@ -161,15 +186,14 @@ def _week_key(dates: pd.Series) -> pd.Series:
 
 def weekly_rows(frames: Frames) -> list[WeekRow]:
     """One WeekRow per Monday-based week touching [frames.start, frames.end]."""
-    episodes = frames.episodes.assign(week=_week_key(frames.episodes["date"]))
+    episodes = frames.episodes.assign(week=_week_key(frames.episodes["day"]))
     checkins = frames.checkins.assign(week=_week_key(frames.checkins["date"]))
     by_week = episodes.groupby("week")
     counts = by_week.size().to_dict()
     severity = by_week["severity"].agg(["mean", "max"]).to_dict("index")
     duration = by_week["duration_s"].agg(["sum", "median", "count"]).to_dict("index")
     woke = episodes[episodes["woke"].fillna(False).astype(bool)]
-    nights = (woke["start_local"] - NIGHT_SHIFT).dt.normalize()
-    nights_woken = nights.groupby(woke["week"]).nunique().to_dict()
+    nights_woken = woke.groupby("week")["day"].nunique().to_dict()  # a night: one analysis day
     per_muscle = episodes.groupby(["week", "muscle"]).size().reset_index(name="n")
     per_muscle = per_muscle.sort_values(["week", "n", "muscle"], ascending=[True, False, True])
     top = per_muscle.drop_duplicates("week").set_index("week")["muscle"].to_dict()
@@ -179,7 +203,8 @@ def weekly_rows(frames: Frames) -> list[WeekRow]:
     rows = []
     monday = monday_of(frames.start)
     while monday <= frames.end:
-        days = (min(monday + dt.timedelta(days=6), frames.end) - max(monday, frames.start)).days + 1
+        sunday = monday + dt.timedelta(days=6)
+        days = (min(sunday, frames.end) - max(monday, frames.start)).days + 1
         n = int(counts.get(monday, 0))
         sev = severity.get(monday, {})
         dur = duration.get(monday, {})
@@ -189,7 +214,7 @@ def weekly_rows(frames: Frames) -> list[WeekRow]:
             WeekRow(
                 monday=monday,
                 days=days,
-                has_data=n > 0 or monday in checkin_days,
+                observed_days=frames.observed_days(monday, sunday),
                 episodes=n,
                 mean_severity=_number(sev.get("mean")),
                 worst_severity=None if worst is None else int(worst),
@@ -205,22 +230,30 @@ def weekly_rows(frames: Frames) -> list[WeekRow]:
     return rows
 
 
-def _rate(rows: Sequence[WeekRow]) -> tuple[float | None, int]:
-    """Episodes per 7 days over the weeks with data, and how many such weeks there were."""
-    known = [row for row in rows if row.has_data]
-    days = sum(row.days for row in known)
-    return (7 * sum(row.episodes for row in known) / days if days else None), len(known)
+def per_week(rows: Sequence[WeekRow]) -> float | None:
+    """Episodes a week over the complete weeks among `rows`; None when there is none."""
+    complete = [row for row in rows if row.complete]
+    return sum(row.episodes for row in complete) / len(complete) if complete else None
 
 
 def rolling_rate(rows: Sequence[WeekRow], window: int = TREND_WEEKS) -> list[float | None]:
-    """For each week, episodes a week over it and the window-1 weeks before (weeks with data)."""
-    return [_rate(rows[max(0, i - window + 1) : i + 1])[0] for i in range(len(rows))]
+    """For each complete week, episodes a week over the complete weeks among it and the window-1
+    weeks before; None for a week that is not complete."""
+    return [
+        per_week(rows[max(0, i - window + 1) : i + 1]) if row.complete else None
+        for i, row in enumerate(rows)
+    ]
 
 
 def trend(rows: Sequence[WeekRow], window: int = TREND_WEEKS) -> Trend:
-    recent, earlier = rows[-window:], rows[-2 * window : -window] if len(rows) > window else []
-    recent_rate, recent_weeks = _rate(recent)
-    earlier_rate, earlier_weeks = _rate(earlier)
+    """The latest `window` complete weeks against as many before them (fewer, and equal in
+    number, when there are not 2 x `window` complete weeks)."""
+    complete = [row for row in rows if row.complete]
+    size = min(window, len(complete) // 2)
+    recent = complete[len(complete) - size :] if size else []
+    earlier = complete[len(complete) - 2 * size : len(complete) - size] if size else []
+    recent_rate, recent_weeks = per_week(recent), len(recent)
+    earlier_rate, earlier_weeks = per_week(earlier), len(earlier)
     return Trend(
         recent_from=recent[0].monday if recent else None,
         recent_rate=recent_rate,
@@ -304,7 +337,7 @@ def fluid_panel(frames: Frames, threshold_ml: int) -> FluidPanel:
         fluids=tuple(
             (day, int(ml)) for day, ml in zip(given["date"].dt.date, given["fluid_ml"], strict=True)
         ),
-        episode_days=tuple(sorted(set(frames.episodes["date"].dt.date))),
+        episode_days=tuple(sorted(set(frames.episodes["day"].dt.date))),
         threshold_ml=threshold_ml,
     )
 
