@@ -34,7 +34,7 @@ START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 1)
 PERIOD = ("--from", "2026-01-05", "--to", "2026-03-01")
 KNOWN = (
     "Period: 2026-01-05 to 2026-03-01 (56 days)",
-    "Days covered by the diary: 10 of 56 observed days have a daily check-in (18%)",
+    "Days covered by the diary: 10 of 56 days have a daily check-in (18%)",
     "Generated 2026-03-15 by spasmlog 0.1.0",
     "Episodes 14",
     "2.5 now (last 4 complete weeks) vs 1.0 at the start (first 4 complete weeks)",

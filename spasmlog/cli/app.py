@@ -70,6 +70,11 @@ COMMANDS: dict[str, Entry] = {
         EPISODES,
         "List the muscle names spasmlog knows, with the words it accepts for each.",
     ),
+    "observe": Entry(
+        "observe",
+        CONTEXT,
+        "When observation began: every week from then counts, an episode-free one as 0.",
+    ),
     "checkin": Entry(
         "context",
         CONTEXT,

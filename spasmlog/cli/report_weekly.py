@@ -94,11 +94,15 @@ def weekly_report(
             f"{LOW_FLUID_ML / 1000:g} L)."
         ),
     ] = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="Print the table only; write no chart file.")
+    ] = False,
 ) -> None:
     """Weekly table and chart: episodes, severity, nights woken, fluids, medications, trend.
 
-    One row per Monday-based week; a week with nothing logged says "no data", not 0.
-    The last line compares the latest 4 weeks with the 4 before.
+    One row per Monday-based week. Every week from your first entry on counts (a week without
+    episodes is 0); weeks before it say "no data". A night's episodes count for the day it began
+    (noon to noon). The last line compares the latest 4 complete weeks with the 4 before.
     The chart has five panels on one A4-landscape page, the same bytes for the same diary.
     An existing chart file is only replaced with --force.
 
@@ -111,7 +115,7 @@ def weekly_report(
     last = parsing.parse_date(until, today, "--until") if until is not None else None
     start, end = weekly.period(today, weeks, first, last)
     threshold_ml = _parse_threshold(fluid_threshold)
-    path, chart_format = _chart_path(out, end, force)
+    path, chart_format = (None, "") if no_chart else _chart_path(out, end, force)
 
     store = open_from(ctx)
     if first is None and weeks is None:
@@ -121,11 +125,14 @@ def weekly_report(
         typer.echo(frames.NOTHING_YET)
         return
     rows = weekly.weekly_rows(loaded)
-    chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format)
-    write_private_bytes(path, chart, overwrite=force)
+    if path is not None:
+        chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format)
+        write_private_bytes(path, chart, overwrite=force)
 
     typer.echo(f"Weekly report {start} to {end} ({len(rows)} weeks, local time)\n")
     typer.echo(weekly.render_table(rows, weekly.trend(rows)))
+    if path is None:
+        return
     typer.echo(f"\nChart written to {path}")
     if open_chart:
         typer.echo(_open_with_viewer(path))

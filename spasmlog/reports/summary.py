@@ -133,8 +133,9 @@ class SummaryData:
     generated: dt.date
     version: str
     checkin_days: int
-    observed_days: int  # days of the period from the start of observation on
+    observed_days: int  # days of the period from the start of observation on, and over
     observed_from: dt.date | None
+    diary_days: int  # days of the period from the start of observation on, today included
     episodes: int
     trend_weeks: int  # "now" is the last this many complete weeks, "the start" the first; 0: too
     # few complete weeks, and "now" is the rate over the observed days
@@ -344,6 +345,13 @@ def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
     )
 
 
+def _diary_days(frames: Frames) -> int:
+    """The period's days from the start of the diary on (all of them before it began: 0)."""
+    if frames.observed_from is None:
+        return 0
+    return max(0, (frames.end - max(frames.start, frames.observed_from)).days + 1)
+
+
 def summarise(
     frames: Frames,
     report: FactorReport,
@@ -376,6 +384,7 @@ def summarise(
         checkin_days=len(frames.checkins),
         observed_days=observed,
         observed_from=frames.observed_from,
+        diary_days=_diary_days(frames),
         episodes=len(episodes),
         trend_weeks=window,
         per_week_start=start_rate,

@@ -128,7 +128,7 @@ def _muscles(data: SummaryData) -> str:
 
 
 def _key_numbers(data: SummaryData) -> Section:
-    weeks = _count(data.trend_weeks, "complete week")
+    weeks = "complete week" if data.trend_weeks == 1 else f"{data.trend_weeks} complete weeks"
     per_week = f"{_rate(data.per_week_now)} now (last {weeks})"
     if not data.trend_weeks:
         per_week = (
@@ -347,10 +347,10 @@ def _appendix(data: SummaryData) -> Section:
 
 
 def layout(data: SummaryData) -> Document:
-    coverage = data.checkin_days / data.observed_days if data.observed_days else 0.0
-    observed = f"{data.observed_days} observed days"
+    coverage = data.checkin_days / data.diary_days if data.diary_days else 0.0
+    observed = f"{data.diary_days} days"
     if data.observed_from is not None and data.observed_from > data.start:
-        observed += f" (the diary begins on {_day(data.observed_from)})"
+        observed += f" since the diary began on {_day(data.observed_from)}"
     header = (
         f"Period: {_day(data.start)} to {_day(data.end)} ({data.days} days)",
         f"Days covered by the diary: {data.checkin_days} of {observed} have a daily "
