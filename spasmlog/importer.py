@@ -51,7 +51,7 @@ class ImportResult:
     update: bool
     backup: Path | None
     warnings: tuple[str, ...]
-    episodes_refreshed: int = 0  # stored episodes whose medications follow imported periods
+    episodes_refreshed: int = 0  # live stored episodes whose medications follow imported periods
 
     @property
     def written(self) -> int:

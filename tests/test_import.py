@@ -1028,15 +1028,18 @@ def test_new_ids_are_counted_not_read_back_unless_they_have_gaps(db_path: Path) 
 def test_imported_medications_reach_the_episodes_already_logged(
     run: Run, db_path: Path, tmp_path: Path
 ) -> None:
-    for day in ("2026-01-05", "2026-02-10", "2026-03-05"):
+    for day in ("2026-01-05", "2026-02-10", "2026-03-05", "2026-03-06"):
         assert (
             run("log", "--muscle", "calf", "--at", f"{day} 23:30", "--med", "ibuprofen").exit_code
             == 0
         )
+    assert run("delete", "4").exit_code == 0  # follows the list too, but is not counted
     meds = write(tmp_path, (EXAMPLES / "meds.csv").read_text(encoding="utf-8"))
     result = run("import", meds, "--kind", "meds")
     assert result.exit_code == 0, result.output
     assert "Updated the medications of 3 logged episodes to follow the periods." in result.stdout
+    shown = run("show", "4").stdout
+    assert "medications: Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
     listed = {
         e["started_at"][:10]: e["medications"]
         for e in json.loads(run("list", "--format", "json").stdout)

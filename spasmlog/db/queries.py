@@ -56,7 +56,7 @@ def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetim
 
 def episode_medications_between(
     session: Session, start: dt.datetime, end: dt.datetime | None, batch: int = 5_000
-) -> Iterator[Sequence[Row[int, dt.datetime, int, list[str], dt.datetime]]]:
+) -> Iterator[Sequence[Row[int, dt.datetime, int, list[str], dt.datetime, dt.datetime | None]]]:
     """Episodes' medication lists (deleted episodes too) with start in [start, end) (no end:
     every later one), as plain rows, a batch at a time."""
     query = select(
@@ -65,6 +65,7 @@ def episode_medications_between(
         Episode.utc_offset_min,
         Episode.medications,
         Episode.updated_at,
+        Episode.deleted_at,
     ).where(Episode.started_at >= start)
     if end is not None:
         query = query.where(Episode.started_at < end)
