@@ -423,15 +423,9 @@ def _lab(v: dict[str, Any]) -> dict[str, Any]:
         lab_range=v["range"],
     )
     try:
-        context.check_plausible(entry)
+        value_mmol, judged = context.evaluate(entry)
     except InvalidInput as error:
         raise InvalidInput("value", error.value, "", message=f"value: {error}") from None
-    value_mmol = labs.to_mmol_l(entry.test, entry.value, entry.unit)
-    if entry.lab_range is None:
-        judged = labs.flag(entry.test, value_mmol)
-    else:
-        low, high = (labs.to_mmol_l(entry.test, limit, entry.unit) for limit in entry.lab_range)
-        judged = labs.flag(entry.test, value_mmol, low, high)
     return {
         **v,
         "value_mmol_l": value_mmol,
