@@ -42,3 +42,29 @@ def test_two_episodes_of_one_minute_with_different_sides_both_come_back(tmp_path
     ]
     assert export_csv(copy, "episodes") == export_csv(original, "episodes")
 
+
+def test_each_episode_keeps_its_own_exercise_session_on_the_way_through(tmp_path: Path) -> None:
+    """Two cramps after one run, logged with the same --exercise, have a session each (as
+    `log` made them), and a session of another length that started then is not theirs."""
+    original, copy = tmp_path / "a" / "diary.db", tmp_path / "b" / "diary.db"
+    at = ("--muscle", "calf", "--at", "2026-03-14T03:00", "--exercise", "run 45m")
+    run_on(original, "log", *at, "--side", "left")
+    run_on(original, "log", *at, "--side", "right")
+    run_on(original, "exercise", "add", "--at", "2026-03-14T02:15", "--activity", "run",
+           "--minutes", "60")  # fmt: skip
+    exported = tmp_path / "diary.json"
+    run_on(original, "export", "json", "--out", str(exported))
+
+    result = run_on(copy, "import", str(exported))
+
+    assert "episodes: 2 added." in result.stdout
+    assert export_csv(copy, "episodes") == export_csv(original, "episodes")  # ids too: 1, 2
+    # the two log sessions are equal: the second repeats the first in the file, and is made
+    # again for the second episode, after the run of 60 minutes that started then
+    sessions = export_csv(copy, "exercise").splitlines()
+    assert len(sessions) == 4 and sorted(sessions) == sorted(
+        export_csv(original, "exercise").splitlines()
+    )
+    run_on(copy, "edit", "2", "--exercise", "run 30m")  # changes the right calf's session only
+    rows = list(csv.DictReader(io.StringIO(export_csv(copy, "episodes"))))
+    assert [(r["side"], r["exercise"]) for r in rows] == [("left", "run 45m"), ("right", "run 30m")]
