@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from spasmlog import medlist
@@ -43,7 +43,7 @@ from spasmlog.db.models import (
     Tracked,
 )
 from spasmlog.import_read import CheckedKind, Problems
-from spasmlog.import_rows import KINDS, norm_name
+from spasmlog.import_rows import KINDS, Kind, norm_name
 from spasmlog.parsing import ExerciseSpec
 
 MODELS: dict[str, type[Tracked]] = {
@@ -101,10 +101,11 @@ class Plan:
 
 # --- what is stored ----------------------------------------------------------------------------
 
-Stored = tuple[int, tuple[Any, ...]]  # an id, and the row's values laid out like a file row's
+Values = tuple[Any, ...]
+Stored = tuple[int, Values]  # an id, and the row's values laid out like a file row's
 
 
-def _span(rows: Sequence[tuple[Any, ...]], index: int) -> tuple[Any, Any]:
+def _span(rows: Sequence[Values], index: int) -> tuple[Any, Any]:
     values = [row[index] for row in rows]
     return min(values), max(values)
 
@@ -112,6 +113,12 @@ def _span(rows: Sequence[tuple[Any, ...]], index: int) -> tuple[Any, Any]:
 def _as_stored(column: InstrumentedAttribute[Any]) -> Any:
     """A column's text as stored: no per-row processing (a million of them are read)."""
     return type_coerce(column, String)
+
+
+def _streamed(session: Session, query: Select[Any]) -> Iterator[Values]:
+    """A query's rows a batch at a time: a million stored rows never sit in memory at once."""
+    for batch in session.execute(query.execution_options(yield_per=10_000)).partitions():
+        yield from batch
 
 
 def _lists() -> Callable[[str | None], tuple[str, ...]]:
@@ -127,8 +134,8 @@ def _lists() -> Callable[[str | None], tuple[str, ...]]:
     return decode
 
 
-def _stored_episodes(session: Session, checked: CheckedKind) -> Iterator[Stored]:
-    low, high = _span(checked.rows, checked.kind.index("started_utc"))
+def _stored_episodes(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    low, high = _span(rows, kind.index("started_utc"))
     started = _as_stored(Episode.started_at)
     query = (
         select(
@@ -154,7 +161,7 @@ def _stored_episodes(session: Session, checked: CheckedKind) -> Iterator[Stored]
     )
     listed = _lists()
     for (row_id, utc, muscle, side, seconds, severity, woke, fluid, activity, minutes, intensity,
-         relief, score, symptoms, meds, note) in session.execute(query):  # fmt: skip
+         relief, score, symptoms, meds, note) in _streamed(session, query):  # fmt: skip
         spec = None if activity is None else ExerciseSpec(activity, minutes, intensity)
         yield (
             row_id,
@@ -178,15 +185,15 @@ def _stored_episodes(session: Session, checked: CheckedKind) -> Iterator[Stored]
         )  # fmt: skip  (in the order of import_rows.EPISODE_FIELDS)
 
 
-def _stored_exercise(session: Session, checked: CheckedKind) -> Iterator[Stored]:
-    low, high = _span(checked.rows, checked.kind.index("started_utc"))
+def _stored_exercise(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    low, high = _span(rows, kind.index("started_utc"))
     started = _as_stored(ExerciseSession.started_at)
     query = select(
         ExerciseSession.id, started, ExerciseSession.activity, ExerciseSession.minutes,
         ExerciseSession.intensity, _as_stored(ExerciseSession.muscles), ExerciseSession.source,
     ).where(ExerciseSession.deleted_at.is_(None), started >= low, started <= high)  # fmt: skip
     listed = _lists()
-    for row_id, utc, activity, minutes, intensity, muscles, source in session.execute(query):
+    for row_id, utc, activity, minutes, intensity, muscles, source in _streamed(session, query):
         yield row_id, (None, utc, None, activity, minutes, intensity, listed(muscles), source)
 
 
@@ -194,26 +201,26 @@ def _stored_exercise(session: Session, checked: CheckedKind) -> Iterator[Stored]
 _ATTRIBUTES = {"checkins": {"fluid_l": "fluid_ml"}}
 
 
-def _stored_small(session: Session, checked: CheckedKind) -> Iterator[Stored]:
-    """Check-ins of the file's dates; every live medication period, condition and lab."""
-    kind, model = checked.kind, MODELS[checked.kind.name]
+def _stored_small(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    """Check-ins of the rows' dates; every live medication period, condition and lab."""
+    model = MODELS[kind.name]
     names = _ATTRIBUTES.get(kind.name, {})
     columns = [getattr(model, names.get(name, name)) for name in kind.fields]
     query = select(model.id, *columns).where(model.deleted_at.is_(None))
     if kind.name == "checkins":
-        low, high = _span(checked.rows, kind.index("date"))
+        low, high = _span(rows, kind.index("date"))
         query = query.where(Checkin.date >= low, Checkin.date <= high)
-    for row_id, *values in session.execute(query):
+    for row_id, *values in _streamed(session, query):
         yield row_id, tuple(tuple(v) if isinstance(v, list) else v for v in values)
 
 
-def _stored(session: Session, checked: CheckedKind) -> Iterator[Stored]:
-    """The live stored rows the file's (not empty) rows could repeat or update."""
-    if checked.kind.name == "episodes":
-        return _stored_episodes(session, checked)
-    if checked.kind.name == "exercise":
-        return _stored_exercise(session, checked)
-    return _stored_small(session, checked)
+def _stored(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    """The live stored rows that (not empty) file rows could repeat or update."""
+    if kind.name == "episodes":
+        return _stored_episodes(session, kind, rows)
+    if kind.name == "exercise":
+        return _stored_exercise(session, kind, rows)
+    return _stored_small(session, kind, rows)
 
 
 # --- sorting the file's rows -------------------------------------------------------------------
@@ -228,27 +235,26 @@ def plan(session: Session, checked: CheckedKind, update: bool, problems: Problem
     if not rows:
         return result
     same, identity = kind.same_key(checked.columns), kind.identity_key(checked.columns)
-    equal_stored: dict[Hashable, int] = {}
-    like_stored: dict[Hashable, list[int]] = {}
-    for row_id, values in _stored(session, checked):
-        equal_stored.setdefault(same(values), row_id)
-        like_stored.setdefault(identity(values), []).append(row_id)
     one_a_day = kind.name == "checkins"
-    seen: dict[Hashable, int] = {}
+    seen: dict[Hashable, int] = {}  # each distinct row -> where it first is
     days: dict[Hashable, int] = {}
-    pending = []
     for position, row in enumerate(rows):
         value = same(row)
         if value in seen:
             result.repeats.append(position)
-            continue
-        seen[value] = position
-        if one_a_day and not _first_of_its_day(checked, position, days, identity(row), problems):
-            continue
-        if value in equal_stored:
-            result.stored.append((position, equal_stored[value]))
-        else:
-            pending.append(position)
+        elif not one_a_day or _first_of_its_day(checked, position, days, identity(row), problems):
+            seen[value] = position
+    equal: dict[int, int] = {}  # position -> the stored row it equals
+    for row_id, values in _stored(session, kind, rows):
+        first = seen.get(same(values))
+        if first is not None:
+            equal.setdefault(first, row_id)
+    result.stored = sorted(equal.items())
+    pending = [p for p in seen.values() if p not in equal]  # in file order, as seen
+    like_stored: dict[Hashable, list[int]] = {}  # identity -> stored rows, in the pending span
+    if pending:
+        for row_id, values in _stored(session, kind, [rows[p] for p in pending]):
+            like_stored.setdefault(identity(values), []).append(row_id)
     matched = {row_id for _, row_id in result.stored}
     overwritten: dict[int, int] = {}  # stored id -> the position --update overwrites it with
     for position in pending:
