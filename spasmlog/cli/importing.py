@@ -123,15 +123,17 @@ def import_(
     update: Annotated[
         bool,
         typer.Option(
-            "--update", help="Overwrite rows already in the diary with the file's values."
+            "--update",
+            help="Overwrite the row stored with a row's start, muscle and side (date, name...).",
         ),
     ] = False,
 ) -> None:
     """Import a CSV of one kind, or a whole diary from `export json`: every row, or none.
 
     The whole file is checked first; any bad row means nothing is written. The diary is backed
-    up before a write, and the import is one change that `spasmlog undo` reverts. Rows already
-    in the diary are skipped (or overwritten with --update). Columns: see the README.
+    up before a write, and the import is one change that `spasmlog undo` reverts. A row equal
+    in every column to one in the diary is skipped; --update overwrites the stored row with the
+    same start, muscle and side (date for check-ins...). Columns: see the README.
 
     Example: spasmlog import cramps.csv --kind episodes --dry-run
     """
