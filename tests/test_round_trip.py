@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -127,94 +126,61 @@ def _exercise_of(args: tuple[str, ...]) -> tuple[str, ...] | None:
     return None if spec is None else (args[1], spec)
 
 
+LIPITOR = ("meds", "add", "Lipitor 20mg", "--dose", "20 mg", "--started", "2026-01-10")
+MEDS = [
+    LIPITOR,
+    ("meds", "add", "furosemide", "--started", "2025-12-01", "--stopped", "2026-03-10"),
+    ("meds", "add", "magnesium citrate", "--started", "2026-03-12"),
+    ("meds", "add", "MyBrew", "--class", "other", "--started", "2026-02-01"),
+]
+CONDITIONS = [
+    ("conditions", "add", "hypothyroidism", "--since", "2020-01-01"),
+    ("conditions", "add", "CKD"),
+    ("conditions", "add", "MyThing", "--group", "other", "--since", "2026-01-01"),
+]
+LABS = [
+    ("magnesium", "1.6", "mg/dL"), ("magnesium", "1.5", "mg/dL", "--range=1.7-2.2"),
+    ("magnesium", "0.66", "mmol/L"), ("magnesium", "2.2", "mEq/L"), ("calcium", "8.6", "mg/dL"),
+    ("calcium", "4.3", "mEq/L"), ("K", "3.2", "mmol/L", "--range=3.3-5.3"),
+    ("Na", "140", "mEq/L"), ("iCa", "4.64", "mg/dL"),
+]  # fmt: skip
+CHECKIN_FIELDS = [
+    "--fluid=1.2L", "--sweating", "--no-fever", "--sleep=6.5", "--magnesium=300", "--alcohol=2",
+    "--tag=-new shoes", "--tag=coffee", "--hot-weather", "--exercise=run 20m",
+]  # fmt: skip
+_sessions = st.tuples(
+    st.sampled_from(["2026-03-14T02:15", "2026-03-13T07:00", "2026-03-14T12:00"]),
+    st.sampled_from(["run", "swim"]),
+    st.sampled_from(["45", "30"]),
+    st.sampled_from([(), ("--intensity", "light"), ("--muscle", "calf")]),
+).map(lambda s: ("exercise", "add", "--at", s[0], "--activity", s[1], "--minutes", s[2], *s[3]))
+
+
 @st.composite
 def _diaries(draw: st.DrawFn) -> list[tuple[str, ...]]:
     """The commands that make a diary: every kind, every exercise source, deleted rows."""
-    meds = draw(
-        st.lists(
-            st.sampled_from(
-                [
-                    ("meds", "add", "Lipitor 20mg", "--dose", "20 mg", "--started", "2026-01-10"),
-                    (
-                        "meds",
-                        "add",
-                        "furosemide",
-                        "--started",
-                        "2025-12-01",
-                        "--stopped",
-                        "2026-03-10",
-                    ),
-                    ("meds", "add", "magnesium citrate", "--started", "2026-03-12"),
-                    ("meds", "add", "MyBrew", "--class", "other", "--started", "2026-02-01"),
-                ]
-            ),
-            unique=True,
-            max_size=3,
-        )
-    )
+    meds = draw(st.lists(st.sampled_from(MEDS), unique=True, max_size=3))
     late = draw(st.integers(0, len(meds)))  # those added after the episodes change them
-    conditions = draw(
-        st.lists(
-            st.sampled_from(
-                [
-                    ("conditions", "add", "hypothyroidism", "--since", "2020-01-01"),
-                    ("conditions", "add", "CKD"),
-                    ("conditions", "add", "MyThing", "--group", "other", "--since", "2026-01-01"),
-                ]
-            ),
-            unique=True,
-            max_size=2,
-        )
-    )
+    conditions = draw(st.lists(st.sampled_from(CONDITIONS), unique=True, max_size=2))
     labs = draw(
         st.lists(
-            st.sampled_from(
-                [
-                    ("magnesium", "1.6", "mg/dL"), ("magnesium", "1.5", "mg/dL", "--range=1.7-2.2"),
-                    ("magnesium", "0.66", "mmol/L"), ("magnesium", "2.2", "mEq/L"),
-                    ("calcium", "8.6", "mg/dL"), ("calcium", "4.3", "mEq/L"),
-                    ("K", "3.2", "mmol/L", "--range=3.3-5.3"), ("Na", "140", "mEq/L"),
-                    ("iCa", "4.64", "mg/dL"),
-                ]
-            ).flatmap(lambda lab: st.sampled_from(["2026-03-01", "2026-03-02"]).map(
-                lambda day: ("labs", "add", *lab, f"--on={day}")
-            )),
+            st.tuples(st.sampled_from(LABS), st.sampled_from(["2026-03-01", "2026-03-02"])),
             unique=True,
             max_size=3,
         )
-    )  # fmt: skip
-    checkins = [
-        ("checkin", f"--date=2026-03-0{day}", *fields)
-        for day, fields in enumerate(
-            draw(
-                st.lists(
-                    st.lists(
-                        st.sampled_from(["--fluid=1.2L", "--sweating", "--no-fever", "--sleep=6.5",
-                                         "--magnesium=300", "--alcohol=2", "--tag=-new shoes",
-                                         "--tag=coffee", "--hot-weather", "--exercise=run 20m"])
-                        | _notes.map(lambda note: f"--note={note}"),
-                        min_size=1,
-                        max_size=4,
-                        unique=True,
-                    ),
-                    max_size=3,
-                )
-            ),
-            1,
-        )
-    ]  # fmt: skip
-    sessions = draw(
+    )
+    days = draw(
         st.lists(
-            st.tuples(
-                st.sampled_from(["2026-03-14T02:15", "2026-03-13T07:00", "2026-03-14T12:00"]),
-                st.sampled_from(["run", "swim"]),
-                st.sampled_from(["45", "30"]),
-                st.sampled_from([(), ("--intensity", "light"), ("--muscle", "calf")]),
-            ).map(lambda s: ("exercise", "add", "--at", s[0], "--activity", s[1], "--minutes", s[2], *s[3])),
-            unique=True,
+            st.lists(
+                st.sampled_from(CHECKIN_FIELDS) | _notes.map(lambda note: f"--note={note}"),
+                min_size=1,
+                max_size=4,
+                unique=True,
+            ),
             max_size=3,
         )
-    )  # fmt: skip
+    )
+    sessions = draw(st.lists(_sessions, unique=True, max_size=3))
     imported = draw(
         st.lists(
             st.sampled_from(["2026-03-12T18:00,yoga,20", "2026-03-14T02:15,run,45"]), unique=True
@@ -234,20 +200,21 @@ def _diaries(draw: st.DrawFn) -> list[tuple[str, ...]]:
     # An episode deleted after being logged without exercise leaves an id gap and nothing else.
     deletable = [i + 1 for i, args in enumerate(episodes) if _exercise_of(args) is None]
     deleted = draw(st.lists(st.sampled_from(deletable), unique=True)) if deletable else []
-    stops = [("meds", "stop", "Lipitor 20mg", "--on", "2026-03-01")] if draw(st.booleans()) else []
-    ends = (
-        [("conditions", "end", "CKD", "--on", "2026-03-05")]
-        if ("conditions", "add", "CKD") in conditions and draw(st.booleans())
-        else []
-    )
+    stop = LIPITOR in meds and draw(st.booleans())
+    end = ("conditions", "add", "CKD") in conditions and draw(st.booleans())
     return [
-        *meds[:late], *conditions, *labs, *checkins, *sessions,
+        *meds[:late],
+        *conditions,
+        *(("labs", "add", *lab, f"--on={day}") for lab, day in labs),
+        *(("checkin", f"--date=2026-03-0{day}", *fields) for day, fields in enumerate(days, 1)),
+        *sessions,
         *([("import-exercise", *imported)] if imported else []),
-        *(("log", *args) for args in episodes), *meds[late:],
+        *(("log", *args) for args in episodes),
+        *meds[late:],
         *(("delete", str(i)) for i in deleted),
-        *(stop for stop in stops if ("meds", "add", "Lipitor 20mg", "--dose", "20 mg", "--started", "2026-01-10") in meds),
-        *ends,
-    ]  # fmt: skip
+        *([("meds", "stop", "Lipitor 20mg", "--on", "2026-03-01")] if stop else []),
+        *([("conditions", "end", "CKD", "--on", "2026-03-05")] if end else []),
+    ]
 
 
 def _build(db: Path, commands: list[tuple[str, ...]]) -> None:
@@ -272,7 +239,7 @@ def _exported(db: Path) -> dict[str, Any]:
     return document
 
 
-@settings(max_examples=int(os.environ.get("RT_EXAMPLES", 8)), deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(commands=_diaries())
 def test_any_diary_comes_back_the_same_through_json_and_through_csv(
     tmp_path_factory: pytest.TempPathFactory, commands: list[tuple[str, ...]]
