@@ -223,15 +223,15 @@ def _exercise_links(
             ExerciseSession.intensity,
             ExerciseSession.source,
             Episode.id,
-        )  # fmt: skip
+        )
         .outerjoin(Episode, Episode.exercise_session_id == ExerciseSession.id)
         .where(ExerciseSession.deleted_at.is_(None), raw >= min(starts), raw <= max(starts))
-        .order_by(ExerciseSession.id)
-    )
-    logged: dict[int, tuple[Any, ...]] = {}  # log sessions, oldest first
+    )  # sorted here: in SQL, SQLite would walk the whole table by id rather than search by start
+    found = sorted(writer.session.execute(query), key=lambda row: row[0])  # oldest first
+    logged: dict[int, tuple[Any, ...]] = {}
     others: dict[tuple[Any, ...], int] = {}
     taken: set[int] = set()  # log sessions another episode links to
-    for row_id, *spec_at_start, source, episode_id in writer.session.execute(query):
+    for row_id, *spec_at_start, source, episode_id in found:
         if source == "log":
             logged[row_id] = tuple(spec_at_start)
             if episode_id is not None and episode_id not in updated:
