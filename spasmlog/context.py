@@ -186,10 +186,7 @@ def evaluate(entry: LabInput) -> tuple[float, LabFlag]:
     """The value in mmol/L and its flag, after the plausibility check; the lab's range wins."""
     check_plausible(entry)
     value_mmol = labs.to_mmol_l(entry.test, entry.value, entry.unit)
-    if entry.lab_range is None:
-        return value_mmol, labs.flag(entry.test, value_mmol)
-    low, high = (labs.to_mmol_l(entry.test, limit, entry.unit) for limit in entry.lab_range)
-    return value_mmol, labs.flag(entry.test, value_mmol, low, high)
+    return value_mmol, labs.flag(entry.test, entry.value, entry.unit, entry.lab_range)
 
 
 def add_lab(session: Session, entry: LabInput, now: dt.datetime) -> LabAdded:

@@ -95,7 +95,7 @@ def _extras(medications: Sequence[str], listed: Sequence[str]) -> list[str]:
 
 @dataclass
 class Refreshed:
-    episodes: int = 0  # episodes whose medications changed
+    episodes: int = 0  # live episodes whose medications changed (deleted ones change unsaid)
 
 
 @contextlib.contextmanager
@@ -129,7 +129,7 @@ def following_the_medication_list(
             ],
         )
         queries.set_episode_medications(session, [(row.id, fresh) for row, fresh in changed], now)
-        refreshed.episodes += len(changed)
+        refreshed.episodes += sum(row.deleted_at is None for row, _ in changed)
 
 
 def _exercise_session(

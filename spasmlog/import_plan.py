@@ -1,22 +1,35 @@
-"""The diary side of an import, before anything is written: duplicates and clashes.
+"""The diary side of an import, before anything is written: duplicates, updates and clashes.
 
-`plan` sorts checked rows into new ones, ones already in the diary (by each kind's duplicate
-key, live rows only; a row's key is its start time and muscle, its date, its name and start...)
-and repeats within the file; with --update it finds which stored rows the file would change; and
-it reports what `meds add`, `conditions add` and `checkin --exercise` would refuse (overlapping
-periods of one drug, the same current condition twice, a second check-in exercise session on a
-day) as bad rows, so that a clash, too, writes nothing.
+`plan` sorts the checked rows of one kind. Two rows are duplicates only when every field the
+file's columns give is equal (lists as lists, names as typed but for case and spacing): a row
+equal to an earlier row of the file repeats it, one equal to a live stored row is already in the
+diary, and both are skipped. Every other row is new, with two exceptions:
+
+- with --update, a row whose identity (an episode's start, muscle and side; a check-in's date;
+  ... see each kind in spasmlog.import_rows) matches one live stored row overwrites it. A stored
+  row another file row equals exactly is not matched again, and a row matching several stored
+  rows, or one that another file row overwrites already, is a bad row: nobody can tell which.
+- a day has one check-in: two file rows for a date that differ, or (without --update) a row for
+  a date whose stored check-in differs, are bad rows.
+
+It also reports what `meds add`, `conditions add` and `checkin --exercise` would refuse
+(overlapping periods of one drug, the same current condition twice, a second check-in exercise
+session on a day) as bad rows, so that a clash, too, writes nothing.
+
+Stored rows are read in one query over the file's span, as plain values laid out like file rows
+(no ORM object per row), so that one key function compares both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Sequence
+import json
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from spasmlog import medlist
 from spasmlog.clock import calendar_date
@@ -31,7 +44,7 @@ from spasmlog.db.models import (
     Tracked,
 )
 from spasmlog.import_read import CheckedKind, Problems
-from spasmlog.import_rows import KINDS, norm_name
+from spasmlog.import_rows import KINDS, Kind, norm_name
 from spasmlog.parsing import ExerciseSpec
 
 MODELS: dict[str, type[Tracked]] = {
@@ -83,91 +96,266 @@ class Plan:
     stored: list[tuple[int, int]] = field(default_factory=list)  # (position, id) already there
     repeats: list[int] = field(default_factory=list)  # positions repeating an earlier row
     revive: dict[int, int] = field(default_factory=dict)  # position -> id of a deleted check-in
-    changed: list[tuple[int, int]] = field(default_factory=list)  # stored rows --update changes
+    changed: list[tuple[int, int]] = field(default_factory=list)  # (position, id) --update sets
+    alike: list[int] = field(default_factory=list)  # new rows --update would overwrite with
 
 
 # --- what is stored ----------------------------------------------------------------------------
 
+Values = tuple[Any, ...]
+Stored = tuple[int, Values]  # an id, and the row's values laid out like a file row's
 
-def _span(rows: Sequence[tuple[Any, ...]], index: int) -> tuple[Any, Any]:
+
+def _span(rows: Sequence[Values], index: int) -> tuple[Any, Any]:
     values = [row[index] for row in rows]
     return min(values), max(values)
 
 
-def _stored_keys(session: Session, checked: CheckedKind) -> dict[Hashable, int]:
-    """Duplicate key -> id of the live rows the file's rows could repeat."""
-    kind, rows = checked.kind.name, checked.rows
-    if not rows:
-        return {}
-    if kind in ("episodes", "exercise"):
-        model: Any = Episode if kind == "episodes" else ExerciseSession
-        other = model.muscle if kind == "episodes" else model.activity
-        low, high = _span(rows, 1)
-        raw = type_coerce(model.started_at, String)  # compared as stored: no per-row processing
-        query = select(model.id, raw, other).where(
-            model.deleted_at.is_(None), raw >= low, raw <= high
-        )
-        return {(text, name): row_id for row_id, text, name in session.execute(query)}
-    if kind == "checkins":
-        low, high = _span(rows, 0)
-        query = select(Checkin.id, Checkin.date).where(
-            Checkin.deleted_at.is_(None), Checkin.date >= low, Checkin.date <= high
-        )
-        return {day: row_id for row_id, day in session.execute(query)}
-    if kind == "meds":
-        meds = select(Medication.id, Medication.name, Medication.started_on)
-        found = session.execute(meds.where(Medication.deleted_at.is_(None)))
-        return {(norm_name(name), start): row_id for row_id, name, start in found}
-    if kind == "conditions":
-        conds = select(Condition.id, Condition.name, Condition.since)
-        found = session.execute(conds.where(Condition.deleted_at.is_(None)))
-        return {(norm_name(name), since): row_id for row_id, name, since in found}
-    labs = select(LabResult.id, LabResult.test, LabResult.taken_on, LabResult.value_mmol_l)
-    return {
-        (test, taken, round(value, 6)): row_id
-        for row_id, test, taken, value in session.execute(
-            labs.where(LabResult.deleted_at.is_(None))
-        )
-    }
+def _as_stored(column: InstrumentedAttribute[Any]) -> Any:
+    """A column's text as stored: no per-row processing (a million of them are read)."""
+    return type_coerce(column, String)
+
+
+def _streamed(session: Session, query: Select[Any]) -> Iterator[Values]:
+    """A query's rows a batch at a time: a million stored rows never sit in memory at once."""
+    for batch in session.execute(query.execution_options(yield_per=10_000)).partitions():
+        yield from batch
+
+
+def _lists() -> Callable[[str | None], tuple[str, ...]]:
+    """A stored JSON list's text -> tuple, each distinct text decoded once."""
+    decoded: dict[str | None, tuple[str, ...]] = {}
+
+    def decode(text: str | None) -> tuple[str, ...]:
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = tuple(json.loads(text)) if text else ()
+        return found
+
+    return decode
+
+
+def _stored_episodes(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    low, high = _span(rows, kind.index("started_utc"))
+    started = _as_stored(Episode.started_at)
+    query = (
+        select(
+            Episode.id,
+            started,
+            Episode.muscle,
+            Episode.side,
+            Episode.duration_s,
+            Episode.severity,
+            Episode.woke,
+            Episode.fluid_ml_24h,
+            ExerciseSession.activity,
+            ExerciseSession.minutes,
+            ExerciseSession.intensity,
+            _as_stored(Episode.relief),
+            Episode.relief_score,
+            _as_stored(Episode.symptoms),
+            _as_stored(Episode.medications),
+            Episode.note,
+        )  # fmt: skip
+        .outerjoin(ExerciseSession, ExerciseSession.id == Episode.exercise_session_id)
+        .where(Episode.deleted_at.is_(None), started >= low, started <= high)
+    )
+    listed = _lists()
+    for (row_id, utc, muscle, side, seconds, severity, woke, fluid, activity, minutes, intensity,
+         relief, score, symptoms, meds, note) in _streamed(session, query):  # fmt: skip
+        spec = None if activity is None else ExerciseSpec(activity, minutes, intensity)
+        yield (
+            row_id,
+            (
+                None,
+                utc,
+                None,
+                muscle,
+                side,
+                seconds,
+                severity,
+                woke,
+                fluid,
+                spec,
+                listed(relief),
+                score,
+                listed(symptoms),
+                listed(meds),
+                note,
+            ),
+        )  # fmt: skip  (in the order of import_rows.EPISODE_FIELDS)
+
+
+def _stored_exercise(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    low, high = _span(rows, kind.index("started_utc"))
+    started = _as_stored(ExerciseSession.started_at)
+    query = select(
+        ExerciseSession.id, started, ExerciseSession.activity, ExerciseSession.minutes,
+        ExerciseSession.intensity, _as_stored(ExerciseSession.muscles), ExerciseSession.source,
+    ).where(ExerciseSession.deleted_at.is_(None), started >= low, started <= high)  # fmt: skip
+    listed = _lists()
+    for row_id, utc, activity, minutes, intensity, muscles, source in _streamed(session, query):
+        yield row_id, (None, utc, None, activity, minutes, intensity, listed(muscles), source)
+
+
+# Model attribute for each row field of the small kinds, where the names differ.
+_ATTRIBUTES = {"checkins": {"fluid_l": "fluid_ml"}}
+
+
+def _stored_small(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    """Check-ins of the rows' dates; every live medication period, condition and lab."""
+    model = MODELS[kind.name]
+    names = _ATTRIBUTES.get(kind.name, {})
+    columns = [getattr(model, names.get(name, name)) for name in kind.fields]
+    query = select(model.id, *columns).where(model.deleted_at.is_(None))
+    if kind.name == "checkins":
+        low, high = _span(rows, kind.index("date"))
+        query = query.where(Checkin.date >= low, Checkin.date <= high)
+    for row_id, *values in _streamed(session, query):
+        yield row_id, tuple(tuple(v) if isinstance(v, list) else v for v in values)
+
+
+def _stored(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
+    """The live stored rows that (not empty) file rows could repeat or update."""
+    if kind.name == "episodes":
+        return _stored_episodes(session, kind, rows)
+    if kind.name == "exercise":
+        return _stored_exercise(session, kind, rows)
+    return _stored_small(session, kind, rows)
+
+
+# --- sorting the file's rows -------------------------------------------------------------------
+
+_UPDATE_HINT = " To overwrite the one stored with this row's name and start date, add --update."
 
 
 def plan(session: Session, checked: CheckedKind, update: bool, problems: Problems) -> Plan:
-    """Sort the rows into new, stored and repeated; add any clash with stored rows to problems."""
+    """Sort the rows into new, stored, repeated and changed; add any clash to problems."""
     result = Plan(checked)
-    stored = _stored_keys(session, checked)
-    seen: set[Hashable] = set()
-    key = checked.kind.key
-    for position, row in enumerate(checked.rows):
-        row_key = key(row)
-        if row_key in seen:
+    kind, rows = checked.kind, checked.rows
+    if not rows:
+        return result
+    same, identity = kind.same_key(checked.columns), kind.identity_key(checked.columns)
+    one_a_day = kind.name == "checkins"
+    seen: dict[Hashable, int] = {}  # each distinct row -> where it first is
+    days: dict[Hashable, int] = {}
+    for position, row in enumerate(rows):
+        value = same(row)
+        if value in seen:
             result.repeats.append(position)
-        elif row_key in stored:
-            result.stored.append((position, stored[row_key]))
+        elif not one_a_day or _first_of_its_day(checked, position, days, identity(row), problems):
+            seen[value] = position
+    equal: dict[int, int] = {}  # position -> the stored row it equals
+    for row_id, values in _stored(session, kind, rows):
+        first = seen.get(same(values))
+        if first is not None:
+            equal.setdefault(first, row_id)
+    result.stored = sorted(equal.items())
+    pending = [p for p in seen.values() if p not in equal]  # in file order, as seen
+    like_stored: dict[Hashable, list[int]] = {}  # identity -> stored rows, in the pending span
+    if pending:
+        for row_id, values in _stored(session, kind, [rows[p] for p in pending]):
+            like_stored.setdefault(identity(values), []).append(row_id)
+    matched = {row_id for _, row_id in result.stored}
+    overwritten: dict[int, int] = {}  # stored id -> the position --update overwrites it with
+    for position in pending:
+        matches = [i for i in like_stored.get(identity(rows[position]), ()) if i not in matched]
+        if not matches:
+            result.new.append(position)
+        elif update:
+            _overwrite(session, result, position, matches, overwritten, problems)
+        elif one_a_day:
+            problems.add(
+                checked.where(position),
+                [
+                    f"date: {rows[position][0]} already has a check-in (#{matches[0]}) with other "
+                    "values, and a day has one. Add --update to overwrite it with this row, or "
+                    "remove the row."
+                ],
+            )
         else:
             result.new.append(position)
-        seen.add(row_key)
-    if checked.kind.name == "checkins" and result.new:
-        days = [checked.rows[p][0] for p in result.new]
-        deleted = select(Checkin.id, Checkin.date).where(
-            Checkin.deleted_at.is_not(None), Checkin.date.in_(days)
-        )
-        by_day = {day: row_id for row_id, day in session.execute(deleted)}
-        result.revive = {
-            p: by_day[checked.rows[p][0]] for p in result.new if checked.rows[p][0] in by_day
-        }
-    if update:
-        result.changed = [
-            (p, row_id)
-            for p, row_id in result.stored
-            if _differs(session, checked, checked.rows[p], row_id)
-        ]
-    if checked.kind.name == "meds":
+            result.alike.append(position)
+    if one_a_day and result.new:
+        _revive_deleted_checkins(session, result)
+    if kind.name == "meds":
         _medication_clashes(session, result, problems)
-    if checked.kind.name == "conditions":
+    if kind.name == "conditions":
         _condition_clashes(session, result, problems)
-    if checked.kind.name == "exercise":
+    if kind.name == "exercise":
         _checkin_exercise_clashes(session, result, problems)
     return result
+
+
+def _first_of_its_day(
+    checked: CheckedKind,
+    position: int,
+    days: dict[Hashable, int],
+    day: Hashable,
+    problems: Problems,
+) -> bool:
+    """A day has one check-in: a second, different row for a date is a bad row."""
+    first = days.setdefault(day, position)
+    if first == position:
+        return True
+    problems.add(
+        checked.where(position),
+        [
+            f"date: {checked.rows[position][0]} is also on {checked.where(first)}, with other "
+            "values; a day has one check-in. Keep one of the two rows."
+        ],
+    )
+    return False
+
+
+def _overwrite(
+    session: Session,
+    result: Plan,
+    position: int,
+    matches: list[int],
+    overwritten: dict[int, int],
+    problems: Problems,
+) -> None:
+    """--update: the row overwrites the one stored row its identity matches, if it is one."""
+    checked = result.checked
+    kind = checked.kind
+    if len(matches) > 1:
+        listed = ", ".join(f"#{i}" for i in matches[:-1]) + f" and #{matches[-1]}"
+        problems.add(
+            checked.where(position),
+            [
+                f"matches {kind.nouns} {listed} (the same {kind.identity_words}); cannot tell "
+                f"which to update. Remove the row, or import without --update to add it as "
+                f"another {kind.noun}."
+            ],
+        )
+        return
+    [row_id] = matches
+    if row_id in overwritten:
+        problems.add(
+            checked.where(position),
+            [
+                f"would update {kind.noun} #{row_id}, as {checked.where(overwritten[row_id])} "
+                "does; cannot tell which to keep. Remove one of the two rows."
+            ],
+        )
+        return
+    overwritten[row_id] = position
+    if _differs(session, checked, checked.rows[position], row_id):
+        result.changed.append((position, row_id))
+    else:
+        result.stored.append((position, row_id))
+
+
+def _revive_deleted_checkins(session: Session, result: Plan) -> None:
+    """A new check-in for the date of a deleted one takes its row (the date is unique)."""
+    rows = result.checked.rows
+    days = [rows[p][0] for p in result.new]
+    deleted = select(Checkin.id, Checkin.date).where(
+        Checkin.deleted_at.is_not(None), Checkin.date.in_(days)
+    )
+    by_day = {day: row_id for row_id, day in session.execute(deleted)}
+    result.revive = {p: by_day[rows[p][0]] for p in result.new if rows[p][0] in by_day}
 
 
 def _medication_clashes(session: Session, result: Plan, problems: Problems) -> None:
@@ -196,11 +384,13 @@ def _medication_clashes(session: Session, result: Plan, problems: Problems) -> N
                 continue
             if medlist._clash(other, this.started_on, this.stopped_on):
                 end = other.stopped_on or "now"
+                hint = _UPDATE_HINT if at in result.alike else ""
                 problems.add(
                     result.checked.where(at),
                     [
                         f"{this.name}: overlaps the period of {other.name} from {other.started_on} "
                         f"to {end}; periods of one medication may meet on a day but not overlap."
+                        + hint
                     ],
                 )
 
@@ -208,14 +398,17 @@ def _medication_clashes(session: Session, result: Plan, problems: Problems) -> N
 def _condition_clashes(session: Session, result: Plan, problems: Problems) -> None:
     """One current (not ended) condition per name, as `conditions add` insists."""
     rows = result.checked.rows
+    replaced = {row_id: p for p, row_id in result.changed}
     current = {
         norm_name(name)
-        for name, until in session.execute(
-            select(Condition.name, Condition.until).where(Condition.deleted_at.is_(None))
+        for row_id, name, until in session.execute(
+            select(Condition.id, Condition.name, Condition.until).where(
+                Condition.deleted_at.is_(None)
+            )
         )
-        if until is None
+        if until is None and row_id not in replaced
     }
-    for position in result.new:
+    for position in [*result.new, *replaced.values()]:
         name, _, since, until = rows[position]
         if until is not None:
             continue
@@ -223,8 +416,9 @@ def _condition_clashes(session: Session, result: Plan, problems: Problems) -> No
             problems.add(
                 result.checked.where(position),
                 [
-                    f"name: {name!r} is already a current condition (with another since date); "
-                    "end it first with `spasmlog conditions end`, or give this row an until date."
+                    f"name: {name!r} is already a current condition; end it first with "
+                    "`spasmlog conditions end`, or give this row an until date."
+                    + (_UPDATE_HINT if position in result.alike else "")
                 ],
             )
         current.add(norm_name(name))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from spasmlog import checkins, context, medlist, parsing
@@ -50,19 +51,66 @@ class Column:
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of row: its columns, and what makes two rows the same.
+
+    Two rows are duplicates only when every field the file's columns give is equal; `identity`
+    is the looser match that `--update` overwrites a stored row by (the fields a file cannot
+    change without meaning another row). Both compare only what the file's columns give.
+    """
+
     name: str
+    noun: str  # one row, in messages: "episode"
     columns: tuple[Column, ...]
     fields: tuple[str, ...]  # what `finish` returns, in this order
     finish: Callable[[dict[str, Any]], dict[str, Any]]  # parsed cells -> fields; cross-checks
-    key: Callable[[tuple[Any, ...]], Hashable]  # what makes two rows "the same" (duplicates)
+    identity: tuple[str, ...]  # fields naming the stored row an --update overwrites
+    identity_words: str  # the identity, in messages: "start, muscle and side"
+    compared: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> its fields,
+    # when not the field of its own name
+    normal: dict[str, Callable[[Any], Any]] = field(default_factory=dict)  # compared as normalized
     ignored: tuple[str, ...] = ()  # accepted for round trips, not read
 
     @property
     def accepted(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns) + self.ignored
 
-    def index(self, field: str) -> int:
-        return self.fields.index(field)
+    @property
+    def nouns(self) -> str:
+        return self.noun + "s"
+
+    def index(self, name: str) -> int:
+        return self.fields.index(name)
+
+    def given(self, columns: frozenset[str]) -> tuple[str, ...]:
+        """The fields a file with these columns gives, in field order."""
+        named = {
+            name
+            for column in columns
+            if column not in self.ignored
+            for name in self.compared.get(column, (column,))
+        }
+        return tuple(name for name in self.fields if name in named)
+
+    def same_key(self, columns: frozenset[str]) -> Callable[[tuple[Any, ...]], Hashable]:
+        """Equal for two rows (file rows, or stored rows laid out like them) exactly when they
+        are duplicates: every field the file gives, lists as lists, names as normalized."""
+        return self._key(self.given(columns))
+
+    def identity_key(self, columns: frozenset[str]) -> Callable[[tuple[Any, ...]], Hashable]:
+        """Equal for two rows when an --update of one would overwrite the other."""
+        given = self.given(columns)
+        return self._key(tuple(name for name in self.identity if name in given))
+
+    def _key(self, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Hashable]:
+        at = [self.index(name) for name in names]
+        if not any(name in self.normal for name in names):
+            return itemgetter(*at)  # the fast path: a million episodes are keyed
+        fixes = [(i, self.normal.get(name, _as_is)) for i, name in zip(at, names, strict=True)]
+        return lambda row: tuple(fix(row[i]) for i, fix in fixes)
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -221,6 +269,7 @@ EPISODE_FIELDS = (
 )
 EPISODES = Kind(
     name="episodes",
+    noun="episode",
     columns=(
         Column("started_at", _when("started_at"), required=True, repeats=False),
         Column("muscle", _named(resolve_muscle, "muscle"), required=True),
@@ -239,7 +288,9 @@ EPISODES = Kind(
     ),
     fields=EPISODE_FIELDS,
     finish=_episode,
-    key=lambda row: (row[1], row[3]),  # the same start time and muscle
+    identity=("started_utc", "muscle", "side"),
+    identity_words="start, muscle and side",
+    compared={"started_at": ("started_utc",), "duration": ("duration_s",)},
     ignored=("id",),
 )
 
@@ -247,6 +298,7 @@ EPISODES = Kind(
 
 CHECKINS = Kind(
     name="checkins",
+    noun="check-in",
     columns=(
         Column("date", _date("date"), required=True, repeats=False),
         Column("fluid_l", _litres("fluid_l")),
@@ -275,7 +327,8 @@ CHECKINS = Kind(
         "note",
     ),
     finish=lambda v: {**v, "tags": v["tags"] or ()},
-    key=lambda row: row[0],  # one check-in per date
+    identity=("date",),  # one check-in a day: the table's date is unique
+    identity_words="date",
 )
 
 
@@ -289,6 +342,7 @@ def _exercise(v: dict[str, Any]) -> dict[str, Any]:
 
 EXERCISE = Kind(
     name="exercise",
+    noun="exercise session",
     columns=(
         Column("started_at", _when("started_at"), required=True, repeats=False),
         Column("activity", _named(checkins.parse_activity, "activity"), required=True),
@@ -318,7 +372,9 @@ EXERCISE = Kind(
         "source",
     ),
     finish=_exercise,
-    key=lambda row: (row[1], row[3]),  # the same start time and activity
+    identity=("started_utc", "activity"),
+    identity_words="start and activity",
+    compared={"started_at": ("started_utc",)},
 )
 
 # --- medications, conditions, labs -------------------------------------------------------------
@@ -357,6 +413,7 @@ def _medication(v: dict[str, Any]) -> dict[str, Any]:
 
 MEDS = Kind(
     name="meds",
+    noun="medication period",
     columns=(
         Column("name", _named(medlist.parse_med_name, "name"), required=True),
         Column("dose", _named(medlist.parse_dose, "dose")),
@@ -375,7 +432,10 @@ MEDS = Kind(
         "stopped_on",
     ),
     finish=_medication,
-    key=lambda row: (norm_name(row[0]), row[6]),  # the same medication period: name and start
+    identity=("name", "started_on"),
+    identity_words="name and start date",
+    compared={"class": ("drug_class",)},
+    normal={"name": norm_name},
 )
 
 
@@ -401,6 +461,7 @@ def _condition(v: dict[str, Any]) -> dict[str, Any]:
 
 CONDITIONS = Kind(
     name="conditions",
+    noun="condition",
     columns=(
         Column("name", _named(context.parse_condition_name, "name"), required=True),
         Column("group", _named(conditions.parse_group, "group")),
@@ -409,7 +470,9 @@ CONDITIONS = Kind(
     ),
     fields=("name", "group", "since", "until"),
     finish=_condition,
-    key=lambda row: (norm_name(row[0]), row[2]),  # the same name and start
+    identity=("name", "since"),
+    identity_words="name and since date",
+    normal={"name": norm_name},
 )
 
 
@@ -423,15 +486,9 @@ def _lab(v: dict[str, Any]) -> dict[str, Any]:
         lab_range=v["range"],
     )
     try:
-        context.check_plausible(entry)
+        value_mmol, judged = context.evaluate(entry)
     except InvalidInput as error:
         raise InvalidInput("value", error.value, "", message=f"value: {error}") from None
-    value_mmol = labs.to_mmol_l(entry.test, entry.value, entry.unit)
-    if entry.lab_range is None:
-        judged = labs.flag(entry.test, value_mmol)
-    else:
-        low, high = (labs.to_mmol_l(entry.test, limit, entry.unit) for limit in entry.lab_range)
-        judged = labs.flag(entry.test, value_mmol, low, high)
     return {
         **v,
         "value_mmol_l": value_mmol,
@@ -444,6 +501,7 @@ def _lab(v: dict[str, Any]) -> dict[str, Any]:
 
 LABS = Kind(
     name="labs",
+    noun="lab result",
     columns=(
         Column("taken_on", _date("taken_on"), required=True),
         Column("test", _named(labs.parse_test, "test"), required=True),
@@ -469,7 +527,10 @@ LABS = Kind(
         "flag",
     ),
     finish=_lab,
-    key=lambda row: (row[1], row[0], round(row[4], 6)),  # the same test, date and value
+    identity=("test", "taken_on"),
+    identity_words="test and date",
+    # the lab's own range as it is kept (mmol/L), or the reference range when none was given
+    compared={"range": ("range_source", "range_low_mmol_l", "range_high_mmol_l")},
 )
 
 KINDS: dict[str, Kind] = {

@@ -187,48 +187,91 @@ def _exercise_links(
     rows: list[tuple[Any, ...]],
     positions: list[int],
     field_at: Callable[[str], int],
+    updated: set[int],
 ) -> dict[int, int]:
     """Position -> exercise session id, for episodes given with an `exercise` like `log --exercise`.
 
-    That session started `minutes` before the episode; one stored (or imported just before) with
-    that start and activity is linked, else one is made, as `log --exercise` makes it.
+    That session started `minutes` before the episode, with that activity, length and intensity.
+    Each episode gets a session of its own, as `log` gives it: a `log` session no episode links
+    to (the episodes being `updated` let go of theirs), else a session of another source with
+    that start and spec, else a new `log` session. So two cramps logged after one run keep two
+    sessions, and `edit --exercise` on one never changes the other's.
     """
     start_at, spec_at = field_at("started_at"), field_at("exercise")
-    wanted: dict[int, tuple[str, str]] = {}
-    sessions: dict[tuple[str, str], dict[str, Any]] = {}
+    wanted: dict[int, tuple[str, str, int, str | None]] = {}
+    began: dict[int, dt.datetime] = {}
     for position in positions:
         spec: ExerciseSpec | None = rows[position][spec_at]
-        if spec is None:
-            continue
-        began = rows[position][start_at] - dt.timedelta(minutes=spec.minutes)
-        key = (utc_text(began), spec.activity)
-        wanted[position] = key
-        sessions.setdefault(
-            key,
-            {
-                "started_at": utc_text(began),
-                "utc_offset_min": local_offset_min(began),
-                "activity": spec.activity,
-                "minutes": spec.minutes,
-                "intensity": spec.intensity,
-                "muscles": writer.as_json(()),
-                "source": "log",
-                "created_at": writer.stamp,
-                "updated_at": writer.stamp,
-            },
-        )
+        if spec is not None:
+            began[position] = rows[position][start_at] - dt.timedelta(minutes=spec.minutes)
+            wanted[position] = (
+                utc_text(began[position]),
+                spec.activity,
+                spec.minutes,
+                spec.intensity,
+            )
     if not wanted:
         return {}
     raw = type_coerce(ExerciseSession.started_at, String)
-    low, high = min(key[0] for key in sessions), max(key[0] for key in sessions)
-    query = select(ExerciseSession.id, raw, ExerciseSession.activity).where(
-        ExerciseSession.deleted_at.is_(None), raw >= low, raw <= high
-    )
-    known = {(text, activity): row_id for row_id, text, activity in writer.session.execute(query)}
-    missing = [key for key in sessions if key not in known]
-    made = writer.insert(ExerciseSession, [sessions[key] for key in missing])
-    known.update(zip(missing, made, strict=True))
-    return {position: known[key] for position, key in wanted.items()}
+    starts = [key[0] for key in wanted.values()]
+    query = (
+        select(
+            ExerciseSession.id,
+            raw,
+            ExerciseSession.activity,
+            ExerciseSession.minutes,
+            ExerciseSession.intensity,
+            ExerciseSession.source,
+            Episode.id,
+        )
+        .outerjoin(Episode, Episode.exercise_session_id == ExerciseSession.id)
+        .where(ExerciseSession.deleted_at.is_(None), raw >= min(starts), raw <= max(starts))
+    )  # sorted here: in SQL, SQLite would walk the whole table by id rather than search by start
+    found = sorted(writer.session.execute(query), key=lambda row: row[0])  # oldest first
+    logged: dict[int, tuple[Any, ...]] = {}
+    others: dict[tuple[Any, ...], int] = {}
+    taken: set[int] = set()  # log sessions another episode links to
+    for row_id, *spec_at_start, source, episode_id in found:
+        if source == "log":
+            logged[row_id] = tuple(spec_at_start)
+            if episode_id is not None and episode_id not in updated:
+                taken.add(row_id)
+        else:
+            others.setdefault(tuple(spec_at_start), row_id)
+    free: dict[tuple[Any, ...], list[int]] = {}
+    for row_id, key in logged.items():
+        if row_id not in taken:
+            free.setdefault(key, []).append(row_id)
+    links: dict[int, int] = {}
+    missing: list[int] = []
+    for position, key in wanted.items():
+        if free.get(key):
+            links[position] = free[key].pop(0)
+        elif key in others:
+            links[position] = others[key]
+        else:
+            missing.append(position)
+    sessions = [_log_session(writer, began[p], wanted[p]) for p in missing]
+    links.update(zip(missing, writer.insert(ExerciseSession, sessions), strict=True))
+    return links
+
+
+def _log_session(
+    writer: Writer, began: dt.datetime, key: tuple[str, str, int, str | None]
+) -> dict[str, Any]:
+    """A session as `log --exercise` makes it, in its stored form."""
+    started_utc, activity, minutes, intensity = key
+    return {
+        "started_at": started_utc,
+        "utc_offset_min": local_offset_min(began),
+        "activity": activity,
+        "minutes": minutes,
+        "intensity": intensity,
+        "muscles": writer.as_json(()),
+        "source": "log",
+        "created_at": writer.stamp,
+        "updated_at": writer.stamp,
+    }
 
 
 _EPISODE_COLUMNS = [
@@ -257,8 +300,9 @@ def write_episodes(writer: Writer, the_plan: Plan) -> None:
     checked = the_plan.checked
     rows = checked.rows
     touched = the_plan.new + [p for p, _ in the_plan.changed]
+    updated = {row_id for _, row_id in the_plan.changed}
     links = (
-        _exercise_links(writer, rows, touched, checked.kind.index)
+        _exercise_links(writer, rows, touched, checked.kind.index, updated)
         if "exercise" in checked.columns
         else {}
     )

@@ -28,7 +28,7 @@ from spasmlog.import_read import (
 from spasmlog.import_write import Writer, write_episodes, write_plain
 
 __all__ = ["ImportRejected", "ImportResult", "KindResult", "apply", "check_file"]
-SHOW_WHERE = 5  # duplicates located in the report; the rest are counted
+SHOW_WHERE = 5  # rows located in the report; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class KindResult:
     repeats: int  # the same row again later in the file: skipped
     where_stored: tuple[str, ...]  # where the first few rows already in the diary are
     deleted_left_out: int  # JSON records of deleted rows, which are not imported
+    alike: int = 0  # added rows with the identity of a stored one, which --update overwrites
+    where_alike: tuple[str, ...] = ()
+    identity_words: str = ""  # what `alike` rows share with stored ones
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class ImportResult:
     update: bool
     backup: Path | None
     warnings: tuple[str, ...]
-    episodes_refreshed: int = 0  # stored episodes whose medications follow imported periods
+    episodes_refreshed: int = 0  # live stored episodes whose medications follow imported periods
 
     @property
     def written(self) -> int:
@@ -65,10 +68,13 @@ def _result(the_plan: Plan) -> KindResult:
         rows=len(checked.rows),
         added=len(the_plan.new),
         updated=len(the_plan.changed),
-        unchanged=len(the_plan.stored) - len(the_plan.changed),
+        unchanged=len(the_plan.stored),
         repeats=len(the_plan.repeats),
         where_stored=tuple(checked.where(p) for p, _ in the_plan.stored[:SHOW_WHERE]),
         deleted_left_out=checked.deleted_left_out,
+        alike=len(the_plan.alike),
+        where_alike=tuple(checked.where(p) for p in the_plan.alike[:SHOW_WHERE]),
+        identity_words=checked.kind.identity_words,
     )
 
 

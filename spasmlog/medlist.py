@@ -61,13 +61,13 @@ class MedicationInput:
 class MedAdded:
     medication: Medication
     match: DrugMatch  # what the name resolved to (before any class given by hand)
-    episodes_updated: int  # episodes of the period whose medication lists now show it
+    episodes_updated: int  # live episodes of the period whose medication lists now show it
 
 
 @dataclass(frozen=True)
 class MedStopped:
     medication: Medication
-    episodes_updated: int  # episodes after the stop that no longer list it
+    episodes_updated: int  # live episodes after the stop that no longer list it
 
 
 def describe(row: Medication) -> str:

@@ -238,6 +238,56 @@ def test_flags_exactly_at_range_limits(run: Run, db_path: Path, args: list[str],
     assert words[-1] == "normal" if flag == "normal" else words[-2] == f"{flag}:"
 
 
+# The reference range's printed limits, in the unit typed, are in range; a step past is not.
+REFERENCE_EDGES = [
+    ("magnesium", "1.6", "mg/dL", "normal"),
+    ("magnesium", "2.6", "mg/dL", "normal"),
+    ("magnesium", "1.59", "mg/dL", "low"),
+    ("magnesium", "2.61", "mg/dL", "high"),
+    ("calcium_total", "8.6", "mg/dL", "normal"),
+    ("calcium_total", "10.2", "mg/dL", "normal"),
+    ("calcium_total", "8.59", "mg/dL", "low"),
+    ("calcium_total", "10.21", "mg/dL", "high"),
+    ("calcium_ionized", "4.64", "mg/dL", "normal"),
+    ("calcium_ionized", "5.28", "mg/dL", "normal"),
+    ("calcium_ionized", "5.29", "mg/dL", "high"),
+    ("magnesium", "0.66", "mmol/L", "normal"),
+    ("magnesium", "1.07", "mmol/L", "normal"),
+    ("magnesium", "0.659", "mmol/L", "low"),
+    ("calcium_total", "4.3", "mEq/L", "normal"),
+    ("calcium_total", "5.1", "mEq/L", "normal"),
+    ("calcium_total", "4.29", "mEq/L", "low"),
+    ("calcium_total", "5.11", "mEq/L", "high"),
+]
+
+
+@pytest.mark.parametrize(("test", "value", "unit", "flag"), REFERENCE_EDGES)
+def test_reference_limits_compare_in_the_unit_typed(
+    run: Run, db_path: Path, test: str, value: str, unit: str, flag: str
+) -> None:
+    out = _ok(run, "labs", "add", test, value, unit)
+    assert out.splitlines()[1].startswith(flag.capitalize() + ":"), out
+    assert _rows(db_path, "SELECT flag FROM labs") == [(flag,)]
+    words = _ok(run, "labs", "list").splitlines()[2].split()
+    assert words[-1] == "normal" if flag == "normal" else words[-2] == f"{flag}:"
+
+
+def test_the_reference_range_is_shown_as_published_in_the_unit_typed(run: Run) -> None:
+    out = _ok(run, "labs", "add", "ionized calcium", "4.64", "mg/dL")
+    assert out.splitlines()[1] == ("Normal: within the adult reference range 4.64-5.28 mg/dL.")
+
+
+def test_an_imported_lab_is_flagged_as_labs_add_flags_it(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    rows = [f"2026-03-01,{test},{value},{unit}" for test, value, unit, _ in REFERENCE_EDGES]
+    source = tmp_path / "labs.csv"
+    source.write_text("taken_on,test,value,unit\n" + "\n".join(rows) + "\n")
+    assert run("import", str(source), "--kind", "labs").exit_code == 0
+    flags = _rows(db_path, "SELECT flag FROM labs ORDER BY id")
+    assert flags == [(flag,) for *_, flag in REFERENCE_EDGES]
+
+
 def test_lab_range_is_stored_in_mmol_and_shown_in_the_unit(run: Run, db_path: Path) -> None:
     out = _ok(run, "labs", "add", "magnesium", "1.5", "mg/dL", "--range", "1.7-2.2")
     assert out.splitlines()[:2] == [

@@ -522,46 +522,82 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(
     assert again.exit_code == 0
     assert "Nothing to write" in again.stdout
     assert "episodes: 5 already in the diary, skipped (line 2, line 3, line 4" in again.stdout
-    assert "add --update" in again.stdout
+    assert "--update" not in again.stdout  # equal in every column: nothing to overwrite
     assert diary_fingerprint(db_path) == before  # no change recorded, no backup made
     assert len(list((db_path.parent / "backups").glob("*before-import.db"))) == 1
 
 
-@pytest.mark.parametrize(
-    "kind, first, second",
-    [
-        ("checkins", "date,fluid_l\n2026-03-01,1.5\n", "date,fluid_l\n2026-03-01,2\n"),
-        (
-            "meds",
-            "name,started_on,dose\nLipitor,2026-01-01,10 mg\n",
-            "name,started_on,dose\nlipitor,2026-01-01,20 mg\n",
-        ),
-        (
-            "conditions",
-            "name,since\nCKD,2020-01-01\n",
-            "name,since,until\nckd,2020-01-01,2025-01-01\n",
-        ),
-        (
-            "labs",
-            "taken_on,test,value,unit\n2026-03-01,K,4,mmol/L\n",
-            "taken_on,test,value,unit,range\n2026-03-01,potassium,4,mEq/L,4.2-5\n",
-        ),
-        (
-            "exercise",
-            "started_at,activity,minutes\n2026-03-01T07:00,run,30\n",
-            "started_at,activity,minutes,intensity\n2026-03-01T07:00:00+01:00,Run,45,vigorous\n",
-        ),
-    ],
-)
-def test_duplicates_are_skipped_or_updated(
-    run: Run, db_path: Path, tmp_path: Path, kind: str, first: str, second: str
+# A second file whose row has the first's identity (the row --update overwrites) but differs in
+# another column; without --update it is another row, or, where a kind allows one, a bad row.
+CHANGED_ROWS = [
+    (
+        "episodes",
+        "started_at,muscle,side,severity\n2026-03-01T03:00,calf,left,5\n",
+        "started_at,muscle,side,severity\n2026-03-01T03:00:00+01:00,Calves,L,8\n",
+        "added",
+    ),
+    (
+        "checkins",
+        "date,fluid_l\n2026-03-01,1.5\n",
+        "date,fluid_l\n2026-03-01,2\n",
+        "line 2: date: 2026-03-01 already has a check-in (#1) with other values, and a day has "
+        "one. Add --update to overwrite it with this row, or remove the row.",
+    ),
+    (
+        "meds",
+        "name,started_on,dose\nLipitor,2026-01-01,10 mg\n",
+        "name,started_on,dose\nlipitor,2026-01-01,20 mg\n",
+        "line 2: lipitor: overlaps the period of Lipitor from 2026-01-01 to now; periods of one "
+        "medication may meet on a day but not overlap. To overwrite the one stored with this "
+        "row's name and start date, add --update.",
+    ),
+    (
+        "conditions",
+        "name,since\nCKD,2020-01-01\n",
+        "name,since,until\nckd,2020-01-01,2025-01-01\n",
+        "added",
+    ),
+    (
+        "labs",
+        "taken_on,test,value,unit\n2026-03-01,K,4,mmol/L\n",
+        "taken_on,test,value,unit,range\n2026-03-01,potassium,4,mEq/L,4.2-5\n",
+        "added",
+    ),
+    (
+        "exercise",
+        "started_at,activity,minutes\n2026-03-01T07:00,run,30\n",
+        "started_at,activity,minutes,intensity\n2026-03-01T07:00:00+01:00,Run,45,vigorous\n",
+        "added",
+    ),
+]
+
+
+@pytest.mark.parametrize("kind, first, second, without_update", CHANGED_ROWS)
+def test_a_changed_row_is_another_row_unless_update_overwrites_the_stored_one(
+    run: Run, db_path: Path, tmp_path: Path, kind: str, first: str, second: str, without_update: str
 ) -> None:
     assert run("import", write(tmp_path, first, "a.csv"), "--kind", kind).exit_code == 0
     table = {"meds": "medications", "exercise": "exercise_sessions"}.get(kind, kind)
     stored = [dict(row) for row in rows_of(db_path, table)]
-    skipped = run("import", write(tmp_path, second, "b.csv"), "--kind", kind)
+    skipped = run("import", write(tmp_path, first, "a.csv"), "--kind", kind)
     assert skipped.exit_code == 0 and "1 already in the diary, skipped" in skipped.stdout
-    assert [dict(row) for row in rows_of(db_path, table)] == stored
+    before = diary_fingerprint(db_path)
+    added = run("import", write(tmp_path, second, "b.csv"), "--kind", kind)
+    if without_update == "added":
+        assert added.exit_code == 0, added.output
+        noun = IMPORT_KINDS[kind].identity_words
+        assert f": 1 added (1 with the {noun} of one already in the diary: line 2)." in (
+            added.stdout
+        )
+        assert "To overwrite those rows in the diary instead of adding new ones, `spasmlog " in (
+            added.stdout
+        )
+        assert len(rows_of(db_path, table)) == 2
+        assert run("undo").exit_code == 0
+    else:
+        assert added.exit_code == 2
+        assert without_update in added.stderr
+        assert diary_fingerprint(db_path) == before
     dry = run("import", write(tmp_path, second, "b.csv"), "--kind", kind, "--update", "--dry-run")
     assert "1 would be updated." in dry.stdout
     assert [dict(row) for row in rows_of(db_path, table)] == stored
@@ -573,6 +609,71 @@ def test_duplicates_are_skipped_or_updated(
     assert [dict(row) for row in rows_of(db_path, table)][0] | {"updated_at": None} == stored[0] | {
         "updated_at": None
     }
+
+
+def test_a_row_repeats_or_is_stored_only_when_every_column_given_is_equal(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    text = (
+        "started_at,muscle,side,severity,note\n"
+        "2026-03-01T03:00,calf,left,5,a\n2026-03-01T03:00,calf,left,5,b\n"
+        "2026-03-01T03:00,calf,right,5,a\n2026-03-01T03:00,calf,left,6,a\n"
+        "2026-03-01T03:00:00+01:00,Calves,L,5,a\n"
+    )
+    result = run("import", write(tmp_path, text), "--kind", "episodes")
+    assert "episodes: 4 added, 1 repeating an earlier row of the file, skipped." in result.stdout
+    stored = run("import", write(tmp_path, text), "--kind", "episodes")
+    assert "episodes: 4 already in the diary, skipped" in stored.stdout
+    fewer = "started_at,muscle\n2026-03-01T03:00,calf\n"  # equal in every column it has
+    assert (
+        "1 already in the diary"
+        in run("import", write(tmp_path, fewer), "--kind", "episodes").stdout
+    )
+
+
+def test_update_refuses_a_row_matching_several_stored_rows(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    two = (
+        "started_at,muscle,side,severity\n"
+        "2026-03-01T03:00,calf,left,5\n2026-03-01T03:00,calf,left,7\n"
+    )
+    assert run("import", write(tmp_path, two, "a.csv"), "--kind", "episodes").exit_code == 0
+    before = diary_fingerprint(db_path)
+    third = "started_at,muscle,side,severity\n2026-03-01T03:00,calf,left,9\n"
+    result = run("import", write(tmp_path, third, "b.csv"), "--kind", "episodes", "--update")
+    assert result.exit_code == 2
+    assert (
+        "line 2: matches episodes #1 and #2 (the same start, muscle and side); cannot tell which "
+        "to update. Remove the row, or import without --update to add it as another episode."
+    ) in result.stderr
+    assert diary_fingerprint(db_path) == before
+    same = run("import", write(tmp_path, two, "a.csv"), "--kind", "episodes", "--update")
+    assert "2 already in the diary, unchanged" in same.stdout  # each equals one of them
+    both = third + "2026-03-01T03:00,calf,left,1\n"
+    assert run("import", write(tmp_path, both, "c.csv"), "--kind", "episodes").exit_code == 0
+    assert run("undo").exit_code == 0
+    one = "started_at,muscle,side\n2026-03-02T03:00,calf,left\n"
+    assert run("import", write(tmp_path, one, "d.csv"), "--kind", "episodes").exit_code == 0
+    twice = "started_at,muscle,side,severity\n2026-03-02T03:00,calf,left,3\n2026-03-02T03:00,calf,left,4\n"
+    result = run("import", write(tmp_path, twice, "e.csv"), "--kind", "episodes", "--update")
+    assert result.exit_code == 2
+    assert "line 3: would update episode #5, as line 2 does; cannot tell which to keep." in (
+        result.stderr
+    )
+
+
+def test_two_different_checkins_for_one_date_are_a_bad_row(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    text = "date,fluid_l\n2026-03-01,1.5\n2026-03-02,1\n2026-03-01,1.5\n2026-03-01,2\n"
+    result = run("import", write(tmp_path, text), "--kind", "checkins")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1:] == [
+        "  line 5: date: 2026-03-01 is also on line 2, with other values; a day has one "
+        "check-in. Keep one of the two rows."
+    ]
+    assert not db_path.exists() or rows_of(db_path, "checkins") == []
 
 
 def test_update_changes_only_the_columns_the_file_has(
@@ -1028,15 +1129,18 @@ def test_new_ids_are_counted_not_read_back_unless_they_have_gaps(db_path: Path) 
 def test_imported_medications_reach_the_episodes_already_logged(
     run: Run, db_path: Path, tmp_path: Path
 ) -> None:
-    for day in ("2026-01-05", "2026-02-10", "2026-03-05"):
+    for day in ("2026-01-05", "2026-02-10", "2026-03-05", "2026-03-06"):
         assert (
             run("log", "--muscle", "calf", "--at", f"{day} 23:30", "--med", "ibuprofen").exit_code
             == 0
         )
+    assert run("delete", "4").exit_code == 0  # follows the list too, but is not counted
     meds = write(tmp_path, (EXAMPLES / "meds.csv").read_text(encoding="utf-8"))
     result = run("import", meds, "--kind", "meds")
     assert result.exit_code == 0, result.output
     assert "Updated the medications of 3 logged episodes to follow the periods." in result.stdout
+    shown = run("show", "4").stdout
+    assert "medications: Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
     listed = {
         e["started_at"][:10]: e["medications"]
         for e in json.loads(run("list", "--format", "json").stdout)

@@ -23,6 +23,7 @@ from spasmlog.knowledge.labs import (
     parse_range,
     parse_test,
     parse_unit,
+    reference_range,
     to_mmol_l,
 )
 
@@ -208,29 +209,48 @@ def test_reference_ranges_as_documented() -> None:
         "calcium_total": (2.15, 2.55),
         "calcium_ionized": (1.16, 1.32),
     }
-    as_mg_dl = {
-        test_id: tuple(round(from_mmol_l(test_id, limit, "mg/dL"), 1) for limit in ranges[test_id])
-        for test_id in ("magnesium", "calcium_total")
+    as_mg_dl = {t.id: reference_range(t.id, "mg/dL") for t in TESTS if t.reference_mg_dl}
+    assert as_mg_dl == {
+        "magnesium": (1.6, 2.6),
+        "calcium_total": (8.6, 10.2),
+        "calcium_ionized": (4.64, 5.28),
     }
-    assert as_mg_dl == {"magnesium": (1.6, 2.6), "calcium_total": (8.6, 10.2)}
+    for test_id, published in as_mg_dl.items():  # the two printings agree to their last digit
+        in_mmol = [to_mmol_l(test_id, limit, "mg/dL") for limit in published]
+        assert in_mmol == pytest.approx(ranges[test_id], abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("test_id", "unit", "expected"),
+    [
+        ("magnesium", "mmol/L", (0.66, 1.07)),
+        ("magnesium", "mEq/L", (1.32, 2.14)),  # valence 2
+        ("calcium_total", "mEq/L", (4.3, 5.1)),
+        ("potassium", "mEq/L", (3.5, 5.1)),
+        ("sodium", "mg/dL", (136 * 2.299, 145 * 2.299)),  # not printed in mg/dL: converted
+    ],
+)
+def test_reference_range_in_each_unit(
+    test_id: str, unit: str, expected: tuple[float, float]
+) -> None:
+    assert reference_range(test_id, unit) == pytest.approx(expected, rel=1e-12)
 
 
 # --- flags -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lab", TESTS, ids=lambda lab: lab.id)
-def test_flag_boundaries_against_reference(lab: LabTest) -> None:
-    low, high = lab.reference_low, lab.reference_high
-    assert flag(lab.id, low).flag == "normal"
-    assert flag(lab.id, high).flag == "normal"
-    below = flag(lab.id, math.nextafter(low, -math.inf))
-    above = flag(lab.id, math.nextafter(high, math.inf))
+@pytest.mark.parametrize(("lab", "unit"), [(lab, unit) for lab in TESTS for unit in UNITS], ids=str)
+def test_flag_boundaries_against_reference(lab: LabTest, unit: str) -> None:
+    low, high = reference_range(lab.id, unit)
+    assert flag(lab.id, low, unit).flag == "normal"
+    assert flag(lab.id, high, unit).flag == "normal"
+    below = flag(lab.id, math.nextafter(low, -math.inf), unit)
+    above = flag(lab.id, math.nextafter(high, math.inf), unit)
     assert (below.flag, below.condition) == ("low", lab.low_condition)
     assert (above.flag, above.condition) == ("high", lab.high_condition)
-    assert flag(lab.id, low - 1e-9).flag == "low"
-    assert flag(lab.id, high + 1e-9).flag == "high"
-    assert below.range_source == "reference"
-    assert (below.range_low, below.range_high) == (low, high)
+    assert below.range_source == "reference" and below.limits == (low, high)
+    # kept as the diary stores them: the published mmol/L limits, whatever the unit
+    assert (below.range_low, below.range_high) == (lab.reference_low, lab.reference_high)
 
 
 @pytest.mark.parametrize(
@@ -244,40 +264,50 @@ def test_flag_boundaries_against_reference(lab: LabTest) -> None:
     ],
 )
 def test_conditions_are_named(test_id: str, low: str, high: str) -> None:
-    assert flag(test_id, 0.01).condition == low
-    assert flag(test_id, 1000.0).condition == high
-    assert flag(test_id, 0.01).condition in ARTICLE_LINES
+    assert flag(test_id, 0.01, "mmol/L").condition == low
+    assert flag(test_id, 1000.0, "mmol/L").condition == high
+    assert flag(test_id, 0.01, "mmol/L").condition in ARTICLE_LINES
 
 
 def test_normal_has_no_condition() -> None:
-    result = flag("potassium", 4.2)
+    result = flag("potassium", 4.2, "mmol/L")
     assert (result.flag, result.condition, result.range_source) == ("normal", None, "reference")
 
 
 def test_lab_range_wins_over_reference() -> None:
     # 5.3 is high by the reference (3.5-5.1) but normal by this lab's 3.5-5.5.
-    assert flag("potassium", 5.3).flag == "high"
-    result = flag("potassium", 5.3, low=3.5, high=5.5)
+    assert flag("potassium", 5.3, "mmol/L").flag == "high"
+    result = flag("potassium", 5.3, "mmol/L", (3.5, 5.5))
     assert (result.flag, result.range_low, result.range_high) == ("normal", 3.5, 5.5)
     assert result.range_source == "lab"
     # And the other way: a narrower lab range flags what the reference calls normal.
-    assert flag("magnesium", 0.68).flag == "normal"
-    assert flag("magnesium", 0.68, low=0.70, high=1.00).condition == "hypomagnesemia"
+    assert flag("magnesium", 0.68, "mmol/L").flag == "normal"
+    assert flag("magnesium", 0.68, "mmol/L", (0.70, 1.00)).condition == "hypomagnesemia"
 
 
-def test_lab_range_boundaries_after_conversion() -> None:
-    """A result equal to the lab's printed limit stays normal once both are in mmol/L."""
-    low, high = parse_range("8.6-10.2")
-    to_mmol = [to_mmol_l("calcium_total", v, "mg/dL") for v in (low, high, 8.6, 10.2, 8.5)]
-    lab_low, lab_high, at_low, at_high, below = to_mmol
-    assert flag("calcium_total", at_low, lab_low, lab_high).flag == "normal"
-    assert flag("calcium_total", at_high, lab_low, lab_high).flag == "normal"
-    assert flag("calcium_total", below, lab_low, lab_high).flag == "low"
-
-
-def test_half_a_lab_range_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="both limits"):
-        flag("sodium", 140, low=135)
+@given(
+    test_id=st.sampled_from(TEST_IDS),
+    unit=st.sampled_from(UNITS),
+    limits=st.lists(
+        st.decimals(min_value="0.01", max_value="999", places=2),
+        min_size=2,
+        max_size=2,
+        unique=True,
+    ).map(sorted),
+)
+def test_a_result_at_the_lab_s_printed_limit_is_normal(
+    test_id: str, unit: str, limits: list[object]
+) -> None:
+    """As typed: the limits and the value are compared in their unit, not after a conversion."""
+    low, high = (float(str(limit)) for limit in limits)
+    assert flag(test_id, low, unit, (low, high)).flag == "normal"
+    assert flag(test_id, high, unit, (low, high)).flag == "normal"
+    assert flag(test_id, math.nextafter(low, 0), unit, (low, high)).flag == "low"
+    judged = flag(test_id, high, unit, (low, high))
+    assert (judged.range_low, judged.range_high) == (
+        to_mmol_l(test_id, low, unit),
+        to_mmol_l(test_id, high, unit),
+    )
 
 
 # --- article and export data -----------------------------------------------------------------

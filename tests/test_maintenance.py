@@ -381,22 +381,52 @@ def test_upgrades_and_imports_leave_a_rolling_set_of_private_backups(
 ) -> None:
     build_diary(db_path, 3, revision="0001")
     assert run("db", "upgrade").exit_code == 0
+    made = run("db", "backup")
+    assert made.exit_code == 0
+    manual = Path(made.stdout.removeprefix("Backed up to ").strip())
     source = tmp_path / "in.csv"
-    for batch in range(11):
+    before_import = []
+    for batch in range(12):
         write_episodes_csv(source, 2, prefix=f"batch{batch}")
         moved = source.read_text().replace("2020-01-01", f"2021-01-{batch + 1:02d}")
         source.write_text(moved)
-        assert run("import", str(source), "--kind", "episodes").exit_code == 0
+        result = run("import", str(source), "--kind", "episodes")
+        assert result.exit_code == 0
+        before_import.append(result.stdout.rsplit("backed up first, to ", 1)[1].strip())
 
     result = run("db", "backups")
 
     kept = list_backups(db_path)
-    assert len(kept) == 10  # the newest ten: the upgrade's backup has rolled out
-    assert [_reasons(b.path) for b in kept] == ["before-import"] * 10
+    assert [_reasons(b.path) for b in kept] == ["before-import"] * 10 + [
+        "manual",
+        "before-upgrade",
+    ]  # the newest ten imports' backups; the upgrade's and the manual one stay
+    assert [str(b.path) for b in kept[:10]] == before_import[:1:-1]
+    assert manual.exists() and kept[10].path == manual
     assert {oct(b.path.stat().st_mode & 0o777) for b in kept} == {"0o600"}
     assert [str(b.path) for b in kept] == [
-        row.split()[-1] for row in result.stdout.splitlines()[2:12]
+        row.split()[-1] for row in result.stdout.splitlines()[2:14]
     ]
+
+
+def test_rotation_keeps_ten_of_each_reason_and_never_a_manual_backup_or_another_file(
+    db_path: Path,
+) -> None:
+    build_diary(db_path, 1)
+    folder = db_path.parent / "backups"
+    manual = [_backup(db_path, "manual") for _ in range(12)]
+    folder_files = [folder / "diary-notes.db", folder / "diary-2-20200101T000000000000Z-x.db"]
+    for other in folder_files:
+        other.write_bytes(b"not a backup of this diary")
+    made: dict[str, list[Path]] = {"before-upgrade": [], "before-import": []}
+    for _ in range(12):
+        for reason, paths in made.items():
+            paths.append(_backup(db_path, reason))
+
+    for reason, paths in made.items():
+        assert [p.exists() for p in paths] == [False] * 2 + [True] * 10, reason
+    assert all(path.exists() for path in manual + folder_files)
+    assert len(list_backups(db_path)) == 12 + 10 + 10
 
 
 def _reasons(path: Path) -> str:

@@ -266,7 +266,8 @@ def test_a_medication_added_with_a_past_start_reaches_the_episodes_logged_since(
         )
     _ok(run, "delete", "3")
     out = _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-05")
-    assert "Updated the medications of 2 logged episodes in that period." in out
+    # the deleted one follows the list too, but is not counted among those the person sees
+    assert "Updated the medications of 1 logged episode in that period." in out
     assert _episode_meds(run) == {
         "2026-03-04": ["ibuprofen"],  # before the period: unchanged
         "2026-03-07": ["Lipitor 20 mg", "ibuprofen"],  # the list's first, the extra kept
@@ -280,6 +281,12 @@ def test_a_medication_added_with_a_past_start_reaches_the_episodes_logged_since(
         "2026-03-07": ["ibuprofen"],
         "2026-03-09": [],
     }
+    _ok(run, "undo")
+    _ok(run, "delete", "2")
+    out = _ok(run, "meds", "stop", "Lipitor", "--on", "2026-03-05")
+    assert "Updated the medications of 1 logged episode after 2026-03-05." in out
+    _ok(run, "restore", "2")
+    assert _episode_meds(run)["2026-03-07"] == ["ibuprofen"]
 
 
 def test_undo_of_a_backfilled_medication_restores_the_episodes_too(run: Run) -> None:

@@ -54,7 +54,9 @@ def test_everyday_commands_and_reports_search_by_index(
     run("meds", "add", "atorvastatin")
     statements.clear()  # what follows is measured
     csv = tmp_path / "episodes.csv"
-    csv.write_text("started_at,muscle\n2026-03-01T03:00,calf\n2026-03-02T03:00,foot\n")
+    csv.write_text(
+        "started_at,muscle,exercise\n2026-03-01T03:00,calf,run 30m\n2026-03-02T03:00,foot,swim 20m\n"
+    )  # an episode already logged, and a new one that needs an exercise session
     for args in (
         ("log", "--muscle", "calf", "--severity", "8"),
         ("list", "--limit", "20"),
@@ -92,6 +94,9 @@ def test_everyday_commands_and_reports_search_by_index(
     by_date = "SEARCH episodes USING INDEX ix_episodes_local_date (local_date>? AND local_date<?)"
     assert by_date in plan_of(r"FROM episodes\s+WHERE .*local_date >= .*local_date <= ")  # reports
     assert by_time in plan_of(r"count\(episodes.id\)")  # log's "frequent" check
+    assert "SEARCH episodes USING COVERING INDEX ix_episodes_exercise_session_id (" in "\n".join(
+        plan_of(r"FROM exercise_sessions LEFT OUTER JOIN episodes")
+    )  # import: the sessions episodes link to
     assert "SEARCH change_rows USING INDEX ix_change_rows_change_id (change_id=?)" in plan_of(
         r"FROM change_rows\s+WHERE change_rows.change_id ="
     )  # undo

@@ -72,12 +72,6 @@ def _when(moment: dt.datetime) -> str:
     return moment.astimezone(clock.now().tzinfo).strftime("%Y-%m-%d %H:%M")
 
 
-def _reason(diary: Path, file: Path) -> str:
-    """`diary-20260315T110000123456Z-before-upgrade.db` -> "before-upgrade"."""
-    middle = file.name[len(diary.stem) + 1 : -len(".db")]
-    return middle.partition("-")[2] or "?"
-
-
 def _facts(health: maintenance.Health) -> str:
     parts = []
     for name, label in maintenance.TABLES.items():
@@ -130,7 +124,8 @@ def check(ctx: typer.Context) -> None:
 def backups(ctx: typer.Context) -> None:
     """List the backups of the diary, newest first, with their time and size.
 
-    One is made before every upgrade and import (the newest 10 are kept), and by `db backup`.
+    One is made before every upgrade and import (the newest 10 of each are kept), and by
+    `db backup` (kept until you delete it).
 
     Example: spasmlog db backups
     """
@@ -138,7 +133,8 @@ def backups(ctx: typer.Context) -> None:
     found = backup.list_backups(where)
     if found:
         rows = [
-            [_when(b.made_at), _size(b.size), _reason(where, b.path), str(b.path)] for b in found
+            [_when(b.made_at), _size(b.size), backup.reason_of(where, b.path) or "?", str(b.path)]
+            for b in found
         ]
         typer.echo(table(["Made", "Size", "Why", "File"], rows))
         typer.echo("Restore one with: spasmlog db restore FILE")

@@ -64,19 +64,26 @@ def _opened(file: str) -> Iterator[BinaryIO]:
 def _kind_line(result: KindResult, dry_run: bool, update: bool) -> str:
     would = "would be " if dry_run else ""
     parts = [f"{result.added} {would}added"] if result.added else []
+    if result.alike:
+        parts[-1] += (
+            f" ({result.alike} with the {result.identity_words} of one already in the diary: "
+            f"{_where(result.where_alike, result.alike)})"
+        )
     if result.updated:
         parts.append(f"{result.updated} {would}updated")
-    stored = result.updated + result.unchanged
     if result.unchanged:
-        where = ", ".join(result.where_stored)
-        where += ", ..." if stored > len(result.where_stored) else ""
         state = "unchanged" if update else f"{would}skipped"
+        where = _where(result.where_stored, result.unchanged)
         parts.append(f"{result.unchanged} already in the diary, {state} ({where})")
     if result.repeats:
         parts.append(f"{result.repeats} repeating an earlier row of the file, {would}skipped")
     if result.deleted_left_out:
         parts.append(f"{result.deleted_left_out} deleted ones left out")
     return f"  {result.kind}: {', '.join(parts) or 'nothing'}."
+
+
+def _where(shown: tuple[str, ...], count: int) -> str:
+    return ", ".join(shown) + (", ..." if count > len(shown) else "")
 
 
 def render(result: ImportResult) -> list[str]:
@@ -92,9 +99,9 @@ def render(result: ImportResult) -> list[str]:
     else:
         lines = [f"Nothing to write from {source}; every row is in the diary already:"]
     lines += [_kind_line(kind, result.dry_run, result.update) for kind in shown]
-    skipped = any(kind.unchanged for kind in result.kinds)
-    if skipped and not result.update:
-        lines.append("To overwrite rows already in the diary with the file's values, add --update.")
+    if any(kind.alike for kind in result.kinds):
+        how = "add --update" if result.dry_run else "`spasmlog undo`, then import with --update"
+        lines.append(f"To overwrite those rows in the diary instead of adding new ones, {how}.")
     updated = medications_updated(result.episodes_refreshed, "to follow the periods")
     lines += [updated] if updated else []
     if result.backup is not None:
@@ -116,15 +123,17 @@ def import_(
     update: Annotated[
         bool,
         typer.Option(
-            "--update", help="Overwrite rows already in the diary with the file's values."
+            "--update",
+            help="Overwrite the row stored with a row's start, muscle and side (date, name...).",
         ),
     ] = False,
 ) -> None:
     """Import a CSV of one kind, or a whole diary from `export json`: every row, or none.
 
     The whole file is checked first; any bad row means nothing is written. The diary is backed
-    up before a write, and the import is one change that `spasmlog undo` reverts. Rows already
-    in the diary are skipped (or overwritten with --update). Columns: see the README.
+    up before a write, and the import is one change that `spasmlog undo` reverts. A row equal
+    in every column to one in the diary is skipped; --update overwrites the stored row with the
+    same start, muscle and side (date for check-ins...). Columns: see the README.
 
     Example: spasmlog import cramps.csv --kind episodes --dry-run
     """

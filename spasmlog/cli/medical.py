@@ -248,12 +248,10 @@ def _num(value: float) -> str:
     return f"{value:.4g}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def _range_in(test: str, judged: LabFlag, unit: str) -> str:
-    low, high = (
-        labs.from_mmol_l(test, limit, unit) for limit in (judged.range_low, judged.range_high)
-    )
+def _range_in(judged: LabFlag, unit: str) -> str:
+    low, high = judged.limits
     whose = "the lab's range" if judged.range_source == "lab" else "the adult reference range"
-    return f"{whose} {_num(low)}-{_num(high)} {unit}"
+    return f"{whose} {low:g}-{high:g} {unit}"
 
 
 @labs_app.command("add")
@@ -298,7 +296,7 @@ def labs_add(
         f"Added lab #{row_id}: {lab.label} {entry.value:g} {entry.unit}{mmol}, "
         f"taken {entry.taken_on}."
     )
-    where = _range_in(entry.test, judged, entry.unit)
+    where = _range_in(judged, entry.unit)
     if judged.flag == "normal":
         typer.echo(f"Normal: within {where}.")
         return

@@ -1,8 +1,11 @@
 """Copies of the diary made with SQLite's online backup API: safe while others write.
 
-Automatic backups (before every migration and import) go to a `backups/` folder beside the diary,
-named by UTC time and reason, 0600, and only the newest `KEEP` are kept. A copy is written as
-`<name>.partial` and renamed when complete; one a killed backup left is removed after an hour.
+Backups go to a `backups/` folder beside the diary, 0600, named by UTC time and reason:
+`diary-20260315T110000123456Z-before-import.db`. Those made on their own (before every upgrade and
+import) rotate: each reason keeps its newest `KEEP`, so that a run of imports never pushes out
+the backup taken before an upgrade. A backup someone asked for (`db backup`, reason "manual") is
+never removed, nor is any file not named like one. A copy is written as `<name>.partial` and
+renamed when complete; one a killed backup left is removed after an hour.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -18,7 +22,8 @@ from pathlib import Path
 from spasmlog.errors import Conflict, DiaryUnreadable, StorageError
 from spasmlog.paths import create_private_file, make_private_dir
 
-KEEP = 10
+KEEP = 10  # automatic backups kept for each reason
+MANUAL = "manual"  # the reason of `db backup`: kept until the person removes it
 STALE_PARTIAL = dt.timedelta(hours=1)  # a younger .partial may be a backup running right now
 
 
@@ -69,14 +74,19 @@ def copy_diary(source: Path, dest: Path, overwrite: bool = False) -> Path:
 
 
 def automatic_backup(diary_path: Path, reason: str) -> Path:
-    """Back up before a risky change (migration, import), then prune to the newest KEEP."""
+    """Back up into the backups folder, before a risky change (migration, import) or because
+    the person asked (reason MANUAL); then the newest KEEP of an automatic reason are kept."""
     _refuse_damaged(diary_path)
     _remove_stale_partials(diary_path)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = backups_dir(diary_path) / f"{diary_path.stem}-{stamp}-{reason}.db"
     copy_diary(diary_path, dest)
-    for old in list_backups(diary_path)[KEEP:]:
-        old.path.unlink(missing_ok=True)
+    if reason != MANUAL:
+        same_reason = [
+            b for b in list_backups(diary_path) if reason_of(diary_path, b.path) == reason
+        ]
+        for old in same_reason[KEEP:]:
+            old.path.unlink(missing_ok=True)
     return dest
 
 
@@ -118,15 +128,25 @@ def _refuse_damaged(diary_path: Path) -> None:
         )
 
 
+def reason_of(diary_path: Path, backup: Path) -> str | None:
+    """`diary-20260315T110000123456Z-before-upgrade.db` -> "before-upgrade"; None for a file
+    not named as `automatic_backup` names this diary's backups."""
+    stamped = re.escape(diary_path.stem) + r"-\d{8}T\d{6}\d*Z-([a-z]+(?:-[a-z]+)*)\.db"
+    match = re.fullmatch(stamped, backup.name)
+    return None if match is None else match[1]
+
+
 def list_backups(diary_path: Path) -> list[BackupFile]:
-    """Automatic and explicit backups in the backups folder, newest first."""
+    """This diary's backups in the backups folder (automatic and manual), newest first; files
+    not named as `automatic_backup` names them (another diary's, the person's own) are not."""
     folder = backups_dir(diary_path)
     if not folder.is_dir():
         return []
     found = []
     for path in folder.glob(f"{diary_path.stem}-*.db"):
+        if reason_of(diary_path, path) is None:
+            continue
         stat = path.stat()
-        found.append(
-            BackupFile(path, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC))
-        )
+        made_at = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
+        found.append(BackupFile(path, stat.st_size, made_at))
     return sorted(found, key=lambda backup: (backup.made_at, backup.path.name), reverse=True)

@@ -16,7 +16,11 @@ So magnesium 2.0 mg/dL = 0.823 mmol/L, calcium 10 mg/dL = 2.495 mmol/L, potassiu
 4 mmol/L and magnesium 2 mEq/L = 1 mmol/L.
 
 A result is flagged against the lab's own range when the user gives one (it was set for that
-lab's method and population), and against the adult reference range below otherwise.
+lab's method and population), and against the adult reference range below otherwise, always in
+the unit the result was typed in: the lab's range is typed in that unit, and the reference range
+is kept as published in mmol/L and mg/dL (mEq/L is mmol/L times the valence, exactly). A result
+at a printed limit is then in range, which a limit converted to another unit and back, with its
+rounding, would not promise (magnesium 1.6 mg/dL is 0.6583 mmol/L, under the printed 0.66).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class LabTest:
     valence: int
     reference_low: float  # mmol/L, adult
     reference_high: float  # mmol/L, adult
+    reference_mg_dl: tuple[float, float] | None  # as published; None: not printed in mg/dL
     low_condition: str
     high_condition: str
     loinc: str  # the Moles/volume code, since results are stored in mmol/L
@@ -65,6 +70,7 @@ TESTS: tuple[LabTest, ...] = (
         valence=1,
         reference_low=136.0,
         reference_high=145.0,
+        reference_mg_dl=None,
         low_condition="hyponatremia",
         high_condition="hypernatremia",
         loinc="2951-2",
@@ -78,6 +84,7 @@ TESTS: tuple[LabTest, ...] = (
         valence=1,
         reference_low=3.5,
         reference_high=5.1,
+        reference_mg_dl=None,
         low_condition="hypokalemia",
         high_condition="hyperkalemia",
         loinc="2823-3",
@@ -89,8 +96,9 @@ TESTS: tuple[LabTest, ...] = (
         aliases=("mg", "mg2+", "mag", "serum magnesium"),
         molar_mass=24.305,
         valence=2,
-        reference_low=0.66,  # 1.6-2.6 mg/dL
+        reference_low=0.66,
         reference_high=1.07,
+        reference_mg_dl=(1.6, 2.6),
         low_condition="hypomagnesemia",
         high_condition="hypermagnesemia",
         loinc="2601-3",  # 19123-9 is the Mass/volume code, for results kept in mg/dL
@@ -102,8 +110,9 @@ TESTS: tuple[LabTest, ...] = (
         aliases=("ca", "calcium", "total calcium", "serum calcium", "ca total"),
         molar_mass=40.078,
         valence=2,
-        reference_low=2.15,  # 8.6-10.2 mg/dL
+        reference_low=2.15,
         reference_high=2.55,
+        reference_mg_dl=(8.6, 10.2),
         low_condition="hypocalcemia",
         high_condition="hypercalcemia",
         loinc="2000-8",  # 17861-6 is the Mass/volume code
@@ -116,8 +125,9 @@ TESTS: tuple[LabTest, ...] = (
         aliases=("ica", "ionized calcium", "ionised calcium", "calcium ionised", "free calcium"),
         molar_mass=40.078,
         valence=2,
-        reference_low=1.16,  # 4.64-5.28 mg/dL, serum
+        reference_low=1.16,  # serum
         reference_high=1.32,
+        reference_mg_dl=(4.64, 5.28),
         low_condition="hypocalcemia",
         high_condition="hypercalcemia",
         # 1994-3 is the same measurement in whole blood, as blood-gas analysers report it; the
@@ -145,9 +155,10 @@ ARTICLE_LINES: dict[str, str] = {
 class LabFlag:
     flag: str  # "low" | "normal" | "high"
     condition: str | None  # "hypokalemia", ...; None when normal
-    range_low: float  # mmol/L, the limits the value was judged against
+    range_low: float  # mmol/L, the limits the value was judged against (as the diary keeps them)
     range_high: float
     range_source: str  # "lab" | "reference"
+    limits: tuple[float, float]  # the same limits as compared: in the unit of the value
 
 
 def _normal_name(text: str) -> str:
@@ -240,22 +251,41 @@ def parse_range(text: str, option: str = "--range") -> tuple[float, float]:
     return low, high
 
 
+def reference_range(test: str, unit: str) -> tuple[float, float]:
+    """The adult reference range in `unit`: as published in mmol/L or mg/dL, times the valence in
+    mEq/L (exact for 1 and 2); converted from mmol/L only for mg/dL limits nobody prints."""
+    lab = lab_test(test)
+    canonical = parse_unit(unit, option="unit")
+    if canonical == "mEq/L":
+        return lab.reference_low * lab.valence, lab.reference_high * lab.valence
+    if canonical == "mg/dL" and lab.reference_mg_dl is not None:
+        return lab.reference_mg_dl
+    return (
+        from_mmol_l(test, lab.reference_low, canonical),  # mmol/L: divided by 1.0, exact
+        from_mmol_l(test, lab.reference_high, canonical),
+    )
+
+
 def flag(
-    test: str, value_mmol: float, low: float | None = None, high: float | None = None
+    test: str, value: float, unit: str, lab_range: tuple[float, float] | None = None
 ) -> LabFlag:
-    """Low, normal or high against the lab's range (mmol/L) if given, else the reference.
+    """Low, normal or high against the lab's range if given, else the reference range, both
+    compared with `value` in `unit`, the unit both were typed in (see the module's docstring).
 
     A value equal to a limit is normal: the range is the closed interval [low, high].
     """
     lab = lab_test(test)
-    if (low is None) != (high is None):
-        raise ValueError("give both limits of the lab's range, or neither")
-    if low is not None and high is not None:
-        range_low, range_high, source = low, high, "lab"
+    if lab_range is not None:
+        low, high = lab_range
+        kept = (to_mmol_l(test, low, unit), to_mmol_l(test, high, unit))
+        source = "lab"
     else:
-        range_low, range_high, source = lab.reference_low, lab.reference_high, "reference"
-    if value_mmol < range_low:
-        return LabFlag("low", lab.low_condition, range_low, range_high, source)
-    if value_mmol > range_high:
-        return LabFlag("high", lab.high_condition, range_low, range_high, source)
-    return LabFlag("normal", None, range_low, range_high, source)
+        low, high = reference_range(test, unit)
+        kept, source = (lab.reference_low, lab.reference_high), "reference"
+    if value < low:
+        verdict, condition = "low", lab.low_condition
+    elif value > high:
+        verdict, condition = "high", lab.high_condition
+    else:
+        verdict, condition = "normal", None
+    return LabFlag(verdict, condition, *kept, source, (low, high))
