@@ -312,3 +312,26 @@ def test_see_a_doctor_signs_on_on_nights_stop_the_trial_after_a_complete_pair(
         f"nights (0). Stop {REMEDY} and talk to your doctor"
     )
     assert "Stop: cramps with a see-a-doctor sign" in ok(run, "trial", "status")
+
+
+def test_the_doctor_summary_and_the_factor_report_show_the_trial(
+    ready: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(run, "trial", "start", REMEDY)
+    running = " ".join(ok(run, "export", "doctor", "--out", "-").split())
+    assert "## Trial of a remedy" in running
+    assert "running, 0 of 6 pairs complete; no result is shown before it ends." in running
+    run_the_trial(ready, PROTOCOL.ends_on)
+    at(monkeypatch, "2026-08-30T13:00:00")
+    summary = " ".join(ok(run, "export", "doctor", "--out", "-").split())
+    assert (
+        f"Randomised single-person trial of {REMEDY}: 6 pairs of 14-night ON/OFF periods, "
+        "2026-03-15 to 2026-08-29; finished. Verdict: helps. ON nights 0.17 cramps a night, OFF "
+        "nights 1.00; rate ratio ON/OFF 0.18 (95% CI 0.10-0.31)"
+    ) in summary
+    assert "_Not blinded: which nights were ON was known" in summary
+    factors = " ".join(ok(run, "report", "factors").split())
+    assert (
+        "Your trial of a remedy (randomised ON and OFF periods): - Randomised single-person"
+        in factors
+    )
