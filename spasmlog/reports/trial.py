@@ -234,15 +234,16 @@ def result_sentence(report: TrialReport) -> str:
             "Too few cramps in the analysed nights to estimate an effect: it needs two or more "
             "pairs with at least one cramp."
         )
-    assert report.probability_of_benefit is not None
+    assert report.probability_of_benefit is not None and report.probability_lower is not None
     cut = f"{1 - report.data.protocol.rule.effect:.0%}"
     return (
         f"On nights with {remedy} you had {_rate(report.rate_on)} cramps a night, without it "
         f"{_rate(report.rate_off)}. Pair by pair, that is a rate ratio (ON/OFF) of "
         f"{ratio_text(report.rate_ratio)}, 95% interval {ratio_text(report.ci_low)} to "
         f"{ratio_text(report.ci_high)}: the true effect on you is likely in that range "
-        "(1 means no effect, 0.5 half as many cramps). The chance that it lowers your cramps by "
-        f"{cut} or more: {_percent(report.probability_of_benefit)}."
+        "(1 means no effect, 0.5 half as many cramps). The chance that it lowers your cramps at "
+        f"all: {_percent(report.probability_lower)}; by {cut} or more: "
+        f"{_percent(report.probability_of_benefit)}."
     )
 
 
@@ -476,12 +477,13 @@ def summarise(data: TrialData) -> TrialSummary:
 def _result_brief(report: TrialReport) -> str:
     if report.rate_ratio is None or report.ci_low is None or report.ci_high is None:
         return f"No estimate ({len(report.analysed)} pairs to analyse, too few cramps or pairs)."
-    assert report.probability_of_benefit is not None
+    assert report.probability_of_benefit is not None and report.probability_lower is not None
     cut = f"{1 - report.data.protocol.rule.effect:.0%}"
     return (
         f"ON nights {_rate(report.rate_on)} cramps a night, OFF nights {_rate(report.rate_off)}; "
         f"rate ratio ON/OFF {ratio_text(report.rate_ratio)} (95% CI {ratio_text(report.ci_low)}-"
-        f"{ratio_text(report.ci_high)}); probability of {cut} or more fewer cramps "
+        f"{ratio_text(report.ci_high)}); probability of fewer cramps "
+        f"{_percent(report.probability_lower)}, of {cut} or more fewer "
         f"{_percent(report.probability_of_benefit)}; {len(report.analysed)} pairs analysed."
     )
 
