@@ -205,16 +205,7 @@ def _status_json(data: TrialData) -> dict[str, Any]:
         "period_days": protocol.period_days,
         "ignore_days": protocol.ignore_days,
         "protocol_hash": data.stored_hash,
-        "schedule": [
-            {
-                "pair": p.pair,
-                "period": p.half,
-                "arm": p.arm,
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-            }
-            for p in shown
-        ],
+        "schedule": [period.to_json() for period in shown],
         "nights_so_far": len(nights),
         "nights_logged": sum(night.checked_in for night in nights),
         "adherence": adherence(data, begun).to_json(),

@@ -92,6 +92,16 @@ class Period:
     start: dt.date  # its first night
     end: dt.date  # its last night
 
+    def to_json(self) -> dict[str, Any]:
+        """As the JSON of `trial status` and `trial report` list it."""
+        return {
+            "pair": self.pair,
+            "period": self.half,
+            "arm": self.arm,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
 
 @dataclass(frozen=True)
 class Protocol:
@@ -107,10 +117,6 @@ class Protocol:
     def ends_on(self) -> dt.date:
         """The last night of the last period."""
         return self.started_on + (2 * self.pairs * self.period_days - 1) * _DAY
-
-    @property
-    def weeks(self) -> float:
-        return 2 * self.pairs * self.period_days / 7
 
     def canonical(self) -> str:
         """The protocol as canonical JSON: sorted keys, no spaces, text as typed."""

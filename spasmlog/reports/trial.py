@@ -28,7 +28,6 @@ from spasmlog.knowledge.trials import (
     ON,
     Adherence,
     Harm,
-    Period,
     Protocol,
     Rule,
     TrialData,
@@ -203,12 +202,6 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def period_line(period: Period) -> str:
-    return (
-        f"pair {period.pair}, period {period.half}: {period.arm:<3} {period.start} to {period.end}"
-    )
-
-
 def rule_text(rule: Rule) -> str:
     cut = f"{1 - rule.effect:.0%}"
     return (
@@ -364,19 +357,6 @@ def render_text(report: TrialReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def schedule_json(periods: tuple[Period, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "pair": p.pair,
-            "period": p.half,
-            "arm": p.arm,
-            "start": p.start.isoformat(),
-            "end": p.end.isoformat(),
-        }
-        for p in periods
-    ]
-
-
 def to_json(report: TrialReport) -> dict[str, Any]:
     data, protocol = report.data, report.data.protocol
     return {
@@ -394,7 +374,7 @@ def to_json(report: TrialReport) -> dict[str, Any]:
         "pairs_analysed": len(report.analysed),
         "period_days": protocol.period_days,
         "ignore_days": protocol.ignore_days,
-        "schedule": schedule_json(data.periods),
+        "schedule": [period.to_json() for period in data.periods],
         "pairs": [
             {
                 "pair": p.pair,
@@ -491,51 +471,6 @@ def _result_brief(report: TrialReport) -> str:
 # --- power, at the start ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Design:
-    pairs: int
-    period_days: int
-    power: float  # the chance of "helps" when the remedy halves the cramps
-
-    @property
-    def weeks(self) -> str:
-        return f"{2 * self.pairs * self.period_days / 7:g} weeks"
-
-
-MAX_PAIRS = 10
-LONGER_PERIODS = (21, 28)
-
-
-def designs(protocol: Protocol, per_week: float, seed: int) -> tuple[Design, ...]:
-    """The planned design's power and, when under TARGET_POWER, the fewest more pairs and the
-    shortest longer periods that reach it (or the most there are), and both together when
-    neither alone does."""
-
-    def design(pairs: int, period_days: int) -> Design:
-        ignore = min(protocol.ignore_days, period_days // 2)
-        found = trial_stats.power(per_week, pairs, period_days, ignore, protocol.rule, seed)
-        return Design(pairs, period_days, found)
-
-    planned = design(protocol.pairs, protocol.period_days)
-    if planned.power >= trial_stats.TARGET_POWER:
-        return (planned,)
-    found = [planned]
-    for options in (
-        [(pairs, protocol.period_days) for pairs in range(protocol.pairs + 1, MAX_PAIRS + 1)],
-        [(protocol.pairs, days) for days in LONGER_PERIODS if days > protocol.period_days],
-    ):
-        for pairs, days in options:
-            better = design(pairs, days)
-            if better.power >= trial_stats.TARGET_POWER or (pairs, days) == options[-1]:
-                found.append(better)
-                break
-    largest = (MAX_PAIRS, LONGER_PERIODS[-1])
-    tried = {(d.pairs, d.period_days) for d in found}
-    if all(d.power < trial_stats.TARGET_POWER for d in found) and largest not in tried:
-        found.append(design(*largest))
-    return tuple(found)
-
-
 def power_lines(protocol: Protocol, per_week: float, cramps: int, nights: int) -> list[str]:
     """What `trial start` says about the design's chance of finding a halving."""
     if cramps == 0:
@@ -546,7 +481,7 @@ def power_lines(protocol: Protocol, per_week: float, cramps: int, nights: int) -
     seed = trial_stats.power_seed(
         cramps, nights, protocol.pairs, protocol.period_days, protocol.ignore_days
     )
-    planned, *others = designs(protocol, per_week, seed)
+    planned, *others = trial_stats.designs(protocol, per_week, seed)
     lines = paragraph(
         f"Power: if {protocol.remedy} halved your cramps from the run-in's {per_week:.1f} a week, "
         f'this design would say "helps" in about {planned.power:.0%} of trials (estimated by '

@@ -18,7 +18,8 @@ The analysis (why it, not the per-pair log-ratio t-interval: benchmarks/README.m
   ON, on the mean per-pair log ratio (0.5 added to each count).
 
 `simulate` draws trials under a known effect, with the day-to-day swings, drift and carry-over
-described by `Scenario`; `power` is the share of them the decision rule calls "helps".
+described by `Scenario`; `power` is the share of them the decision rule calls "helps" when the
+remedy halves cramps, and `designs` the planned design's power with better designs beside it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import stdtr, stdtrit
 
-from spasmlog.knowledge.trials import Rule
+from spasmlog.knowledge.trials import Protocol, Rule
 
 Array = NDArray[np.float64]
 DISPERSION_FLOOR = 0.5
@@ -270,3 +271,48 @@ def power_seed(cramps: int, nights: int, pairs: int, period_days: int, ignore_da
     """A seed drawn from the run-in and the design, so that the same diary gets the same words."""
     key = f"{cramps}/{nights}/{pairs}/{period_days}/{ignore_days}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
+
+
+@dataclass(frozen=True)
+class Design:
+    pairs: int
+    period_days: int
+    power: float  # the chance of "helps" when the remedy halves the cramps
+
+    @property
+    def weeks(self) -> str:
+        return f"{2 * self.pairs * self.period_days / 7:g} weeks"
+
+
+MAX_PAIRS = 10
+LONGER_PERIODS = (21, 28)
+
+
+def designs(protocol: Protocol, per_week: float, seed: int) -> tuple[Design, ...]:
+    """The planned design's power and, when under TARGET_POWER, the fewest more pairs and the
+    shortest longer periods that reach it (or the most there are), and both together when
+    neither alone does."""
+
+    def design(pairs: int, period_days: int) -> Design:
+        ignore = min(protocol.ignore_days, period_days // 2)
+        found = power(per_week, pairs, period_days, ignore, protocol.rule, seed)
+        return Design(pairs, period_days, found)
+
+    planned = design(protocol.pairs, protocol.period_days)
+    if planned.power >= TARGET_POWER:
+        return (planned,)
+    found = [planned]
+    for options in (
+        [(pairs, protocol.period_days) for pairs in range(protocol.pairs + 1, MAX_PAIRS + 1)],
+        [(protocol.pairs, days) for days in LONGER_PERIODS if days > protocol.period_days],
+    ):
+        for pairs, days in options:
+            better = design(pairs, days)
+            if better.power >= TARGET_POWER or (pairs, days) == options[-1]:
+                found.append(better)
+                break
+    largest = (MAX_PAIRS, LONGER_PERIODS[-1])
+    tried = {(d.pairs, d.period_days) for d in found}
+    if all(d.power < TARGET_POWER for d in found) and largest not in tried:
+        found.append(design(*largest))
+    return tuple(found)
