@@ -15,6 +15,7 @@ import pytest
 
 from spasmlog.knowledge.trials import OFF, ON, Period, Protocol
 from tests.conftest import CLOCK, Run, diary_fingerprint, pin_clock
+from tests.test_startup import HEAVY, imported_by
 from tests.trial_diary import fill
 
 SEED = "0f" * 16
@@ -335,3 +336,11 @@ def test_the_doctor_summary_and_the_factor_report_show_the_trial(
         "Your trial of a remedy (randomised ON and OFF periods): - Randomised single-person"
         in factors
     )
+
+
+def test_tonight_and_status_stay_light(ready: Path, run: Run) -> None:
+    ok(run, "trial", "start", REMEDY)
+    for args in (("trial", "today"), ("trial", "status")):
+        output, modules = imported_by(ready, *args)
+        assert "tonight" in output or "Schedule so far" in output
+        assert modules & HEAVY == set()  # no pandas, numpy, scipy...: an evening command
