@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from spasmlog import clock, parsing
+from spasmlog import clock, parsing, trial_cases
 from spasmlog.clock import local_offset_min, local_time
 from spasmlog.db import context_queries as cq
 from spasmlog.db import history
@@ -108,6 +108,7 @@ class CheckinInput:
     tags: tuple[str, ...] | None = None
     note: str | None = None
     exercise: ExerciseSpec | None = None
+    trial_taken: bool | None = None  # took the trial's remedy that night (`spasmlog trial`)
 
     def given(self) -> dict[str, object]:
         """The Checkin columns given a value, in the order of the fields above."""
@@ -128,7 +129,7 @@ LABELS = {
     "fluid_ml": "fluids", "sweating": "sweating", "vomiting": "vomiting", "diarrhea": "diarrhea",
     "fever": "fever", "hot_weather": "hot weather", "sleep_h": "sleep",
     "magnesium_mg": "magnesium", "alcohol_units": "alcohol", "tags": "tags", "note": "note",
-    "exercise": "exercise",
+    "exercise": "exercise", "trial_taken": "trial remedy",
 }  # fmt: skip
 
 
@@ -161,6 +162,8 @@ def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> C
     """Create, revive or update the check-in for `entry.day`; report what changed."""
     if entry.is_empty():
         raise InvalidInput.missing("a field", "Give at least one, e.g. --fluid 1.5L or --sleep 7.")
+    if entry.trial_taken is not None:
+        trial_cases.check_answer(session, entry.day)
     row = cq.checkin_row_on(session, entry.day)
     created = row is None or row.deleted_at is not None
     given = entry.given()

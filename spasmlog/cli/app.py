@@ -91,6 +91,11 @@ COMMANDS: dict[str, Entry] = {
     ),
     "conditions": Entry("medical", CONTEXT, "Known conditions, filed under the article's groups."),
     "labs": Entry("medical", CONTEXT, "Electrolyte lab results, flagged against a range."),
+    "trial": Entry(
+        "trial",
+        CONTEXT,
+        "Randomised trials of a remedy on yourself, ON and OFF by pairs: does it help you?",
+    ),
     "report": Entry("report", OUT, "Reports: weekly trends and risk factors."),
     "export": Entry(
         "export",

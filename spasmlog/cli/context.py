@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmlog import checkins, clock, parsing
+from spasmlog import checkins, clock, parsing, trial_cases
 from spasmlog.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
 from spasmlog.cli.common import (
     ask,
@@ -55,6 +55,10 @@ ExerciseOpt = Annotated[
     str | None,
     typer.Option(help='Exercise that day: "run 45m vigorous" (stored at 12:00 that day).'),
 ]
+TrialOpt = Annotated[
+    str | None,
+    typer.Option(help="During a trial: did you take the remedy that night? yes or no."),
+]
 
 _BOOLS = ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
 
@@ -75,6 +79,8 @@ def shown(field: str, value: Any) -> str:
         return f"{value:g} units"
     if field == "tags":
         return ", ".join(printable(tag) for tag in value)
+    if field == "trial_taken":
+        return "taken" if value else "not taken"
     if field == "note":  # health text is not echoed back (screens are shared, terminals logged)
         return f"({len(value)} characters)"
     return printable(str(value))
@@ -99,6 +105,7 @@ def _parse_checkin(
     tag: list[str] | None,
     note: str | None,
     exercise: str | None,
+    trial: str | None,
 ) -> dict[str, Any]:
     """The options given, parsed and checked, as CheckinInput field values."""
     given: dict[str, Any] = {
@@ -121,6 +128,8 @@ def _parse_checkin(
         given["exercise"] = parsing.parse_exercise(exercise)
     if note is not None:
         given["note"] = note_from(note)
+    if trial is not None:
+        given["trial_taken"] = parsing.parse_bool(trial, "--trial")
     return {name: value for name, value in given.items() if value is not None}
 
 
@@ -128,11 +137,22 @@ def _yes_no(option: str) -> Any:
     return lambda text: parsing.parse_bool(text, option)
 
 
-def _ask_checkin(given: dict[str, Any]) -> None:
-    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays)."""
+def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
+    with open_from(ctx).reading() as session:
+        return trial_cases.remedy_on(session, day)
+
+
+def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
+    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays).
+    `remedy_on(day)` names the remedy of a trial that covers that night, to ask about it."""
     today = clock.today()
     if "day" not in given:
         given["day"] = ask("Date", lambda t: parsing.parse_date(t, today), "today")
+    remedy = remedy_on(given["day"])
+    if remedy is not None:
+        given["trial_taken"] = ask(
+            f"Trial: did you take {printable(remedy)} that night (y/n)", _yes_no("--trial")
+        )
     given["fluid_ml"] = ask('Fluids that day ("1.5L", "6 glasses")', parsing.parse_volume)
     given["sweating"] = ask("Sweated a lot (y/n)", _yes_no("--sweating"))
     given["vomiting"] = ask("Vomited (y/n)", _yes_no("--vomiting"))
@@ -168,6 +188,7 @@ def checkin(
     tag: TagOpt = None,
     note: NoteOpt = None,
     exercise: ExerciseOpt = None,
+    trial: TrialOpt = None,
 ) -> None:
     """Record how a day went; again for the same day changes only the fields given.
 
@@ -189,13 +210,14 @@ def checkin(
         tag,
         note,
         exercise,
+        trial,
     )
     if not set(given) - {"day"}:
         if not interactive():
             raise InvalidInput.missing(
                 "a field", "Give at least one, e.g. --fluid 1.5L, --sleep 7 or --tag coffee."
             )
-        _ask_checkin(given)
+        _ask_checkin(given, lambda day: _trial_remedy(ctx, day))
         if not set(given) - {"day"}:
             typer.echo("Nothing entered; nothing changed.")
             return

@@ -163,6 +163,7 @@ def export_doctor(
 
     Example: spasmlog export doctor --out summary.pdf --paper letter
     """
+    from spasmlog.cli.trial import trial_summary
     from spasmlog.reports import frames, summary, weekly
 
     chosen = _doctor_format(out, format)
@@ -178,6 +179,7 @@ def export_doctor(
     first = given_first or weekly.default_start(
         last - dt.timedelta(days=DEFAULT_DAYS - 1), frames.observed_from(store), last
     )
-    data = summary.build(store, first, last, now, with_chart=chosen != "md")
+    trial = trial_summary(store, now, first, last)
+    data = summary.build(store, first, last, now, with_chart=chosen != "md", trial=trial)
     document = summary.render(data, chosen, size)
     _write(target, document, force, f"the doctor summary for {first} to {last}")

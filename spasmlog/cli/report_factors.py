@@ -69,6 +69,7 @@ def factors_report(
 
     Example: spasmlog report factors --since 2025-01-01 --fluid-threshold 2L
     """
+    from spasmlog.cli.trial import trial_summary
     from spasmlog.reports import factors, frames
 
     today = clock.today()
@@ -92,4 +93,6 @@ def factors_report(
     if chosen == "json":
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
-        typer.echo("\n".join(printable(line) for line in factors.render_text(report).splitlines()))
+        trial = trial_summary(store, clock.now(), first, end)
+        text = factors.render_text(report, trial.all if trial else ())
+        typer.echo("\n".join(printable(line) for line in text.splitlines()))

@@ -191,6 +191,8 @@ class Checkin(Tracked, Base):
     # Did the person exercise that day? False is a known "no" (`checkin --no-exercise`), which
     # the exercise factor needs: a day without a session is otherwise unknown, not a no.
     exercised: Mapped[bool | None] = mapped_column(Boolean, sort_order=ADDED_LATER)
+    # During a trial (`spasmlog trial`): did the person take the remedy that night? None: not asked.
+    trial_taken: Mapped[bool | None] = mapped_column(Boolean, sort_order=ADDED_LATER)
 
 
 class Medication(Tracked, Base):
@@ -249,7 +251,34 @@ class DiarySetting(Tracked, Base):
     value: Mapped[str | None] = mapped_column(Text)
 
 
+class Trial(Tracked, Base):
+    """One randomised single-person (n-of-1) trial of a remedy, its protocol fixed at the start.
+
+    Which period is ON follows from the secret `seed` (spasmlog.db.trial_queries); the
+    `protocol_hash`, printed at the start, is the SHA-256 of the canonical protocol and the seed,
+    so neither can change unnoticed. Running, finished or stopped follows from the dates:
+    `stopped_on` is the first night a stopped trial no longer covers.
+    """
+
+    __tablename__ = "trials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    remedy: Mapped[str] = mapped_column(String(120))
+    pairs: Mapped[int] = mapped_column(Integer)
+    period_days: Mapped[int] = mapped_column(Integer)
+    ignore_days: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[dt.date] = mapped_column(Date)  # the first night
+    open_label: Mapped[bool] = mapped_column(Boolean)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)  # the decision rule, as fixed at the start
+    seed: Mapped[str] = mapped_column(String(64))
+    protocol_hash: Mapped[str] = mapped_column(String(64))
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+
+
 USER_TABLES: dict[str, type[Tracked]] = {
     cls.__tablename__: cls
-    for cls in (Episode, ExerciseSession, Checkin, Medication, Condition, LabResult, DiarySetting)
-}
+    for cls in (
+        Episode, ExerciseSession, Checkin, Medication, Condition, LabResult, DiarySetting, Trial
+    )
+}  # fmt: skip

@@ -377,8 +377,9 @@ def _method_lines(report: FactorReport) -> list[str]:
     return lines
 
 
-def render_text(report: FactorReport) -> str:
-    """The whole terminal report: coverage, one sentence a factor by verdict, changes, context."""
+def render_text(report: FactorReport, trial: tuple[str, ...] = ()) -> str:
+    """The whole terminal report: coverage, one sentence a factor by verdict, changes, context,
+    and a randomised trial of a remedy in the period (the lines of spasmlog.reports.trial.summarise)."""
     lines = [
         f"Risk factors and your spasms, {report.start.isoformat()} to {report.end.isoformat()}"
     ]
@@ -413,6 +414,12 @@ def render_text(report: FactorReport) -> str:
     context = _context_lines(report.context)
     if context:
         lines += ["", "Context (not tested):", *_bullets(context)]
+    if trial:
+        lines += [
+            "",
+            "Your trial of a remedy (randomised ON and OFF periods):",
+            *_bullets(list(trial)),
+        ]
     lines += ["", "How to read this:", *_bullets(_method_lines(report))]
     lines += ["", *_paragraph(f"{CAVEAT} {DISCLAIMER}")]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spasmlog import __version__
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from spasmlog.db.session import Diary
     from spasmlog.reports.factors import FactorReport
     from spasmlog.reports.frames import Frames
+    from spasmlog.reports.trial import TrialSummary
     from spasmlog.reports.weekly import MuscleSides, WeekRow
 
 FORMATS = ("pdf", "html", "md")
@@ -158,6 +159,7 @@ class SummaryData:
     weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
     chart_png: bytes
     appendix: tuple[EpisodeLine, ...]
+    trial: TrialSummary | None = None  # a running or finished trial of a remedy
 
     @property
     def days(self) -> int:
@@ -446,11 +448,17 @@ def chart_png(rows: Sequence[WeekRow], hours: Sequence[int]) -> bytes:
 
 
 def build(
-    diary: Diary, start: dt.date, end: dt.date, now: dt.datetime, with_chart: bool = True
+    diary: Diary,
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+    with_chart: bool = True,
+    trial: TrialSummary | None = None,
 ) -> SummaryData:
     """Everything the summary shows for the local dates [start, end].
 
-    Without the chart (Markdown shows the weekly counts as text) `chart_png` is empty.
+    Without the chart (Markdown shows the weekly counts as text) `chart_png` is empty. `trial`:
+    a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any.
     """
     from spasmlog.reports import factors as factor_report
     from spasmlog.reports import frames as loader
@@ -460,7 +468,7 @@ def build(
     report = factor_report.analyse(frames)
     rows = weekly.weekly_rows(frames)
     png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""
-    return summarise(frames, report, rows, png, now.date())
+    return replace(summarise(frames, report, rows, png, now.date()), trial=trial)
 
 
 def render(data: SummaryData, format: str, paper: str) -> bytes:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spasmlog.knowledge import factors
 from spasmlog.parsing import format_duration
 from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
+
+if TYPE_CHECKING:
+    from spasmlog.reports.trial import TrialSummary
 
 TITLE = "Muscle spasm diary: summary for the doctor"
 FOOTER = "self-reported diary, not a diagnosis"
@@ -295,6 +299,11 @@ def _factors(data: SummaryData) -> Section:
     return Section("Risk factors from the factor report", tuple(blocks))
 
 
+def _trial(trial: TrialSummary) -> Section:
+    """A randomised single-person trial: its design and state, its result, its caveat."""
+    return Section("Trial of a remedy", (*trial.lines, Note(trial.note)))
+
+
 def _chart(data: SummaryData) -> Section:
     weeks = ", ".join(
         f"{monday.day} {monday:%b} {'no data' if n is None else n}" for monday, n in data.weekly
@@ -363,6 +372,7 @@ def layout(data: SummaryData) -> Document:
         _medications(data),
         _conditions_and_labs(data),
         _factors(data),
+        *(() if data.trial is None else (_trial(data.trial),)),
         _chart(data),
     )
     return Document(TITLE, header, sections, _appendix(data), f"spasmlog {data.version} · {FOOTER}")
