@@ -259,6 +259,7 @@ CHECKINS = Kind(
         Column("alcohol_units", _named(checkins.parse_alcohol, "alcohol_units")),
         Column("tags", _tags),
         Column("note", _note, repeats=False),
+        Column("exercised", _bool("exercised")),
     ),
     fields=(
         "date",
@@ -273,6 +274,7 @@ CHECKINS = Kind(
         "alcohol_units",
         "tags",
         "note",
+        "exercised",
     ),
     finish=lambda v: {**v, "tags": v["tags"] or ()},
     key=lambda row: row[0],  # one check-in per date

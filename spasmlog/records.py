@@ -91,6 +91,7 @@ CHECKIN_COLUMNS = (
     "alcohol_units",
     "tags",
     "note",
+    "exercised",  # the day's exercise answer: 1 yes, 0 a known no, empty not answered
 )
 EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles", "source")
 MEDICATION_COLUMNS = ("name", "dose", "class", "started_on", "stopped_on")
@@ -142,6 +143,7 @@ def checkin_record(checkin: Checkin) -> dict[str, Any]:
         "alcohol_units": checkin.alcohol_units,
         "tags": list(checkin.tags),
         "note": checkin.note,
+        "exercised": checkin.exercised,
     }
 
 
