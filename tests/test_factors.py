@@ -26,7 +26,7 @@ from spasmlog.reports.factors import (
     render_text,
     sentence,
 )
-from spasmlog.reports.frames import Frames
+from spasmlog.reports.frames import Frames, analysis_days
 from tests.simulate import Scenario, simulate
 
 START = dt.date(2025, 3, 3)  # a Monday
@@ -48,6 +48,7 @@ def _checkins(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "sleep_h": "Float64",
         "magnesium_mg": "Float64",
         "alcohol_units": "Float64",
+        "exercised": "boolean",
     }
     frame = pd.DataFrame({"date": pd.to_datetime([row["date"] for row in rows])})
     for name, dtype in fields.items():
@@ -68,21 +69,37 @@ def _timed(times: list[pd.Timestamp], **columns: Any) -> pd.DataFrame:
     )
 
 
+def _episodes(times: list[pd.Timestamp]) -> pd.DataFrame:
+    """Episodes as the loader gives them, with their analysis day (noon to noon)."""
+    episodes = _timed(times, muscle="calf")
+    return episodes.assign(day=analysis_days(episodes["start_local"]))
+
+
+def _exercise(sessions: list[tuple[pd.Timestamp, str | None, str]]) -> pd.DataFrame:
+    return _timed(
+        [t for t, _, _ in sessions],
+        intensity=[i for _, i, _ in sessions],
+        source=[s for _, _, s in sessions],
+    )
+
+
 def make_frames(
     days: int,
     checkins: list[dict[str, Any]],
     episodes: list[pd.Timestamp],
-    exercise: list[tuple[pd.Timestamp, str]] = (),  # type: ignore[assignment]
+    exercise: list[tuple[pd.Timestamp, str | None, str]] = (),  # type: ignore[assignment]
     medications: pd.DataFrame | None = None,
     conditions: pd.DataFrame | None = None,
     labs: pd.DataFrame | None = None,
 ) -> Frames:
+    end = START + dt.timedelta(days=days - 1)
+    loaded = _episodes(episodes)
     return Frames(
         start=START,
-        end=START + dt.timedelta(days=days - 1),
-        episodes=_timed(episodes, muscle="calf"),
+        end=end,
+        episodes=loaded[loaded["day"].between(pd.Timestamp(START), pd.Timestamp(end))],
         checkins=_checkins(checkins),
-        exercise=_timed([t for t, _ in exercise], intensity=[i for _, i in exercise]),
+        exercise=_exercise(exercise),
         medications=medications
         if medications is not None
         else pd.DataFrame(
@@ -137,10 +154,10 @@ def test_missing_days_and_blank_fields_are_left_out() -> None:
             {"date": _day(3), "sweating": False},
         ],  # fluids blank; fluid loss unknown (others blank)
         [
-            _day(0) + pd.Timedelta(hours=9),
-            _day(2) + pd.Timedelta(hours=9),  # day 2: no check-in
-            _day(3) + pd.Timedelta(hours=1),
-            _day(3) + pd.Timedelta(hours=2),
+            _day(0) + pd.Timedelta(hours=15),
+            _day(2) + pd.Timedelta(hours=15),  # day 2: no check-in
+            _day(3) + pd.Timedelta(hours=13),
+            _day(3) + pd.Timedelta(hours=14),
         ],
     )
     report = analyse(frames)
@@ -212,29 +229,73 @@ def test_fluid_threshold_option_moves_the_cut() -> None:
     assert by_id(report)["low_fluid"].label == "Low fluids (under 2 L)"
 
 
-def test_vigorous_exercise_counts_hours_across_midnight() -> None:
-    """A run at 20:00 on day 0 covers 4 h of day 0 and 20 h of day 1; day 2 has no check-in."""
-    run_at = _day(0) + pd.Timedelta(hours=20)
+def _at(day: int, hour: float) -> pd.Timestamp:
+    return _day(day) + pd.Timedelta(hours=hour)
+
+
+def test_episodes_count_for_the_day_before_their_night() -> None:
+    """A 3 a.m. cramp follows the evening before, whose low fluids came first."""
     frames = make_frames(
-        4,
-        [{"date": _day(n)} for n in (0, 1, 3)],
+        2,
+        [{"date": _day(0), "fluid_ml": 1000}, {"date": _day(1), "fluid_ml": 2500}],
+        [_at(1, 3), _at(1, 11.9), _at(1, 12)],
+    )
+    low_fluid = by_id(analyse(frames))["low_fluid"]
+    assert (low_fluid.exposed_episodes, low_fluid.unexposed_episodes) == (2, 1)
+
+
+def test_vigorous_exercise_counts_only_independent_sessions_and_known_hours() -> None:
+    """Hours from noon to noon; exposed for 24 h after an independent vigorous session; known
+    to be without it only when their date and the date before have exercise answered."""
+    frames = make_frames(
+        5,
         [
-            _day(1) + pd.Timedelta(hours=3),  # 7 h after the run: exposed
-            _day(1) + pd.Timedelta(hours=23),  # 25 h after the later run: not
-            _day(0) + pd.Timedelta(hours=10),
-        ],  # before it: not
+            {"date": _day(0), "exercised": True},
+            {"date": _day(1)},  # not answered, but a session was recorded that day
+            {"date": _day(2), "exercised": False},
+            {"date": _day(4), "exercised": False},
+        ],  # day 3: no check-in
+        [
+            _at(1, 3),  # day 0, in the run's 24 h: exposed
+            _at(0, 14),  # day 0, evening: the day before the period is not answered
+            _at(1, 23),  # day 1, after the run's 24 h; the typed session does not count
+            _at(2, 13),  # day 2, known and without
+            _at(2, 16),  # day 2, after a session of unknown intensity: unknown
+            _at(3, 9),  # day 2's morning, in the 24 h of a run that day
+            _at(3, 15),  # day 3: no check-in
+            _at(4, 13),  # day 4, evening: known and without
+            _at(5, 3),  # day 4's night: the date after the period is not answered
+        ],
         exercise=[
-            (run_at, "vigorous"),
-            (run_at + pd.Timedelta(hours=2), "vigorous"),  # overlap
-            (_day(2) + pd.Timedelta(hours=8), "vigorous"),  # on the day without check-in
-            (_day(3) + pd.Timedelta(hours=12), "moderate"),
-        ],  # not vigorous
+            (_at(0, 20), "vigorous", "exercise"),
+            (_at(1, 8), "moderate", "exercise"),
+            (_at(1, 22.25), "vigorous", "log"),  # typed with the 23:00 cramp
+            (_at(2, 14), None, "import"),
+            (_at(3, 8), "vigorous", "import"),
+        ],
     )
     result = by_id(analyse(frames))["vigorous_exercise_24h"]
-    # union of [20:00 d0, 22:00 d1) and [08:00 d2, 08:00 d3): d0 4 h, d1 22 h, d3 8 h
-    assert result.exposed_days == pytest.approx((4 + 22 + 8) / 24)
-    assert result.exposed_days + result.unexposed_days == pytest.approx(3)
-    assert (result.exposed_episodes, result.unexposed_episodes) == (1, 2)
+    # exposed: day 0 20:00-12:00 (16 h), day 1 12:00-20:00 (8 h), day 3 08:00-12:00 (4 h)
+    assert result.exposed_days == pytest.approx(28 / 24)
+    # without: day 1 20:00-12:00 (16 h), day 2 12:00-14:00 (2 h), day 4 12:00-24:00 (12 h)
+    assert result.unexposed_days == pytest.approx(30 / 24)
+    assert result.unknown_days == pytest.approx(4 - 58 / 24)
+    assert (result.exposed_episodes, result.unexposed_episodes) == (2, 3)
+
+
+def test_exercise_typed_with_episodes_is_never_an_exposure() -> None:
+    """Every cramp logged with `log --exercise`: each falls inside its own 24 h window."""
+    cramps = [_at(n, 15) for n in range(60)]
+    frames = make_frames(
+        60,
+        [{"date": _day(n), "exercised": False} for n in range(60)],
+        cramps,
+        exercise=[(t - pd.Timedelta(minutes=45), "vigorous", "log") for t in cramps[::2]],
+    )
+    result = by_id(analyse(frames))["vigorous_exercise_24h"]
+    assert (result.exposed_days, result.exposed_episodes) == (0, 0)
+    assert result.unexposed_days == 59  # the first evening and last morning touch unread dates
+    assert result.verdict == NOT_ENOUGH
 
 
 def test_medication_classes_need_on_and_off_days() -> None:
@@ -283,7 +344,7 @@ def _steady(days: int, exposed_every: int, rate_on: int, rate_off: int) -> Frame
         hot = n % exposed_every == 0
         checkins.append({"date": _day(n), "hot_weather": hot})
         episodes += [
-            _day(n) + pd.Timedelta(hours=1 + k) for k in range(rate_on if hot else rate_off)
+            _day(n) + pd.Timedelta(hours=13 + k) for k in range(rate_on if hot else rate_off)
         ]
     return make_frames(days, checkins, episodes)
 
@@ -347,7 +408,7 @@ def test_medication_change_before_and_after() -> None:
         }
     )
     episodes = [
-        _day(n) + pd.Timedelta(hours=8) for n in range(120) for _ in range(1 + (n >= started))
+        _day(n) + pd.Timedelta(hours=20) for n in range(120) for _ in range(1 + (n >= started))
     ]
     frames = make_frames(
         120,

@@ -57,7 +57,7 @@ class FactorResult:
     verdict: str
     phrase: str  # "On days you drank under 1.5 L"
     expected_exposed: float
-    unknown_days: int
+    unknown_days: float  # hours / 24 for exercise
     variance_inflation: float | None
     shortfall: tuple[str, ...]  # what is missing for a test, when "not enough data"
 

@@ -277,7 +277,11 @@ def sentence(result: FactorResult) -> str:
     over = f"over {_days(result.exposed_days)} and {_days(result.unexposed_days)} days"
     rates_text = _rates(result.rate_exposed, result.rate_unexposed)
     if result.rate_ratio is None:
-        blank = f"; left blank on {result.unknown_days} check-ins" if result.unknown_days else ""
+        blank = (
+            f"; unknown on {_days(result.unknown_days)} check-in days"
+            if result.unknown_days
+            else ""
+        )
         return (
             f"{result.label}: {result.exposed_episodes} spasms over "
             f"{_days(result.exposed_days)} days with it, {result.unexposed_episodes} over "
