@@ -141,9 +141,9 @@ def _days(s: Scenario, rng: np.random.Generator) -> pd.DataFrame:
     return days
 
 
-def _local(s: Scenario, minutes: np.ndarray) -> pd.DatetimeIndex:
-    """Minutes from the first analysis day's noon as local wall-clock times."""
-    return pd.Timestamp(s.start) + pd.Timedelta(hours=12) + pd.to_timedelta(minutes, unit="min")
+def _local(s: Scenario, seconds: np.ndarray) -> pd.DatetimeIndex:
+    """Seconds from the first analysis day's noon as local wall-clock times."""
+    return pd.Timestamp(s.start) + pd.Timedelta(hours=12) + pd.to_timedelta(seconds, unit="s")
 
 
 def _sessions(
@@ -231,7 +231,7 @@ def _episodes(
     logged_chance = np.where(days["checked_in"], 1.0, s.logged_when_missing)[minutes // 1440]
     minutes = minutes[rng.random(minutes.size) < logged_chance]
     seconds = minutes * 60 + rng.integers(0, 60, minutes.size)
-    local = _local(s, seconds / 60)
+    local = _local(s, seconds)
     return pd.DataFrame(
         {
             "muscle": "calf",

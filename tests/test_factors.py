@@ -20,9 +20,12 @@ from spasmlog.reports.factors import (
     PROTECTIVE,
     SCHEMA,
     UNCLEAR,
+    Context,
     FactorOptions,
+    FactorReport,
     FactorResult,
     analyse,
+    change_sentence,
     render_text,
     sentence,
 )
@@ -433,6 +436,96 @@ def test_medication_change_before_and_after() -> None:
     assert second.rate_ratio is None and second.shortfall == ("14 days after, has 10",)
 
 
+def _periods(*rows: tuple[str, str | None, str, int, int | None]) -> pd.DataFrame:
+    """Medication periods: (name, generic, dose, started day, stopped day or None)."""
+    return pd.DataFrame(
+        {
+            "name": [row[0] for row in rows],
+            "generic": [row[1] for row in rows],
+            "drug_class": "statin",
+            "dose": [row[2] for row in rows],
+            "started_on": pd.to_datetime([_day(row[3]) for row in rows]),
+            "stopped_on": pd.to_datetime(
+                [None if row[4] is None else _day(row[4]) for row in rows]
+            ),
+        }
+    )
+
+
+def test_a_dose_change_is_not_a_stop() -> None:
+    """Lipitor 20 mg stopped on a day and 40 mg started the next: one atorvastatin exposure."""
+    medications = _periods(
+        ("Lipitor 20mg", "atorvastatin", "20 mg", 30, 69),
+        ("Lipitor 40mg", "atorvastatin", "40 mg", 70, None),
+    )
+    frames = make_frames(
+        120,
+        [{"date": _day(n)} for n in range(120)],
+        [_at(n, 20) for n in range(120)],
+        medications=medications,
+    )
+    report = analyse(frames, FactorOptions(window_weeks=4))
+    started, changed = report.medication_changes
+    assert (started.change, started.date) == ("started", _day(30).date())
+    assert (changed.change, changed.date, changed.medication) == (
+        "dose changed",
+        _day(70).date(),
+        "Lipitor 40mg",
+    )
+    assert (changed.dose_before, changed.dose_after) == ("20 mg", "40 mg")
+    assert (changed.days_before, changed.days_after) == (28, 28)
+    statin = by_id(report)["med:statin"]
+    assert (statin.exposed_days, statin.unexposed_days) == (90, 30)
+    data = json.loads(json.dumps(report.to_json()))["medication_changes"][1]
+    assert (data["change"], data["dose_before"], data["dose_after"]) == (
+        "dose changed",
+        "20 mg",
+        "40 mg",
+    )
+    text = " ".join(render_text(report).split())
+    assert (
+        "Lipitor 40mg (atorvastatin; statins): dose changed (20 mg -> 40 mg) on 2025-05-12: "
+        in (text)
+    )
+    assert "Stopped Lipitor" not in text and "Started Lipitor 40mg" not in text
+
+
+def test_same_drug_same_day_same_dose_is_no_change_and_a_gap_is_a_stop() -> None:
+    medications = _periods(
+        ("Lipitor", "atorvastatin", "20 mg", 10, 20),
+        ("atorvastatin", "atorvastatin", "20 mg", 20, 40),  # the same day, the same dose
+        ("Lipitor", "atorvastatin", "20 mg", 43, None),  # three days off: a stop and a start
+        ("Zocor", "simvastatin", "20 mg", 41, 41),  # another drug: its own start and stop
+    )
+    frames = make_frames(60, [{"date": _day(n)} for n in range(60)], [], medications=medications)
+    changes = analyse(frames).medication_changes
+    assert [(c.change, c.date, c.medication) for c in changes] == [
+        ("started", _day(10).date(), "Lipitor"),
+        ("stopped", _day(40).date(), "atorvastatin"),
+        ("started", _day(41).date(), "Zocor"),
+        ("stopped", _day(41).date(), "Zocor"),
+        ("started", _day(43).date(), "Lipitor"),
+    ]
+
+
+def test_a_window_with_no_days_on_one_side_is_not_enough_data() -> None:
+    medications = _periods(("Lipitor 20mg", "atorvastatin", "20 mg", 0, None))
+    frames = make_frames(
+        30,
+        [{"date": _day(n)} for n in range(30)],
+        [_at(n, 20) for n in range(30)],
+        medications=medications,
+    )
+    (change,) = analyse(frames).medication_changes
+    assert (change.days_before, change.days_after, change.rate_ratio) == (0, 30, None)
+    text = " ".join(change_sentence(change, 8).split())
+    assert text == (
+        "Started Lipitor 20mg (atorvastatin; statins) on 2025-03-03: 30 spasms over 30 days in "
+        "the 8 weeks after, no check-in days before; too little to compare (needs 14 days "
+        "before, has 0)."
+    )
+
+
 def test_context_conditions_and_out_of_range_labs() -> None:
     conditions = pd.DataFrame(
         {
@@ -562,6 +655,130 @@ def test_render_text_has_every_part() -> None:
     assert max(len(line) for line in text.splitlines()) <= 100
     for result in report.factors:
         assert " ".join(sentence(result).split()) in " ".join(text.split())
+
+
+def _result(
+    id_: str, label: str, verdict: str, ratio: float | None = None, **numbers: Any
+) -> FactorResult:
+    """A hand-made result: 20 spasms over 30 days with it, 20 over 60 without, unless told."""
+    values: dict[str, Any] = {
+        "article_factor": None,
+        "method": rates.EXACT if ratio is not None else "none",
+        "exposed_days": 30.0,
+        "unexposed_days": 60.0,
+        "exposed_episodes": 20,
+        "unexposed_episodes": 20,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
+        "q_value": None,
+        "phrase": f"With {label.lower()}",
+        "expected_exposed": 13.3,
+        "unknown_days": 0.0,
+        "variance_inflation": None,
+        "shortfall": (),
+        **numbers,
+    }
+    return FactorResult(id=id_, label=label, verdict=verdict, rate_ratio=ratio, **values)
+
+
+def _report(*factors: FactorResult) -> FactorReport:
+    return FactorReport(
+        start=START,
+        end=START + dt.timedelta(days=89),
+        days_in_period=90,
+        analysable_days=90,
+        episodes_total=40,
+        episodes_analysed=40,
+        factors=factors,
+        medication_changes=(),
+        context=Context((), ()),
+        options=FactorOptions(),
+    )
+
+
+def _section(text: str, title: str) -> str:
+    """One section of the text report, from its title to the next blank line, on one line."""
+    return " ".join(text.split(title, 1)[1].split("\n\n", 1)[0].split())
+
+
+def test_a_signal_that_does_not_survive_testing_is_possible_not_unclear() -> None:
+    hot = _result("hot_weather", "Hot weather", UNCLEAR, 1.6, ci_low=1.1, ci_high=2.3, p_value=0.02,
+                  q_value=0.14)  # fmt: skip
+    alcohol = _result("alcohol", "Alcohol", UNCLEAR, 1.1, ci_low=0.8, ci_high=1.5, p_value=0.5,
+                      q_value=0.6)  # fmt: skip
+    fluids = _result("low_fluid", "Low fluids", ASSOCIATED, 2.4, ci_low=1.6, ci_high=3.5,
+                     p_value=1e-5, q_value=3e-5)  # fmt: skip
+    report = _report(fluids, hot, alcohol)
+    assert [r.unconfirmed_signal for r in report.factors] == [False, True, False]
+    text = render_text(report)
+    possible = _section(text, "Possible, but not confirmed after testing 3 factors")
+    assert possible.startswith("(the 95% CI leaves out no difference, but q is above 0.10):")
+    assert "- With hot weather you had 1.6x as many spasms (95% CI 1.1-2.3;" in possible
+    assert possible.endswith("over 30 and 60 days). q = 0.14.")
+    unclear = _section(text, "No clear association:")
+    assert "With alcohol" in unclear and "hot weather" not in unclear
+    data = report.to_json()["factors"]
+    assert [(f["verdict"], f["unconfirmed_signal"]) for f in data] == [
+        (ASSOCIATED, False),
+        (UNCLEAR, True),
+        (UNCLEAR, False),
+    ]
+
+
+def test_words_have_plurals_and_no_ids_or_model_names() -> None:
+    one = _result("tag:coffee", "Tag: coffee", NOT_ENOUGH, exposed_days=1.0, exposed_episodes=1,
+                  unexposed_days=1.0, unexposed_episodes=0, shortfall=("14 days with it, has 1",))  # fmt: skip
+    assert sentence(one) == (
+        "Tag: coffee: 1 spasm over 1 day with it, 0 spasms over 1 day without it; too little to "
+        "compare (needs 14 days with it, has 1)."
+    )
+    statin = _result("med:statin", "Statins", ASSOCIATED, 2.0, ci_low=1.4, ci_high=2.9,
+                     p_value=1e-4, q_value=1e-4, method=rates.CLUSTERED)  # fmt: skip
+    hot = _result("hot_weather", "Hot weather", UNCLEAR, 1.1, ci_low=0.8, ci_high=1.5,
+                  p_value=0.5, q_value=0.5)  # fmt: skip
+    text = render_text(_report(statin, hot, one))
+    prose, methods = text.split("\nMethods: ")
+    assert "med:" not in prose and "tag:" not in prose and "clustered" not in prose
+    assert "corrected for testing 2 factors at once" in " ".join(prose.split())
+    assert "so the intervals of statins are widened to allow for it" in " ".join(prose.split())
+    assert " ".join(methods.split()).startswith(
+        "exact conditional (binomial) test on the two Poisson counts (hot weather); Poisson model "
+        "on person-time with errors clustered by week (statins); q-values by Benjamini-Hochberg."
+    )
+    assert " ".join(text.split()).endswith(DISCLAIMER)
+    alone = " ".join(render_text(_report(one)).split())
+    assert "testing 0 factors" not in alone and "Methods:" not in alone and "q is the" not in alone
+
+
+def test_the_report_states_its_rules() -> None:
+    text = " ".join(render_text(_report()).split())
+    assert "Which days count: only days with a check-in." in text
+    assert "a day runs from noon to noon, so a cramp at 3 a.m. counts with the day before" in text
+    assert "Exercise typed with an episode (`log --exercise`) is not counted" in text
+    assert "an hour counts as without it only when the exercise of its date and the date" in text
+
+
+def test_blanks_that_starve_a_factor_name_the_answer_that_feeds_it() -> None:
+    """Alcohol typed only on drinking days: the other days are blank, not "no"."""
+    checkins = [{"date": _day(n), "alcohol_units": 2 if n % 3 == 0 else None} for n in range(60)]
+    frames = make_frames(60, checkins, [_at(n, 20) for n in range(60)])
+    found = by_id(analyse(frames))
+    alcohol, exercise, fluids = found["alcohol"], found["vigorous_exercise_24h"], found["low_fluid"]
+    assert (alcohol.verdict, alcohol.exposed_days, alcohol.unexposed_days) == (NOT_ENOUGH, 20, 0)
+    assert alcohol.answer_hint == "answer `spasmlog checkin --alcohol 0` on days without alcohol"
+    assert sentence(alcohol) == (
+        "Alcohol: 20 spasms over 20 days with it, no days without it; too little to compare "
+        "(needs 14 days without it, has 0). Not known on 40 days with a check-in: to compare, "
+        "answer `spasmlog checkin --alcohol 0` on days without alcohol."
+    )
+    assert exercise.answer_hint is not None and "`spasmlog checkin --no-exercise`" in (
+        exercise.answer_hint
+    )
+    assert fluids.answer_hint is not None  # fluids blank on every day
+    assert analyse(frames).to_json()["factors"][4]["answer_hint"] == alcohol.answer_hint
+    answered = [{"date": _day(n), "alcohol_units": 2 if n % 3 == 0 else 0} for n in range(60)]
+    assert by_id(analyse(make_frames(60, answered, [])))["alcohol"].answer_hint is None
 
 
 def test_empty_diary_says_there_is_nothing_to_compare() -> None:

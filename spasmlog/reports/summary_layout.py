@@ -103,6 +103,10 @@ def _interval(low: float | None, high: float | None) -> str:
     return f"95% CI {_ratio(low)}-{_ratio(high)}"
 
 
+def _q(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}" if value >= 0.01 else f"{value:.0e}"
+
+
 def _days(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
@@ -186,18 +190,34 @@ def _signs(data: SummaryData) -> Section:
     )
 
 
+def _side(episodes: int, days: float, where: str) -> str:
+    """ "4 episodes in 7 check-in days after", or "no check-in days after": never a rate over
+    0 days."""
+    if days == 0:
+        return f"no check-in days {where}"
+    checkins = f"{_days(days)} check-in day" + ("" if _days(days) == "1" else "s")
+    return f"{_count(episodes, 'episode')} in {checkins} {where}"
+
+
 def _change(change: MedChange, weeks: int) -> str:
+    named = f"{change.name} ({change.class_label})"
+    if change.doses is not None:
+        head = f"{named}: dose changed ({change.doses[0]} -> {change.doses[1]})"
+    else:
+        head = f"{change.change.capitalize()} {named}"
+    head += f" on {_day(change.date)}"
+    if change.rate_ratio is None:
+        return (
+            f"{head}: {_side(change.episodes_before, change.days_before, 'before')}, "
+            f"{_side(change.episodes_after, change.days_after, 'after')} ({weeks} weeks each "
+            "side); too few days to compare."
+        )
     rates = (
         f"{_rate(change.per_week_before)} to {_rate(change.per_week_after)} episodes a week "
         f"({change.episodes_before} in {_days(change.days_before)} check-in days before, "
         f"{change.episodes_after} in {_days(change.days_after)} after; {weeks} weeks each "
         "side)"
     )
-    head = (
-        f"{change.change.capitalize()} {change.name} ({change.class_label}) on {_day(change.date)}"
-    )
-    if change.rate_ratio is None:
-        return f"{head}: {rates}; too few days to compare."
     interval = _interval(change.ci_low, change.ci_high)
     return f"{head}: {rates}; rate ratio {_ratio(change.rate_ratio)} ({interval})."
 
@@ -284,6 +304,16 @@ def _factors(data: SummaryData) -> Section:
         blocks.append(f"None of the {tested} stood out as associated or protective.")
     else:
         blocks.append(f"{tested}; the others showed no clear association.")
+    if data.unconfirmed:
+        possible = "; ".join(
+            f"{line.label} (rate ratio {_ratio(line.rate_ratio)}, "
+            f"{_interval(line.ci_low, line.ci_high)}, q {_q(line.q_value)})"
+            for line in data.unconfirmed
+        )
+        blocks.append(
+            f"Possible but not confirmed after testing {_count(data.factors_tested, 'factor')}: "
+            f"{possible}."
+        )
     if data.not_enough:
         blocks.append(f"Not enough data to test: {', '.join(data.not_enough)}.")
     blocks.append(
