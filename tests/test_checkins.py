@@ -284,7 +284,8 @@ def test_interactive_checkin_takes_no_exercise_as_a_known_no(db_path: Path) -> N
     )  # fmt: skip
     answers = [("Date", ""), ("Fluids", "2L"), ("Sweated", ""), ("Vomited", ""), ("Diarrhea", ""),
                ("Fever", ""), ("Hot weather", ""), ("Hours slept", ""), ("Magnesium", ""),
-               ("alcohol", ""), ("Exercised", "n"), ("triggers", ""), ("Note", "")]  # fmt: skip
+               ("alcohol \\(0 if none\\)", "0"), ("Exercised", "n"), ("triggers", ""),
+               ("Note", "")]  # fmt: skip
     for prompt, answer in answers:
         child.expect(prompt)
         child.sendline(answer)
@@ -292,4 +293,6 @@ def test_interactive_checkin_takes_no_exercise_as_a_known_no(db_path: Path) -> N
     child.close()
     assert child.exitstatus == 0, child.before
     assert "What and how long" not in child.before
-    assert _rows(db_path, "SELECT fluid_ml, sweating, exercised FROM checkins") == [(2000, None, 0)]
+    assert _rows(db_path, "SELECT fluid_ml, sweating, alcohol_units, exercised FROM checkins") == [
+        (2000, None, 0, 0)
+    ]  # the noes are noes, the blank (sweating) unknown

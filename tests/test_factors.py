@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -245,6 +246,21 @@ def test_episodes_count_for_the_day_before_their_night() -> None:
     )
     low_fluid = by_id(analyse(frames))["low_fluid"]
     assert (low_fluid.exposed_episodes, low_fluid.unexposed_episodes) == (2, 1)
+
+
+def test_the_day_still_going_on_is_not_compared_yet() -> None:
+    """Today's analysis day runs until tomorrow noon: counting it would read its missing spasms
+    as a day with few."""
+    frames = make_frames(
+        3,
+        [{"date": _day(n), "fluid_ml": 1000 if n == 2 else 2000} for n in range(3)],
+        [_at(0, 20), _at(1, 20), _at(2, 13)],
+    )
+    today = dataclasses.replace(frames, ongoing_from=_day(2).date())
+    report = analyse(today)
+    assert (report.analysable_days, report.episodes_total, report.episodes_analysed) == (2, 3, 2)
+    assert by_id(report)["low_fluid"].exposed_days == 0
+    assert analyse(frames).analysable_days == 3
 
 
 def test_vigorous_exercise_counts_only_independent_sessions_and_known_hours() -> None:

@@ -138,7 +138,8 @@ def _yes_no(option: str) -> Any:
 
 
 def _ask_checkin(given: dict[str, Any]) -> None:
-    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays)."""
+    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays, and a
+    blank is unknown, never "no": the prompts say how to answer "none")."""
     today = clock.today()
     if "day" not in given:
         given["day"] = ask("Date", lambda t: parsing.parse_date(t, today), "today")
@@ -149,8 +150,8 @@ def _ask_checkin(given: dict[str, Any]) -> None:
     given["fever"] = ask("Fever (y/n)", _yes_no("--fever"))
     given["hot_weather"] = ask("Hot weather (y/n)", _yes_no("--hot-weather"))
     given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', checkins.parse_sleep)
-    given["magnesium_mg"] = ask("Magnesium taken, mg", checkins.parse_magnesium)
-    given["alcohol_units"] = ask("Units of alcohol", checkins.parse_alcohol)
+    given["magnesium_mg"] = ask("Magnesium taken, mg (0 if none)", checkins.parse_magnesium)
+    given["alcohol_units"] = ask("Units of alcohol (0 if none)", checkins.parse_alcohol)
     given["exercised"] = ask("Exercised that day (y/n)", _yes_no("--exercise"))
     if given["exercised"]:
         given["exercise"] = ask(

@@ -2,8 +2,8 @@
 
 The rules, each chosen so that which time counts never depends on the spasms themselves:
 
-- The unit is person-time on analysable days: days in the period that have a check-in. A day
-  without one is missing, so it is in no comparison (its episodes count in the totals only); a
+- The unit is person-time on analysable days: days in the period that have a check-in and are
+  over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no comparison (its episodes count in the totals only); a
   check-in that leaves a factor's field blank is missing for that factor alone, never a "no".
 - Each day is an analysis day (spasmlog.clock): it runs from noon to noon, so a 3 a.m. cramp
   counts with the evening before, and is compared with that date's check-in and medications.
@@ -42,6 +42,7 @@ WINDOW_H = 24.0
 OUTCOME_DEPENDENT_SOURCES = ("log",)  # exercise written down only because a spasm happened
 _MONDAY = pd.Timestamp("1970-01-05")  # any Monday: ISO weeks are counted from it
 _DAY = pd.Timedelta(days=1)
+_ONE = dt.timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
 
 
@@ -69,10 +70,14 @@ def plain(label: str) -> str:
 
 def day_table(frames: Frames) -> pd.DataFrame:
     """The analysable days (indexed by local date) with their check-in, the count of episodes
-    whose analysis day it is, and the week."""
+    whose analysis day it is, and the week. A day still going on (today's, until tomorrow noon)
+    is not analysable yet: its spasms are not all in."""
     checkins = frames.checkins
+    last = (
+        frames.end if frames.ongoing_from is None else min(frames.end, frames.ongoing_from - _ONE)
+    )
     inside = (checkins["date"] >= pd.Timestamp(frames.start)) & (
-        checkins["date"] <= pd.Timestamp(frames.end)
+        checkins["date"] <= pd.Timestamp(last)
     )
     days = checkins[inside].drop_duplicates("date").set_index("date").sort_index()
     counts = frames.episodes["day"].value_counts()
