@@ -35,6 +35,8 @@ The whole-diary JSON file (`spasmlog export json`, read back by `spasmlog import
   episode; an importer links the two by that start time and activity instead of making a second
   session.
 - An exercise record's `source` is the command that made it: exercise, log, checkin or import.
+- A check-in's `exercised` is the day's answer to "did you exercise?": true, false for a known
+  "no" (`checkin --no-exercise`), null when not answered.
 - The schema id changes only when a key changes meaning or goes away; new keys may be added.
 """
 

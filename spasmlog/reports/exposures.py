@@ -3,8 +3,9 @@
 The rules, each chosen so that which time counts never depends on the spasms themselves:
 
 - The unit is person-time on analysable days: days in the period that have a check-in and are
-  over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no comparison (its episodes count in the totals only); a
-  check-in that leaves a factor's field blank is missing for that factor alone, never a "no".
+  over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no
+  comparison (its episodes count in the totals only); a check-in that leaves a factor's field
+  blank is missing for that factor alone, never a "no".
 - Each day is an analysis day (spasmlog.clock): it runs from noon to noon, so a 3 a.m. cramp
   counts with the evening before, and is compared with that date's check-in and medications.
 - Exposures come only from records kept whether or not a spasm happened: check-ins, the
@@ -42,7 +43,7 @@ WINDOW_H = 24.0
 OUTCOME_DEPENDENT_SOURCES = ("log",)  # exercise written down only because a spasm happened
 _MONDAY = pd.Timestamp("1970-01-05")  # any Monday: ISO weeks are counted from it
 _DAY = pd.Timedelta(days=1)
-_ONE = dt.timedelta(days=1)
+_ONE_DAY = dt.timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
 
 
@@ -74,7 +75,9 @@ def day_table(frames: Frames) -> pd.DataFrame:
     is not analysable yet: its spasms are not all in."""
     checkins = frames.checkins
     last = (
-        frames.end if frames.ongoing_from is None else min(frames.end, frames.ongoing_from - _ONE)
+        frames.end
+        if frames.ongoing_from is None
+        else min(frames.end, frames.ongoing_from - _ONE_DAY)
     )
     inside = (checkins["date"] >= pd.Timestamp(frames.start)) & (
         checkins["date"] <= pd.Timestamp(last)
