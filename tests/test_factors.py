@@ -15,6 +15,7 @@ from statsmodels.stats.multitest import multipletests
 
 from spasmlog.knowledge.factors import DISCLAIMER
 from spasmlog.reports import exposures, rates
+from spasmlog.reports.factor_results import q_above
 from spasmlog.reports.factors import (
     ASSOCIATED,
     NOT_ENOUGH,
@@ -729,9 +730,14 @@ def test_a_signal_that_does_not_survive_testing_is_possible_not_unclear() -> Non
     assert [r.unconfirmed_signal for r in report.factors] == [False, True, False]
     text = render_text(report)
     possible = _section(text, "Possible, but not confirmed after testing 3 factors")
-    assert possible.startswith("(the 95% CI leaves out no difference, but q is above 0.10):")
+    assert possible.startswith(
+        '(the 95% CI does not include 1.0x, "no difference", but q is above 0.10: with this many '
+        "factors tested, it may be chance):"
+    )
     assert "- With hot weather you had 1.6x as many spasms (95% CI 1.1-2.3;" in possible
     assert possible.endswith("over 30 and 60 days). q = 0.14.")
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert q_above(0.14, 0.10) == "0.14" and q_above(0.1004, 0.10) == "0.1004"  # never "0.10"
     unclear = _section(text, "No clear association:")
     assert "With alcohol" in unclear and "hot weather" not in unclear
     data = report.to_json()["factors"]

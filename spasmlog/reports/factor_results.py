@@ -261,3 +261,12 @@ def counted(value: float, noun: str) -> str:
     """ "1 spasm", "2 spasms", "0.5 days": a count with its noun, singular only for one."""
     number = days_text(value)
     return f"{number} {noun}" if number == "1" else f"{number} {noun}s"
+
+
+def q_above(value: float, threshold: float) -> str:
+    """A q-value above the threshold, with the digits that show it is above: 0.1004 -> "0.1004"
+    against 0.10, never a "0.10" that reads as on it."""
+    digits = 2
+    while round(value, digits) <= threshold and digits < 6:
+        digits += 1
+    return f"{value:.{digits}f}"

@@ -28,6 +28,7 @@ from spasmlog.reports.factor_results import (
     MedicationChange,
     counted,
     days_text,
+    q_above,
 )
 
 CAVEAT = "This is an association in your own diary, not proof of cause."
@@ -64,10 +65,6 @@ def _interval(low: float | None, high: float | None) -> str:
     if high is None or not math.isfinite(high):
         return f"95% CI from {_ratio(low)} up"
     return f"95% CI {_ratio(low)}-{_ratio(high)}"
-
-
-def _q(value: float) -> str:
-    return f"{value:.2f}" if value >= 0.01 else f"{value:.0e}"
 
 
 def _rates(first: float | None, second: float | None) -> str:
@@ -279,7 +276,8 @@ def render_text(report: FactorReport) -> str:
         (
             UNCLEAR,
             f"Possible, but not confirmed after testing {counted(tested, 'factor')} (the 95% CI "
-            f"leaves out no difference, but q is above {report.options.q_threshold:.2f}):",
+            f'does not include 1.0x, "no difference", but q is above '
+            f"{report.options.q_threshold:.2f}: with this many factors tested, it may be chance):",
             unconfirmed,
         ),
         (
@@ -294,14 +292,14 @@ def render_text(report: FactorReport) -> str:
         bullets = [
             sentence(result)
             + (
-                f" q = {_q(result.q_value)}."
-                if result.q_value and result.unconfirmed_signal
+                f" q = {q_above(result.q_value, report.options.q_threshold)}."
+                if result.q_value is not None and result.unconfirmed_signal
                 else ""
             )
             for result in chosen
         ]
         if bullets:
-            lines += ["", title, *_bullets(bullets)]
+            lines += ["", *_paragraph(title), *_bullets(bullets)]
     weeks = report.options.window_weeks
     if report.medication_changes:
         lines += ["", f"Medication changes (spasms in the {weeks} weeks after vs before):"]

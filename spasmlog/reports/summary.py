@@ -156,6 +156,7 @@ class SummaryData:
     factors: tuple[FactorLine, ...]
     factors_tested: int
     unconfirmed: tuple[FactorLine, ...]  # interval leaves out 1, q above the threshold
+    q_threshold: float
     not_enough: tuple[str, ...]
     weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
     chart_png: bytes
@@ -422,6 +423,7 @@ def summarise(
         factors=shown,
         factors_tested=tested,
         unconfirmed=unconfirmed,
+        q_threshold=report.options.q_threshold,
         not_enough=not_enough,
         weekly=tuple((row.monday, row.episodes if row.has_data else None) for row in rows),
         chart_png=chart_png,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spasmlog.knowledge import factors
 from spasmlog.parsing import format_duration
+from spasmlog.reports.factor_results import q_above
 from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
 
 TITLE = "Muscle spasm diary: summary for the doctor"
@@ -101,10 +102,6 @@ def _interval(low: float | None, high: float | None) -> str:
     if high is None or not math.isfinite(high):
         return f"95% CI {_ratio(low)} and up"
     return f"95% CI {_ratio(low)}-{_ratio(high)}"
-
-
-def _q(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}" if value >= 0.01 else f"{value:.0e}"
 
 
 def _days(value: float) -> str:
@@ -307,8 +304,9 @@ def _factors(data: SummaryData) -> Section:
     if data.unconfirmed:
         possible = "; ".join(
             f"{line.label} (rate ratio {_ratio(line.rate_ratio)}, "
-            f"{_interval(line.ci_low, line.ci_high)}, q {_q(line.q_value)})"
+            f"{_interval(line.ci_low, line.ci_high)}, q {q_above(line.q_value, data.q_threshold)})"
             for line in data.unconfirmed
+            if line.q_value is not None
         )
         blocks.append(
             f"Possible but not confirmed after testing {_count(data.factors_tested, 'factor')}: "
