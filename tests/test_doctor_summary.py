@@ -289,6 +289,13 @@ def test_a_dose_change_and_an_empty_side_read_plainly(run: Run) -> None:
         "before, 0 episodes in 2 check-in days after (8 weeks each side); too few days to compare."
     ) in text
     assert "Stopped Lipitor" not in text and "Started Lipitor" not in text
+    assert "No factor could be tested yet (2 check-in days)." in text
+
+
+def test_one_of_a_kind_reads_in_the_singular(data: SummaryData) -> None:
+    one = dataclasses.replace(data, checkin_days=1, factors_tested=0)
+    text = _flat(summary.render(one, "md", "a4").decode())
+    assert "No factor could be tested yet (1 check-in day)." in text
 
 
 def test_long_notes_are_cut_so_every_format_renders(data: SummaryData) -> None:

@@ -773,6 +773,12 @@ def test_words_have_plurals_and_no_ids_or_model_names() -> None:
     assert "testing 0 factors" not in alone and "Methods:" not in alone and "q is the" not in alone
 
 
+def test_the_coverage_line_counts_in_the_singular_too() -> None:
+    frames = make_frames(1, [{"date": _day(0)}], [_at(0, 20)])
+    text = " ".join(render_text(analyse(frames)).split())
+    assert "Coverage: 1 of 1 day has a check-in (100%); 1 of 1 spasm fell on those days" in text
+
+
 def test_the_report_states_its_rules() -> None:
     text = " ".join(render_text(_report()).split())
     assert "Which days count: only days with a check-in." in text

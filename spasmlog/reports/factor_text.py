@@ -257,7 +257,8 @@ def render_text(report: FactorReport) -> str:
         f"Risk factors and your spasms, {report.start.isoformat()} to {report.end.isoformat()}"
     ]
     lines += _paragraph(
-        f"Coverage: {report.analysable_days:,} of {_days(report.days_in_period)} have a check-in "
+        f"Coverage: {report.analysable_days:,} of {_days(report.days_in_period)} "
+        f"{'has' if report.analysable_days == 1 else 'have'} a check-in "
         f"({report.coverage:.0%}); {report.episodes_analysed:,} of "
         f"{counted(report.episodes_total, 'spasm')} fell on those days and are compared. Days "
         "without a check-in are left out, not counted as zero."

@@ -293,10 +293,11 @@ def _factor(line: FactorLine) -> str:
 
 
 def _factors(data: SummaryData) -> Section:
-    tested = f"{_count(data.factors_tested, 'factor')} tested on {data.checkin_days} check-in days"
+    days = _count(data.checkin_days, "check-in day")
+    tested = f"{_count(data.factors_tested, 'factor')} tested on {days}"
     blocks: list[Block] = [_factor(line) for line in data.factors]
     if not data.factors_tested:
-        blocks.append(f"No factor could be tested yet ({data.checkin_days} check-in days).")
+        blocks.append(f"No factor could be tested yet ({days}).")
     elif not data.factors:
         blocks.append(f"None of the {tested} stood out as associated or protective.")
     else:
