@@ -6,6 +6,10 @@ never zero: nothing here fills in a default. `checkin --exercise` stores an exer
 (source "checkin") at 12:00 local time on the check-in's date, or at the check-in's own time when
 that is earlier (checking in for today before noon), so that exercise has one source of truth;
 checking in again with --exercise changes that session rather than adding a second one.
+
+The day's exercise answer is the check-in's `exercised` column: True with `--exercise` (or a
+"yes" without details), False with `--no-exercise`, which the factor report needs: a day without
+a session is otherwise unknown, never a "no". Answering "no" removes the day's check-in session.
 """
 
 from __future__ import annotations
@@ -107,12 +111,13 @@ class CheckinInput:
     alcohol_units: float | None = None
     tags: tuple[str, ...] | None = None
     note: str | None = None
-    exercise: ExerciseSpec | None = None
+    exercise: ExerciseSpec | None = None  # implies exercised=True
+    exercised: bool | None = None  # False: a known "no exercise that day"
     trial_taken: bool | None = None  # took the trial's remedy that night (`spasmlog trial`)
 
     def given(self) -> dict[str, object]:
         """The Checkin columns given a value, in the order of the fields above."""
-        skip = {"day", "exercise"}
+        skip = {"day", "exercise", "exercised"}
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         return {
             name: list(value) if isinstance(value, tuple) else value
@@ -121,7 +126,14 @@ class CheckinInput:
         }
 
     def is_empty(self) -> bool:
-        return not self.given() and self.exercise is None
+        return not self.given() and self.exercise is None and self.exercised is None
+
+    def exercise_answer(self) -> str | None:
+        """What this entry says about the day's exercise, as `exercise_answer` shows it."""
+        if self.exercise is not None:
+            spec = self.exercise
+            return format_exercise(spec.activity, spec.minutes, spec.intensity)
+        return None if self.exercised is None else "yes" if self.exercised else "no"
 
 
 CHECKIN_FIELDS = tuple(f.name for f in fields(CheckinInput) if f.name != "day")
@@ -154,14 +166,22 @@ def checkin_exercise_time(day: dt.date, now: dt.datetime) -> dt.datetime:
     return now if clock.is_later(noon, now) else noon
 
 
-def _spec_text(row: ExerciseSession | None) -> str | None:
-    return None if row is None else format_exercise(row.activity, row.minutes, row.intensity)
+def exercise_answer(exercised: bool | None, session: ExerciseSession | None) -> str | None:
+    """A day's answer to "did you exercise?" as people read it: the check-in's session
+    ("run 45m vigorous"), else "yes" or "no", else None (not answered)."""
+    if session is not None:
+        return format_exercise(session.activity, session.minutes, session.intensity)
+    return None if exercised is None else "yes" if exercised else "no"
 
 
 def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> CheckedIn:
     """Create, revive or update the check-in for `entry.day`; report what changed."""
     if entry.is_empty():
         raise InvalidInput.missing("a field", "Give at least one, e.g. --fluid 1.5L or --sleep 7.")
+    if entry.exercise is not None and entry.exercised is False:
+        raise InvalidInput(
+            "--no-exercise", "", "", message="Give --exercise or --no-exercise, not both."
+        )
     if entry.trial_taken is not None:
         trial_cases.check_answer(session, entry.day)
     row = cq.checkin_row_on(session, entry.day)
@@ -173,12 +193,12 @@ def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> C
         if created or getattr(row, name) != value
     ]
     exercise = cq.checkin_exercise(session, entry.day, entry.day).get(entry.day)
-    if entry.exercise is not None:
-        wanted = format_exercise(
-            entry.exercise.activity, entry.exercise.minutes, entry.exercise.intensity
-        )
-        if _spec_text(exercise) != wanted:
-            changes.append(FieldChange("exercise", _spec_text(exercise), wanted))
+    answered = exercise_answer(None if row is None or created else row.exercised, exercise)
+    wanted = entry.exercise_answer()
+    if wanted is not None:
+        given["exercised"] = wanted != "no"
+        if answered != wanted and not (wanted == "yes" and exercise is not None):
+            changes.append(FieldChange("exercise", answered, wanted))
     if row is not None and not created and not changes:
         return CheckedIn(row, False, [], exercise)
     names = ", ".join(LABELS[change.field] for change in changes)
@@ -190,6 +210,10 @@ def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> C
     row.updated_at = now
     if entry.exercise is not None and any(c.field == "exercise" for c in changes):
         exercise = _set_checkin_exercise(session, change, exercise, entry.exercise, entry.day, now)
+    if entry.exercised is False and exercise is not None:  # "no exercise" replaces the session
+        history.remember_before(session, change, exercise)
+        exercise.deleted_at = exercise.updated_at = now
+        exercise = None
     session.flush()
     return CheckedIn(row, created, changes, exercise)
 

@@ -204,6 +204,7 @@ def _checkins(rng: random.Random, plot: Story, days: list[Day]) -> str:
                 alcohol,
                 ";".join(tags),
                 "stomach bug" if day.bug else "",
+                int(bool(day.run or day.walk)),  # answered every day: `checkin --no-exercise`
             ]
         )
     header = (
@@ -219,6 +220,7 @@ def _checkins(rng: random.Random, plot: Story, days: list[Day]) -> str:
         "alcohol_units",
         "tags",
         "note",
+        "exercised",
     )
     return _csv(header, rows)
 

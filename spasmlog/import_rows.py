@@ -311,6 +311,7 @@ CHECKINS = Kind(
         Column("alcohol_units", _named(checkins.parse_alcohol, "alcohol_units")),
         Column("tags", _tags),
         Column("note", _note, repeats=False),
+        Column("exercised", _bool("exercised")),
     ),
     fields=(
         "date",
@@ -325,6 +326,7 @@ CHECKINS = Kind(
         "alcohol_units",
         "tags",
         "note",
+        "exercised",
     ),
     finish=lambda v: {**v, "tags": v["tags"] or ()},
     identity=("date",),  # one check-in a day: the table's date is unique

@@ -35,6 +35,8 @@ The whole-diary JSON file (`spasmlog export json`, read back by `spasmlog import
   episode; an importer links the two by that start time and activity instead of making a second
   session.
 - An exercise record's `source` is the command that made it: exercise, log, checkin or import.
+- A check-in's `exercised` is the day's answer to "did you exercise?": true, false for a known
+  "no" (`checkin --no-exercise`), null when not answered.
 - The schema id changes only when a key changes meaning or goes away; new keys may be added.
 """
 
@@ -91,6 +93,7 @@ CHECKIN_COLUMNS = (
     "alcohol_units",
     "tags",
     "note",
+    "exercised",  # the day's exercise answer: 1 yes, 0 a known no, empty not answered
 )
 EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles", "source")
 MEDICATION_COLUMNS = ("name", "dose", "class", "started_on", "stopped_on")
@@ -142,6 +145,7 @@ def checkin_record(checkin: Checkin) -> dict[str, Any]:
         "alcohol_units": checkin.alcohol_units,
         "tags": list(checkin.tags),
         "note": checkin.note,
+        "exercised": checkin.exercised,
     }
 
 

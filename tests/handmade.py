@@ -48,8 +48,8 @@ def build_small(run: Run) -> None:
             "--note", "@SUM(A1)")  # fmt: skip
     command("log --muscle foot --at 2026-03-12T08:00 --note typo")
     command("delete 3")
-    command("checkin --date 2026-03-14 --fluid 1.2L --sweating --no-fever --sleep 5.5",
-            "--tag", "-new shoes", "--tag", "coffee")  # fmt: skip
+    command("checkin --date 2026-03-14 --fluid 1.2L --sweating --no-fever --sleep 5.5 "
+            "--no-exercise", "--tag", "-new shoes", "--tag", "coffee")  # fmt: skip
     command("exercise add --at 2026-03-15T07:00 --activity swim --minutes 30 --intensity light "
             "--muscle shoulder")  # fmt: skip
     command("meds add", "Lipitor 20mg", "--dose", "20 mg", "--started", "2026-01-10")

@@ -146,6 +146,50 @@ def test_checkin_exercise_is_one_session_at_noon(run: Run, db_path: Path) -> Non
     ]  # fmt: skip
 
 
+def test_no_exercise_is_a_known_no_and_exercise_a_yes(run: Run, db_path: Path) -> None:
+    out = _ok(run, "checkin", "--date", "2026-03-13", "--no-exercise")
+    assert out == "Checked in for 2026-03-13: exercise no.\n"
+    _ok(run, "checkin", "--date", "2026-03-14", "--exercise", "run 45m vigorous")
+    _ok(run, "checkin", "--date", "2026-03-15", "--fluid", "2L")  # not answered: unknown
+    assert _rows(db_path, "SELECT date, exercised FROM checkins ORDER BY date") == [
+        ("2026-03-13", 0), ("2026-03-14", 1), ("2026-03-15", None)
+    ]  # fmt: skip
+    lines = _ok(run, "checkins").splitlines()
+    assert lines[0].split()[10] == "Exercise"
+    assert lines[2].split() == ["2026-03-15", "2", "L"]
+    assert lines[3].split() == ["2026-03-14", "run", "45m", "vigorous"]
+    assert lines[4].split() == ["2026-03-13", "no"]
+
+
+def test_no_exercise_replaces_the_checkin_session_and_undo_brings_it_back(
+    run: Run, db_path: Path
+) -> None:
+    _ok(run, "checkin", "--date", "2026-03-14", "--exercise", "run 45m vigorous")
+    out = _ok(run, "checkin", "--date", "2026-03-14", "--no-exercise")
+    assert out == "Updated the check-in for 2026-03-14:\n  exercise: run 45m vigorous -> no\n"
+    sessions = "SELECT activity, deleted_at IS NULL FROM exercise_sessions"
+    assert _rows(db_path, sessions) == [("run", 0)]
+    assert _rows(db_path, "SELECT exercised FROM checkins") == [(0,)]
+    again = _ok(run, "checkin", "--date", "2026-03-14", "--no-exercise")
+    assert again == "The check-in for 2026-03-14 already says that; nothing changed.\n"
+    _ok(run, "undo")
+    assert _rows(db_path, sessions) == [("run", 1)]
+    assert _rows(db_path, "SELECT exercised FROM checkins") == [(1,)]
+    out = _ok(run, "checkin", "--date", "2026-03-14", "--no-exercise")
+    _ok(run, "checkin", "--date", "2026-03-14", "--exercise", "swim 30m")
+    assert _rows(db_path, "SELECT exercised FROM checkins") == [(1,)]
+    assert _ok(run, "checkins").splitlines()[2].split() == ["2026-03-14", "swim", "30m"]
+
+
+def test_exercise_and_no_exercise_together_are_refused(run: Run, db_path: Path) -> None:
+    _ok(run, "checkin", "--date", "2026-03-01", "--fluid", "1L")
+    before = diary_fingerprint(db_path)
+    result = run("checkin", "--exercise", "run 45m", "--no-exercise")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: Give --exercise or --no-exercise, not both.\n"
+    assert diary_fingerprint(db_path) == before
+
+
 def test_checkin_exercise_today_before_noon_is_not_in_the_future(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,8 +253,9 @@ def test_interactive_checkin_asks_each_field(db_path: Path) -> None:
     answers = [
         ("Date", "yesterday"), ("Fluids", "lots"), ("Use a number with a unit", "1.5L"),
         ("Sweated", "y"), ("Vomited", ""), ("Diarrhea", ""), ("Fever", "n"), ("Hot weather", ""),
-        ("Hours slept", "7"), ("Magnesium", ""), ("alcohol", ""), ("Exercise", "walk 30m light"),
-        ("triggers", "coffee, late dinner"), ("Note", "felt fine"),
+        ("Hours slept", "7"), ("Magnesium", ""), ("alcohol", ""), ("Exercised", "y"),
+        ("What and how long", "walk 30m light"), ("triggers", "coffee, late dinner"),
+        ("Note", "felt fine"),
     ]  # fmt: skip
     for prompt, answer in answers:
         child.expect(prompt)
@@ -221,5 +266,33 @@ def test_interactive_checkin_asks_each_field(db_path: Path) -> None:
     assert "Checked in for 2026-03-14: fluids 1.5 L, sweating yes, fever no, sleep 7 h, " in (
         child.before.replace("\r", "").replace("\n", "")
     )
-    rows = _rows(db_path, "SELECT date, fluid_ml, sweating, vomiting, tags, note FROM checkins")
-    assert rows == [("2026-03-14", 1500, 1, None, '["coffee", "late dinner"]', "felt fine")]
+    rows = _rows(
+        db_path, "SELECT date, fluid_ml, sweating, vomiting, magnesium_mg, tags, note, exercised "
+        "FROM checkins"
+    )  # fmt: skip
+    assert rows == [
+        ("2026-03-14", 1500, 1, None, None, '["coffee", "late dinner"]', "felt fine", 1)
+    ]  # a blank answer stays blank (unknown), never "no"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a pty")
+def test_interactive_checkin_takes_no_exercise_as_a_known_no(db_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "spasmlog", "--db", str(db_path), "checkin"],
+        env={**CLOCK, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
+    )  # fmt: skip
+    answers = [("Date", ""), ("Fluids", "2L"), ("Sweated", ""), ("Vomited", ""), ("Diarrhea", ""),
+               ("Fever", ""), ("Hot weather", ""), ("Hours slept", ""), ("Magnesium", ""),
+               ("alcohol \\(0 if none\\)", "0"), ("Exercised", "n"), ("triggers", ""),
+               ("Note", "")]  # fmt: skip
+    for prompt, answer in answers:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "What and how long" not in child.before
+    assert _rows(db_path, "SELECT fluid_ml, sweating, alcohol_units, exercised FROM checkins") == [
+        (2000, None, 0, 0)
+    ]  # the noes are noes, the blank (sweating) unknown

@@ -262,6 +262,42 @@ def test_associated_and_protective_factors_are_listed(data: SummaryData) -> None
     assert "rate ratio 2.4 (95% CI 1.6-3.5); 24 in 40 days with it" in pdf
 
 
+def test_a_possible_but_unconfirmed_factor_gets_one_line(data: SummaryData) -> None:
+    hot = FactorLine("Hot weather", "no clear association", 1.6, 1.1, 2.3, 20, 30, 20, 60, 0.14)
+    text = _flat(
+        summary.render(
+            dataclasses.replace(data, unconfirmed=(hot,), factors_tested=7), "md", "a4"
+        ).decode()
+    )
+    assert (
+        "Possible but not confirmed after testing 7 factors: Hot weather (rate ratio 1.6, 95% CI "
+        "1.1-2.3, q 0.14)."
+    ) in text
+
+
+def test_a_dose_change_and_an_empty_side_read_plainly(run: Run) -> None:
+    ok(run, "meds", "add", "Lipitor 20mg", "--dose", "20 mg", "--started", "2026-01-01",
+       "--stopped", "2026-02-01")  # fmt: skip
+    ok(run, "meds", "add", "Lipitor 40mg", "--dose", "40 mg", "--started", "2026-02-02")
+    for day in ("2026-02-03", "2026-02-04"):
+        ok(run, "checkin", "--date", day, "--fluid", "2L")
+    markdown = ok(run, "export", "doctor", "--from", "2026-01-20", "--to", "2026-03-01", "--out",
+                  "-")  # fmt: skip
+    text = _flat(html.unescape(markdown))
+    assert (
+        "Lipitor 40mg (Statins): dose changed (20 mg -> 40 mg) on 2026-02-02: no check-in days "
+        "before, 0 episodes in 2 check-in days after (8 weeks each side); too few days to compare."
+    ) in text
+    assert "Stopped Lipitor" not in text and "Started Lipitor" not in text
+    assert "No factor could be tested yet (2 check-in days)." in text
+
+
+def test_one_of_a_kind_reads_in_the_singular(data: SummaryData) -> None:
+    one = dataclasses.replace(data, checkin_days=1, factors_tested=0)
+    text = _flat(summary.render(one, "md", "a4").decode())
+    assert "No factor could be tested yet (1 check-in day)." in text
+
+
 def test_long_notes_are_cut_so_every_format_renders(data: SummaryData) -> None:
     """A 20,000-character word or a 300-line note would not fit a PDF table row; the appendix
     keeps the start and says how much is left out (all of it is in the CSV and JSON exports)."""

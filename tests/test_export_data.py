@@ -70,7 +70,7 @@ def test_csv_other_kinds(diary: Run) -> None:
     checkin = _rows(ok(diary, "export", "csv", "--what", "checkins", "--out", "-"))[0]
     assert checkin["date"] == "2026-03-14" and checkin["fluid_l"] == "1.2"
     assert (checkin["sweating"], checkin["fever"], checkin["vomiting"]) == ("1", "0", "")
-    assert checkin["sleep_h"] == "5.5"
+    assert checkin["sleep_h"] == "5.5" and checkin["exercised"] == "0"  # a known "no"
     exercise = _rows(ok(diary, "export", "csv", "--what", "exercise", "--out", "-"))
     assert [
         (e["started_at"], e["activity"], e["minutes"], e["intensity"], e["muscles"])
@@ -140,6 +140,7 @@ def test_json_is_the_whole_diary_with_json_types(diary: Run) -> None:
     assert document["checkins"][0]["tags"] == ["-new shoes", "coffee"]
     assert document["checkins"][0]["fever"] is False
     assert document["checkins"][0]["vomiting"] is None
+    assert document["checkins"][0]["exercised"] is False
     assert [lab["value"] for lab in document["labs"]] == [1.5, 3.3]
     assert len(document["episodes"]) == 2  # the deleted one is left out
 

@@ -3,12 +3,15 @@
 What must hold: planted rate ratios of 2-2.5 over 15 months are found, with intervals that hold
 the truth; factors without an effect are rarely flagged; rare exposures say "not enough data";
 bursts of spasms do not make the intervals too narrow; and leaving days without a check-in out
-is what keeps the answer right (treating them as zero would not). The large Monte Carlo is
-benchmarks/factor_monte_carlo.py.
+is what keeps the answer right (treating them as zero would not). The two biased designs: exercise
+typed only with a spasm is not taken for a cause (counting it would be), and a low-fluid day's
+effect on the night after is found because the night counts with that day (counting cramps by
+calendar date would miss it). The large Monte Carlo is benchmarks/factor_monte_carlo.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -16,10 +19,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spasmlog.reports.factors import ASSOCIATED, NOT_ENOUGH, PROTECTIVE, FactorReport, analyse
-from tests.simulate import FACTORS, PLANTED, RARE, Scenario, Simulated, simulate
+from spasmlog.reports.factors import (
+    ASSOCIATED,
+    NOT_ENOUGH,
+    PROTECTIVE,
+    FactorReport,
+    FactorResult,
+    analyse,
+)
+from tests.simulate import (
+    FACTORS,
+    NEXT_NIGHT,
+    PLANTED,
+    RARE,
+    TYPED_EXERCISE,
+    Scenario,
+    Simulated,
+    simulate,
+)
 
-SEEDS = (101, 102, 103, 104, 105, 106)
+SEEDS = tuple(range(101, 113))
 NULLS = tuple(factor for factor in FACTORS if factor not in PLANTED and factor not in RARE)
 PLAIN = Scenario()
 BURSTY = Scenario(frailty="week", frailty_shape=2.0)
@@ -59,7 +78,7 @@ def test_planted_effects_are_found(scenario: Scenario) -> None:
     assert len(planted) == len(SEEDS) * len(PLANTED)
     found = [row for row in planted if row[5] == ASSOCIATED]
     covered = [row for row in planted if row[3] <= row[2] <= row[4]]
-    assert len(found) >= len(planted) - 1, planted
+    assert len(found) >= 0.85 * len(planted), planted
     assert len(covered) >= 0.85 * len(planted), planted
 
 
@@ -93,7 +112,7 @@ def naive_low_fluid_ratio(simulated: Simulated) -> float:
     frames = simulated.frames
     every_day = pd.date_range(frames.start, frames.end, freq="D")
     fluid = frames.checkins.set_index("date")["fluid_ml"].reindex(every_day).fillna(0)
-    counts = frames.episodes["date"].value_counts().reindex(every_day, fill_value=0)
+    counts = frames.episodes["day"].value_counts().reindex(every_day, fill_value=0)
     low = (fluid < 1500).to_numpy()
     return float((counts[low].sum() / low.sum()) / (counts[~low].sum() / (~low).sum()))
 
@@ -120,3 +139,51 @@ def test_the_simulation_really_skips_low_fluid_days_more() -> None:
     skipped_other = 1 - days.loc[~days["low_fluid"], "checked_in"].mean()
     assert skipped_low > 2 * skipped_other
     assert 0.15 <= 1 - report.coverage <= 0.25
+
+
+def _factor(report: FactorReport, factor: str) -> FactorResult:
+    return next(result for result in report.factors if result.id == factor)
+
+
+def _geometric_mean(ratios: list[float]) -> float:
+    return float(np.exp(np.mean(np.log(ratios))))
+
+
+def test_exercise_typed_with_a_spasm_is_not_taken_for_a_cause() -> None:
+    """No exercise effect; half the spasms logged with `log --exercise`. Counting those sessions
+    (as if recorded on their own) would find a strong 'effect'; the report does not."""
+    honest, counted = [], []
+    for seed in SEEDS:
+        simulated, report = run(TYPED_EXERCISE, seed)
+        frames = simulated.frames
+        assert (frames.exercise["source"] == "log").sum() > 50
+        honest.append(_factor(report, "vigorous_exercise_24h"))
+        as_if_independent = frames.exercise.assign(source="exercise")
+        careless = analyse(dataclasses.replace(frames, exercise=as_if_independent))
+        counted.append(_factor(careless, "vigorous_exercise_24h"))
+    assert sum(result.verdict == ASSOCIATED for result in honest) <= 1, honest
+    assert 0.85 < _geometric_mean([r.rate_ratio or math.nan for r in honest]) < 1.2
+    assert all(result.verdict == ASSOCIATED for result in counted), counted
+    assert _geometric_mean([r.rate_ratio or math.nan for r in counted]) > 2.5
+
+
+def test_a_low_fluid_day_s_effect_on_the_night_after_is_found() -> None:
+    """Twice the cramps in the night after a low-fluid day: the night counts with that day. By
+    calendar date, most of the night's cramps would be compared with the next day's fluids."""
+    truth = NEXT_NIGHT.truth("low_fluid")
+    found, ratios, by_date = [], [], []
+    for seed in SEEDS:
+        simulated, report = run(NEXT_NIGHT, seed)
+        low_fluid = _factor(report, "low_fluid")
+        found.append(low_fluid.verdict == ASSOCIATED)
+        assert low_fluid.rate_ratio is not None
+        ratios.append(low_fluid.rate_ratio)
+        frames = simulated.frames
+        calendar = frames.episodes.assign(day=frames.episodes["date"])
+        careless = analyse(dataclasses.replace(frames, episodes=calendar))
+        by_date.append(_factor(careless, "low_fluid").rate_ratio or math.nan)
+    # The Monte Carlo measures the power (at least 80%); twelve seeds may fall short of it by
+    # chance, so they are held to 70%. Counted by calendar date, it is found in under 10%.
+    assert sum(found) >= 0.7 * len(SEEDS), found
+    assert 0.85 * truth < _geometric_mean(ratios) < 1.15 * truth
+    assert _geometric_mean(by_date) < 1 + 0.4 * (truth - 1)

@@ -230,6 +230,7 @@ BAD_CELLS = [
     ("checkins", "date,magnesium_mg", "2026-03-01,lots", "magnesium_mg: invalid value"),
     ("checkins", "date,alcohol_units", "2026-03-01,-2", "alcohol_units: invalid value"),
     ("checkins", "date,tags", f"2026-03-01,{'x' * 41}", "tags: invalid value"),
+    ("checkins", "date,exercised", "2026-03-01,often", "exercised: invalid value 'often'"),
     ("exercise", "started_at,activity,minutes", "2026-03-01T07:00,run,0", "minutes: invalid"),
     ("exercise", "started_at,activity,minutes", "2026-03-01T07:00,,30", "activity: missing"),
     (

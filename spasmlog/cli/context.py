@@ -59,6 +59,14 @@ TrialOpt = Annotated[
     str | None,
     typer.Option(help="During a trial: did you take the remedy that night? yes or no."),
 ]
+NoExerciseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-exercise",
+        help="No exercise that day: a known no, which the factor report needs (a day without "
+        "a session is otherwise unknown).",
+    ),
+]
 
 _BOOLS = ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
 
@@ -105,12 +113,13 @@ def _parse_checkin(
     tag: list[str] | None,
     note: str | None,
     exercise: str | None,
+    no_exercise: bool,
     trial: str | None,
 ) -> dict[str, Any]:
     """The options given, parsed and checked, as CheckinInput field values."""
     given: dict[str, Any] = {
         "sweating": sweating, "vomiting": vomiting, "diarrhea": diarrhea, "fever": fever,
-        "hot_weather": hot_weather,
+        "hot_weather": hot_weather, "exercised": False if no_exercise else None,
     }  # fmt: skip
     if date is not None:
         given["day"] = parsing.parse_date(date, clock.today())
@@ -143,8 +152,9 @@ def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
 
 
 def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
-    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays).
-    `remedy_on(day)` names the remedy of a trial that covers that night, to ask about it."""
+    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays, and a
+    blank is unknown, never "no": the prompts say how to answer "none"). `remedy_on(day)`
+    names the remedy of a trial that covers that night, to ask about it."""
     today = clock.today()
     if "day" not in given:
         given["day"] = ask("Date", lambda t: parsing.parse_date(t, today), "today")
@@ -160,9 +170,13 @@ def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
     given["fever"] = ask("Fever (y/n)", _yes_no("--fever"))
     given["hot_weather"] = ask("Hot weather (y/n)", _yes_no("--hot-weather"))
     given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', checkins.parse_sleep)
-    given["magnesium_mg"] = ask("Magnesium taken, mg", checkins.parse_magnesium)
-    given["alcohol_units"] = ask("Units of alcohol", checkins.parse_alcohol)
-    given["exercise"] = ask('Exercise ("run 45m vigorous")', parsing.parse_exercise)
+    given["magnesium_mg"] = ask("Magnesium taken, mg (0 if none)", checkins.parse_magnesium)
+    given["alcohol_units"] = ask("Units of alcohol (0 if none)", checkins.parse_alcohol)
+    given["exercised"] = ask("Exercised that day (y/n)", _yes_no("--exercise"))
+    if given["exercised"]:
+        given["exercise"] = ask(
+            'What and how long ("run 45m vigorous"; Enter to skip)', parsing.parse_exercise
+        )
     given["tags"] = ask(
         "Your suspected triggers (comma-separated)",
         lambda t: checkins.parse_tags([tag for tag in t.split(",") if tag.strip()]) or None,
@@ -188,13 +202,14 @@ def checkin(
     tag: TagOpt = None,
     note: NoteOpt = None,
     exercise: ExerciseOpt = None,
+    no_exercise: NoExerciseOpt = False,
     trial: TrialOpt = None,
 ) -> None:
     """Record how a day went; again for the same day changes only the fields given.
 
     With no field on a terminal, asks for each. A day with no check-in is missing, never zero.
 
-    Example: spasmlog checkin --fluid 1.8L --sleep 7 --hot-weather --tag coffee
+    Example: spasmlog checkin --fluid 1.8L --sleep 7 --hot-weather --tag coffee --no-exercise
     """
     given = _parse_checkin(
         date,
@@ -210,6 +225,7 @@ def checkin(
         tag,
         note,
         exercise,
+        no_exercise,
         trial,
     )
     if not set(given) - {"day"}:
@@ -243,11 +259,7 @@ def _checkin_row(row: Checkin, exercise: ExerciseSession | None) -> list[str]:
     cells += [shown(name, getattr(row, name)) for name in ("fluid_ml", *_BOOLS)]
     cells += [shown(name, getattr(row, name)) for name in ("sleep_h", "magnesium_mg")]
     cells += [shown("alcohol_units", row.alcohol_units).replace(" units", "")]
-    cells.append(
-        ""
-        if exercise is None
-        else parsing.format_exercise(exercise.activity, exercise.minutes, exercise.intensity)
-    )
+    cells.append(shown("exercise", checkins.exercise_answer(row.exercised, exercise)))
     cells += [shown("tags", row.tags), printable(row.note, 30)]
     return cells
 

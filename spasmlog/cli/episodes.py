@@ -52,7 +52,11 @@ FluidOpt = Annotated[
     ),
 ]
 ExerciseOpt = Annotated[
-    str | None, typer.Option(help='Exercise in the 24 h before: "run 45m vigorous".')
+    str | None,
+    typer.Option(
+        help='Exercise in the 24 h before: "run 45m vigorous". Kept with the episode; the factor '
+        "report counts only exercise recorded on its own (`exercise add`, `checkin --exercise`)."
+    ),
 ]
 ReliefOpt = Annotated[
     list[str] | None,

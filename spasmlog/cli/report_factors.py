@@ -64,8 +64,11 @@ def factors_report(
     Compares spasms a day on check-in days with and without each factor (low fluids, fluid loss,
     the 24 h after vigorous exercise, magnesium, alcohol, hot weather, short sleep, each
     medication class, each of your tags), with a 95% interval, and says "not enough data" rather
-    than guess. Days without a check-in are left out, not counted as zero. Medication changes get
-    a before/after comparison; conditions and out-of-range labs are shown as context.
+    than guess. Days without a check-in are left out, not counted as zero; a day runs from noon
+    to noon, so a night's cramps count with the evening before. Exercise counts only from
+    `exercise add` and `checkin --exercise` (`checkin --no-exercise` says there was none), never
+    from `log --exercise`. Medication changes get a before/after comparison; conditions and
+    out-of-range labs are shown as context.
 
     Example: spasmlog report factors --since 2025-01-01 --fluid-threshold 2L
     """

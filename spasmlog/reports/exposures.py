@@ -1,12 +1,29 @@
 """A diary's Frames as exposure person-time, one table of rows per factor.
 
-The unit is person-time on analysable days: local dates in the period that have a check-in. A day
-without one is missing, so it is in no comparison (its episodes count in the totals only); a
-check-in that leaves a factor's field blank is missing for that factor alone. Each factor becomes
-rows of (ISO week, exposed, time in days, episodes): one row a day for the day-level factors, and
-up to two a day (the exposed and unexposed part) for `vigorous_exercise_24h`, whose exposure is the
-24 hours after the start of a vigorous session, counted in hours. All times are the person's local
-wall-clock time, so a local day is 24 hours even when the clocks change.
+The rules, each chosen so that which time counts never depends on the spasms themselves:
+
+- The unit is person-time on analysable days: days in the period that have a check-in and are
+  over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no
+  comparison (its episodes count in the totals only); a check-in that leaves a factor's field
+  blank is missing for that factor alone, never a "no".
+- Each day is an analysis day (spasmlog.clock): it runs from noon to noon, so a 3 a.m. cramp
+  counts with the evening before, and is compared with that date's check-in and medications.
+- Exposures come only from records kept whether or not a spasm happened: check-ins, the
+  medication list and exercise sessions. A session typed with an episode (`log --exercise`,
+  source "log") is written down only because a spasm happened, so it is never an exposure, and
+  never makes a day's exercise known.
+- `vigorous_exercise_24h` is counted in hours: the 24 h after an independent vigorous session's
+  start are exposed. An hour is known to be unexposed only when exercise is *answered* for its
+  calendar date and the date before (the dates the 24 h before it lie on): answered means the
+  check-in says "no exercise" (`checkin --no-exercise`) or an independent session is recorded
+  that date (the sessions are then taken as the day's exercise; a "yes" with no session is not
+  enough). The 24 h after a session without an intensity are unknown, unless a vigorous one
+  covers them. Other hours are unknown and left out.
+
+Each factor becomes rows of (ISO week, exposed, time in days, episodes): one row a day for the
+day-level factors, up to two a day (the exposed and unexposed part) for vigorous exercise. All
+times are the person's local wall-clock time, so a local day is 24 hours even when the clocks
+change.
 """
 
 from __future__ import annotations
@@ -23,8 +40,10 @@ from spasmlog.reports.frames import Frames
 
 SHORT_SLEEP_H = 6.0
 WINDOW_H = 24.0
+OUTCOME_DEPENDENT_SOURCES = ("log",)  # exercise written down only because a spasm happened
 _MONDAY = pd.Timestamp("1970-01-05")  # any Monday: ISO weeks are counted from it
 _DAY = pd.Timedelta(days=1)
+_ONE_DAY = dt.timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
 
 
@@ -37,7 +56,8 @@ class Exposure:
     article_factor: str | None
     phrase: str  # opens the plain-language sentence: "On days you drank under 1.5 L"
     rows: pd.DataFrame
-    unknown_days: int  # check-in days on which the factor's field was left blank
+    unknown_days: float  # analysable days (hours / 24 for exercise) where the factor is unknown
+    answer: str | None = None  # what to answer so that blanks stop starving the factor
 
 
 def litres(ml: float) -> str:
@@ -50,13 +70,20 @@ def plain(label: str) -> str:
 
 
 def day_table(frames: Frames) -> pd.DataFrame:
-    """The analysable days (indexed by local date) with their check-in, episode count and week."""
+    """The analysable days (indexed by local date) with their check-in, the count of episodes
+    whose analysis day it is, and the week. A day still going on (today's, until tomorrow noon)
+    is not analysable yet: its spasms are not all in."""
     checkins = frames.checkins
+    last = (
+        frames.end
+        if frames.ongoing_from is None
+        else min(frames.end, frames.ongoing_from - _ONE_DAY)
+    )
     inside = (checkins["date"] >= pd.Timestamp(frames.start)) & (
-        checkins["date"] <= pd.Timestamp(frames.end)
+        checkins["date"] <= pd.Timestamp(last)
     )
     days = checkins[inside].drop_duplicates("date").set_index("date").sort_index()
-    counts = frames.episodes["date"].value_counts()
+    counts = frames.episodes["day"].value_counts()
     days["count"] = counts.reindex(days.index, fill_value=0).astype("int64")
     days["week"] = ((_dates(days) - _MONDAY) // pd.Timedelta(weeks=1)).astype("int64")
     return days
@@ -81,10 +108,18 @@ def _rows(days: pd.DataFrame, exposed: pd.Series) -> pd.DataFrame:
 
 
 def _day_exposure(
-    days: pd.DataFrame, id_: str, label: str, article: str | None, phrase: str, flag: pd.Series
+    days: pd.DataFrame,
+    id_: str,
+    label: str,
+    article: str | None,
+    phrase: str,
+    flag: pd.Series,
+    answer: str | None = None,
 ) -> Exposure:
     flag = flag.astype("boolean")
-    return Exposure(id_, label, article, phrase, _rows(days, flag), int(flag.isna().sum()))
+    return Exposure(
+        id_, label, article, phrase, _rows(days, flag), float(flag.isna().sum()), answer
+    )
 
 
 def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
@@ -99,6 +134,7 @@ def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
             "dehydration",
             f"On days you drank under {below}",
             days["fluid_ml"] < fluid_threshold_ml,
+            "give `spasmlog checkin --fluid 2L` with what you drank, every day",
         ),
         _day_exposure(
             days,
@@ -107,6 +143,8 @@ def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
             "dehydration",
             "On days with heavy sweating, vomiting, diarrhea or fever",
             fluid_loss,
+            "answer `spasmlog checkin --no-sweating --no-vomiting --no-diarrhea --no-fever` on "
+            "days without them",
         ),
         _day_exposure(
             days,
@@ -115,6 +153,7 @@ def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
             "lack_of_magnesium",
             "On days you took magnesium",
             days["magnesium_mg"] > 0,
+            "answer `spasmlog checkin --magnesium 0` on days without magnesium",
         ),
         _day_exposure(
             days,
@@ -123,9 +162,16 @@ def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
             "dehydration",
             "On days you drank alcohol",
             days["alcohol_units"] > 0,
+            "answer `spasmlog checkin --alcohol 0` on days without alcohol",
         ),
         _day_exposure(
-            days, "hot_weather", "Hot weather", "dehydration", "On hot days", days["hot_weather"]
+            days,
+            "hot_weather",
+            "Hot weather",
+            "dehydration",
+            "On hot days",
+            days["hot_weather"],
+            "answer `spasmlog checkin --no-hot-weather` on days that were not hot",
         ),
         _day_exposure(
             days,
@@ -134,6 +180,7 @@ def day_level(days: pd.DataFrame, fluid_threshold_ml: float) -> list[Exposure]:
             None,
             f"On days after less than {SHORT_SLEEP_H:g} h of sleep",
             days["sleep_h"] < SHORT_SLEEP_H,
+            "give `spasmlog checkin --sleep 7.5` with the hours you slept, every day",
         ),
     ]
 
@@ -186,66 +233,118 @@ def medication_level(frames: Frames, days: pd.DataFrame) -> list[Exposure]:
     return exposures
 
 
-def _merged_windows(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The union of [s, s + 24 h) as disjoint intervals (a, b) and the exposed hours before each."""
-    starts = np.sort(starts)
-    if starts.size == 0:
-        return starts, starts, starts
-    new = np.r_[True, starts[1:] > starts[:-1] + WINDOW_H]
-    lows = starts[new]
-    highs = starts[np.r_[new[1:], True]] + WINDOW_H  # each block ends 24 h after its last start
-    before = np.r_[0.0, np.cumsum(highs - lows)[:-1]]
-    return lows, highs, before
+@dataclass(frozen=True)
+class _Windows:
+    """The union of [s, s + 24 h) over session starts s (hours from an origin), as disjoint
+    intervals [low, high) with the covered hours before each."""
+
+    lows: np.ndarray
+    highs: np.ndarray
+    before: np.ndarray
+
+    @staticmethod
+    def after(starts: np.ndarray) -> _Windows:
+        starts = np.sort(starts)
+        if starts.size == 0:
+            return _Windows(starts, starts, starts)
+        new = np.r_[True, starts[1:] > starts[:-1] + WINDOW_H]
+        lows = starts[new]
+        highs = starts[np.r_[new[1:], True]] + WINDOW_H  # a block ends 24 h after its last start
+        return _Windows(lows, highs, np.r_[0.0, np.cumsum(highs - lows)[:-1]])
+
+    def _upto(self, t: np.ndarray) -> np.ndarray:
+        """Covered hours in (-inf, t) for each t."""
+        if self.lows.size == 0:
+            return np.zeros(t.shape)
+        k = np.searchsorted(self.lows, t, side="right") - 1  # the last block starting by t
+        j = np.maximum(k, 0)
+        inside = np.clip(t - self.lows[j], 0.0, self.highs[j] - self.lows[j])
+        return np.where(k >= 0, self.before[j] + inside, 0.0)
+
+    def hours(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Covered hours in [first, last) for each pair."""
+        return self._upto(last) - self._upto(first)
+
+    def holds(self, t: np.ndarray) -> np.ndarray:
+        if self.lows.size == 0:
+            return np.zeros(t.shape, dtype=bool)
+        k = np.searchsorted(self.lows, t, side="right") - 1
+        return (k >= 0) & (t < self.highs[np.maximum(k, 0)])
 
 
-def _covered(lows: np.ndarray, highs: np.ndarray, before: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Exposed hours in (-inf, t) for each t."""
-    if lows.size == 0:
-        return np.zeros(t.shape)
-    k = np.searchsorted(lows, t, side="right") - 1  # the last window starting at or before t
-    j = np.maximum(k, 0)
-    inside = np.clip(t - lows[j], 0.0, highs[j] - lows[j])
-    return np.where(k >= 0, before[j] + inside, 0.0)
+def independent_exercise(frames: Frames) -> pd.DataFrame:
+    """Sessions recorded whether or not a spasm happened: every source but `log --exercise`."""
+    exercise = frames.exercise
+    return exercise[~exercise["source"].isin(OUTCOME_DEPENDENT_SOURCES)]
+
+
+def _answered(frames: Frames, sessions: pd.DataFrame, origin: pd.Timestamp) -> np.ndarray:
+    """Day numbers (from `origin`) of the dates whose exercise is answered (see above)."""
+    checkins = frames.checkins
+    said_no = checkins.loc[checkins["exercised"].eq(False).fillna(False).astype(bool), "date"]
+    dates = pd.concat([said_no, sessions["date"]])
+    return np.unique(((dates - origin) // _DAY).to_numpy(dtype="int64"))
 
 
 def vigorous_exercise(frames: Frames, days: pd.DataFrame) -> Exposure:
-    """The 24 h after each vigorous session's start, on the analysable days' hours."""
+    """The 24 h after each independent vigorous session's start, over the analysable days'
+    noon-to-noon spans; hours not known to be without it are left out (module docstring)."""
     origin = pd.Timestamp(frames.start)
-    sessions = frames.exercise[frames.exercise["intensity"] == "vigorous"]
-    starts = ((sessions["start_local"] - origin) / _HOUR).to_numpy(dtype=float)
-    lows, highs, before = _merged_windows(starts)
-    day_at = ((_dates(days) - origin) / _HOUR).to_numpy(dtype=float)
-    exposed_h = _covered(lows, highs, before, day_at + WINDOW_H) - _covered(
-        lows, highs, before, day_at
+    sessions = independent_exercise(frames)
+    at = ((sessions["start_local"] - origin) / _HOUR).to_numpy(dtype=float)
+    intensity = sessions["intensity"]
+    vigorous = _Windows.after(at[(intensity == "vigorous").to_numpy(dtype=bool)])
+    uncertain = _Windows.after(
+        at[(intensity == "vigorous").to_numpy(dtype=bool) | intensity.isna().to_numpy()]
     )
+    answered = _answered(frames, sessions, origin)
 
-    episodes = frames.episodes[frames.episodes["date"].isin(days.index)]
-    at = ((episodes["start_local"] - origin) / _HOUR).to_numpy(dtype=float)
-    k = np.searchsorted(lows, at, side="right") - 1
-    hit = (k >= 0) & (at < highs[np.maximum(k, 0)]) if lows.size else np.zeros(at.size, bool)
-    exposed_count = (
-        pd.Series(hit, index=episodes["date"].to_numpy())
-        .groupby(level=0)
-        .sum()
-        .reindex(days.index, fill_value=0)
-        .to_numpy(dtype="int64")
-    )
-    share = np.round(exposed_h / WINDOW_H, 9)  # no float dust: 1e-9 days is 0.1 ms
+    def known(day_number: np.ndarray) -> np.ndarray:
+        """Is an hour on this date known (the date and the one before answered)?"""
+        return np.isin(day_number, answered) & np.isin(day_number - 1, answered)
+
+    number = ((_dates(days) - origin) // _DAY).to_numpy(dtype="int64")
+    midnight = number * WINDOW_H  # the hour the calendar date of each analysis day begins
+    noon, next_midnight, next_noon = midnight + 12, midnight + 24, midnight + 36
+    exposed_h = vigorous.hours(noon, next_noon)
+    unexposed_h = np.where(
+        known(number), 12 - uncertain.hours(noon, next_midnight), 0.0
+    ) + np.where(known(number + 1), 12 - uncertain.hours(next_midnight, next_noon), 0.0)
+
+    episodes = frames.episodes[frames.episodes["day"].isin(days.index)]
+    hour = ((episodes["start_local"] - origin) / _HOUR).to_numpy(dtype=float)
+    date_number = ((episodes["date"] - origin) // _DAY).to_numpy(dtype="int64")
+    in_window = vigorous.holds(hour)
+    without = ~uncertain.holds(hour) & known(date_number)
+
+    def per_day(hit: np.ndarray) -> np.ndarray:
+        return (
+            pd.Series(hit, index=episodes["day"].to_numpy())
+            .groupby(level=0)
+            .sum()
+            .reindex(days.index, fill_value=0)
+            .to_numpy(dtype="int64")
+        )
+
+    week = days["week"].to_numpy()
     rows = pd.DataFrame(
         {
-            "week": np.r_[days["week"].to_numpy(), days["week"].to_numpy()],
+            "week": np.r_[week, week],
             "exposed": np.r_[np.ones(len(days), bool), np.zeros(len(days), bool)],
-            "time": np.r_[share, 1.0 - share],
-            "count": np.r_[exposed_count, days["count"].to_numpy() - exposed_count],
+            "time": np.round(np.r_[exposed_h, unexposed_h] / WINDOW_H, 9),  # no float dust
+            "count": np.r_[per_day(in_window), per_day(without)],
         }
     )
+    known_days = float(rows["time"].sum())
     return Exposure(
         "vigorous_exercise_24h",
         "Vigorous exercise in the 24 h before",
         "strain_injury",
         "In the 24 hours after vigorous exercise",
         rows[rows["time"] > 0].reset_index(drop=True),
-        0,
+        max(0.0, round(len(days) - known_days, 9)),
+        "answer `spasmlog checkin --no-exercise` on days without exercise, and record each "
+        "session with `spasmlog exercise add` or `checkin --exercise`",
     )
 
 

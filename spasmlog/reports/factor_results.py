@@ -2,8 +2,16 @@
 
 `factors.analyse` makes them; the doctor summary and the demo read them. Extra JSON keys beyond
 the issue's contract: coverage, options, and per factor its two rates, the expected exposed
-episodes, the check-in days with the field left blank, the variance inflation seen by the
-over-dispersion check, and what was missing when there was not enough data.
+episodes, `unknown_days` (check-in days with the factor unknown: its field left blank, or for
+exercise the hours not known, over 24), the variance inflation seen by the over-dispersion
+check, what was missing when there was not enough data (`shortfall`) and, when blanks starve
+the factor, the answer that would feed it (`answer_hint`, e.g. "answer `spasmlog checkin
+--alcohol 0` on days without alcohol"), and `unconfirmed_signal`: true for a factor whose 95%
+interval leaves out 1 but whose q is above the threshold, so its verdict stays "no clear
+association" (possible, not confirmed once every tested factor is allowed for). A medication
+change is "started", "stopped" or "dose changed" (the same drug, by generic or else by name,
+started again on the day the last period stopped or the day after, at another dose), with
+`dose_before` and `dose_after` for the last.
 """
 
 from __future__ import annotations
@@ -57,9 +65,17 @@ class FactorResult:
     verdict: str
     phrase: str  # "On days you drank under 1.5 L"
     expected_exposed: float
-    unknown_days: int
+    unknown_days: float  # hours / 24 for exercise
     variance_inflation: float | None
     shortfall: tuple[str, ...]  # what is missing for a test, when "not enough data"
+    answer_hint: str | None = None  # the answer that would feed a factor starved by blanks
+
+    @property
+    def unconfirmed_signal(self) -> bool:
+        """The interval leaves out 1, but the q-value does not clear the threshold."""
+        if self.verdict != UNCLEAR or self.ci_low is None or self.ci_high is None:
+            return False
+        return self.ci_low > 1 or self.ci_high < 1
 
     @property
     def rate_exposed(self) -> float | None:
@@ -91,6 +107,8 @@ class FactorResult:
             "unknown_days": self.unknown_days,
             "variance_inflation": _number(self.variance_inflation),
             "shortfall": list(self.shortfall),
+            "answer_hint": self.answer_hint,
+            "unconfirmed_signal": self.unconfirmed_signal,
         }
 
 
@@ -99,7 +117,7 @@ class MedicationChange:
     medication: str
     generic: str | None
     drug_class: str
-    change: str  # "started" | "stopped"
+    change: str  # "started" | "stopped" | "dose changed" (the same drug went on at a new dose)
     date: dt.date
     method: str
     days_before: float
@@ -111,6 +129,8 @@ class MedicationChange:
     ci_high: float | None
     p_value: float | None
     shortfall: tuple[str, ...]
+    dose_before: str | None = None  # "dose changed" only: "20 mg" (the name when no dose)
+    dose_after: str | None = None
 
     @property
     def rate_before(self) -> float | None:
@@ -139,6 +159,8 @@ class MedicationChange:
             "episodes_before": self.episodes_before,
             "episodes_after": self.episodes_after,
             "shortfall": list(self.shortfall),
+            "dose_before": self.dose_before,
+            "dose_after": self.dose_after,
         }
 
 
@@ -233,3 +255,18 @@ class FactorReport:
 
 def days_text(value: float) -> str:
     return f"{round(value):,}" if abs(value - round(value)) < 0.05 else f"{value:,.1f}"
+
+
+def counted(value: float, noun: str) -> str:
+    """ "1 spasm", "2 spasms", "0.5 days": a count with its noun, singular only for one."""
+    number = days_text(value)
+    return f"{number} {noun}" if number == "1" else f"{number} {noun}s"
+
+
+def q_above(value: float, threshold: float) -> str:
+    """A q-value above the threshold, with the digits that show it is above: 0.1004 -> "0.1004"
+    against 0.10, never a "0.10" that reads as on it."""
+    digits = 2
+    while round(value, digits) <= threshold and digits < 6:
+        digits += 1
+    return f"{value:.{digits}f}"

@@ -1,34 +1,30 @@
 """The risk-factor report: which of the article's factors go with the spasms, with honest numbers.
 
 Pure: Frames in, a frozen FactorReport out. Each factor compares the spasm rate on analysable
-days (days with a check-in) with and without it (`exposures`), by an exact test or, when spasms
-come in bursts, a Poisson model that allows for them (`rates`); the results are the frozen
-dataclasses of `factor_results`, re-exported here. Then:
+days (days with a check-in, noon to noon) with and without it (`exposures`, which also says which
+records count as exposure), by an exact test or, when spasms come in bursts, a Poisson model
+that allows for them (`rates`); the results are the frozen dataclasses of `factor_results`, and
+their words `factor_text`, re-exported here. Then:
 
 - Minimum data: fewer than `min_exposed_days` exposed or `min_unexposed_days` unexposed days
   (hours / 24 for exercise), or fewer than `min_expected_exposed` episodes expected on the exposed
   days at the overall rate, gives "not enough data": counts kept, no ratio, no test.
 - Benjamini-Hochberg q-values over the factors that were tested, and nothing else.
 - Verdict: "associated" (q <= q_threshold, ratio > 1), "protective" (q <= q_threshold, ratio < 1),
-  else "no clear association".
-- Medication started or stopped inside the period: the rate over analysable days in the
-  `window_weeks` before vs after, by the same rules.
+  else "no clear association" (an `unconfirmed_signal` when the interval still leaves out 1).
+- Medication started, stopped or at a new dose inside the period (`_events`): the rate over
+  analysable days in the `window_weeks` before vs after, by the same rules.
 - Conditions present all along and out-of-range labs are context: a diary cannot test them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import textwrap
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spasmlog.knowledge.conditions import label as group_label
-from spasmlog.knowledge.drugs import CLASS_INFO
-from spasmlog.knowledge.factors import DISCLAIMER
 from spasmlog.knowledge.labs import TESTS_BY_ID
 from spasmlog.reports import exposures, rates
 from spasmlog.reports.factor_results import (
@@ -47,7 +43,14 @@ from spasmlog.reports.factor_results import (
     MedicationChange,
 )
 from spasmlog.reports.factor_results import days_text as _days
-from spasmlog.reports.frames import Frames, condition_rows, lab_rows, medication_rows
+from spasmlog.reports.factor_text import change_sentence, render_text, sentence
+from spasmlog.reports.frames import (
+    Frames,
+    MedicationRow,
+    condition_rows,
+    lab_rows,
+    medication_rows,
+)
 
 if TYPE_CHECKING:
     from pandas.api.typing import NaTType
@@ -118,6 +121,7 @@ def _factor(exposure: exposures.Exposure, options: FactorOptions) -> FactorResul
         unknown_days=exposure.unknown_days,
         variance_inflation=fit.variance_inflation if fit else None,
         shortfall=shortfall,
+        answer_hint=exposure.answer if shortfall and exposure.unknown_days > 0 else None,
     )
 
 
@@ -139,17 +143,57 @@ def _with_q_values(results: list[FactorResult], q_threshold: float) -> list[Fact
     return results
 
 
-def _changes(frames: Frames, days: pd.DataFrame, options: FactorOptions) -> list[MedicationChange]:
-    events = []
+def _drug(med: MedicationRow) -> str:
+    """What makes two periods the same drug: the generic, else the name as typed."""
+    return str(med.name if pd.isna(med.generic) else med.generic).strip().lower()
+
+
+def _dose(med: MedicationRow) -> str:
+    return str(med.name if pd.isna(med.dose) or not str(med.dose).strip() else med.dose)
+
+
+Doses = tuple[str, str] | None  # (before, after) for a dose change
+
+
+def _events(frames: Frames) -> list[tuple[dt.date, str, MedicationRow, Doses]]:
+    """(date, change, period, (dose before, dose after) or None) inside the period, in order.
+
+    A period of a drug that starts on the day another period of it stopped, or the day after,
+    continues it: no "stopped" and "started", but "dose changed" when the doses differ (nothing
+    when they do not)."""
+    meds = list(medication_rows(frames.medications))
+    starts: dict[tuple[str, pd.Timestamp | NaTType], int] = {
+        (_drug(med), med.started_on): i for i, med in enumerate(meds)
+    }
+    next_of: dict[int, int] = {}
+    for i, med in enumerate(meds):
+        for gap in (0, 1) if not pd.isna(med.stopped_on) else ():
+            j = starts.get((_drug(med), med.stopped_on + pd.Timedelta(days=gap)))
+            if j is not None and j != i:
+                next_of[i] = j
+                break
+    previous_of = {j: i for i, j in next_of.items()}
     start, end = pd.Timestamp(frames.start), pd.Timestamp(frames.end)
-    medications = medication_rows(frames.medications)
-    for med in medications:
-        for change, changed_on in (("started", med.started_on), ("stopped", med.stopped_on)):
+    events: list[tuple[dt.date, str, MedicationRow, Doses]] = []
+    for i, med in enumerate(meds):
+        before = meds[previous_of[i]] if i in previous_of else None
+        changes: list[tuple[str, pd.Timestamp | NaTType, Doses]] = []
+        if before is None:
+            changes = [("started", med.started_on, None)]
+        elif _dose(before) != _dose(med):
+            changes = [("dose changed", med.started_on, (_dose(before), _dose(med)))]
+        if i not in next_of:
+            changes.append(("stopped", med.stopped_on, None))
+        for change, changed_on, doses in changes:
             if not pd.isna(changed_on) and start <= changed_on <= end:
-                events.append((changed_on.date(), change, med))
+                events.append((pd.Timestamp(changed_on).date(), change, med, doses))
+    return sorted(events, key=lambda event: (event[0], event[1]))
+
+
+def _changes(frames: Frames, days: pd.DataFrame, options: FactorOptions) -> list[MedicationChange]:
     changes = []
-    for when, change, med in sorted(events, key=lambda event: (event[0], event[1])):
-        rows = exposures.before_after(days, when, options.window_weeks, change == "started")
+    for when, change, med, doses in _events(frames):
+        rows = exposures.before_after(days, when, options.window_weeks, change != "stopped")
         counts = rates.Counts.of(rows)
         shortfall = _shortfall(counts, options, ("after", "before"))
         fit = None if shortfall else rates.estimate(rows, counts)
@@ -170,6 +214,8 @@ def _changes(frames: Frames, days: pd.DataFrame, options: FactorOptions) -> list
                 ci_high=fit.ci_high if fit else None,
                 p_value=fit.p_value if fit else None,
                 shortfall=shortfall,
+                dose_before=doses[0] if doses else None,
+                dose_after=doses[1] if doses else None,
             )
         )
     return changes
@@ -235,191 +281,3 @@ def analyse(frames: Frames, options: FactorOptions = DEFAULT_OPTIONS) -> FactorR
         context=_context(frames),
         options=options,
     )
-
-
-def class_label(drug_class: str) -> str:
-    info = CLASS_INFO.get(drug_class)
-    return info.label if info else drug_class
-
-
-# --- plain language ------------------------------------------------------------------------------
-
-CAVEAT = "This is an association in your own diary, not proof of cause."
-_WIDTH = 100
-
-
-def _ratio(value: float) -> str:
-    if value < 0.995:
-        return f"{value:.2f}"
-    return f"{value:.1f}" if value < 9.95 else f"{value:,.0f}"
-
-
-def _interval(low: float | None, high: float | None) -> str:
-    if low is None:
-        return ""
-    if high is None or not math.isfinite(high):
-        return f"95% CI from {_ratio(low)} up"
-    return f"95% CI {_ratio(low)}-{_ratio(high)}"
-
-
-def _rates(first: float | None, second: float | None) -> str:
-    """ "0.62 vs 0.26 a day", or a week when both are rare."""
-    values = [value or 0.0 for value in (first, second)]
-    if max(values) < 0.1:
-        return f"{values[0] * 7:.2f} vs {values[1] * 7:.2f} a week"
-    digits = 1 if min(values) >= 10 else 2
-    return f"{values[0]:.{digits}f} vs {values[1]:.{digits}f} a day"
-
-
-def sentence(result: FactorResult) -> str:
-    """One plain-language line for a factor, e.g. "On days you drank under 1.5 L you had 2.4x
-    as many spasms (95% CI 1.6-3.5; 0.62 vs 0.26 a day, over 88 and 241 days)."."""
-    over = f"over {_days(result.exposed_days)} and {_days(result.unexposed_days)} days"
-    rates_text = _rates(result.rate_exposed, result.rate_unexposed)
-    if result.rate_ratio is None:
-        blank = f"; left blank on {result.unknown_days} check-ins" if result.unknown_days else ""
-        return (
-            f"{result.label}: {result.exposed_episodes} spasms over "
-            f"{_days(result.exposed_days)} days with it, {result.unexposed_episodes} over "
-            f"{_days(result.unexposed_days)} days without{blank}; too little to compare (needs "
-            f"{'; '.join(result.shortfall)})."
-        )
-    interval = _interval(result.ci_low, result.ci_high)
-    if result.exposed_episodes == 0:
-        return f"{result.phrase} you had no spasms ({interval}; {rates_text}, {over})."
-    if not math.isfinite(result.rate_ratio):
-        return (
-            f"{result.phrase} you had all {result.exposed_episodes} of the spasms "
-            f"({interval}; {rates_text}, {over})."
-        )
-    return (
-        f"{result.phrase} you had {_ratio(result.rate_ratio)}x as many spasms "
-        f"({interval}; {rates_text}, {over})."
-    )
-
-
-def change_sentence(change: MedicationChange, weeks: int) -> str:
-    """ "Started atorvastatin (Statins) on 2025-06-01: ..." for one medication change."""
-    about = [change.generic] if change.generic and change.generic != change.medication else []
-    about.append(exposures.plain(class_label(change.drug_class).split(" (")[0]))
-    head = (
-        f"{change.change.capitalize()} {change.medication} ({'; '.join(about)}) on "
-        f"{change.date.isoformat()}"
-    )
-    over = f"over {_days(change.days_after)} and {_days(change.days_before)} days"
-    rates_text = _rates(change.rate_after, change.rate_before)
-    if change.rate_ratio is None:
-        return (
-            f"{head}: {rates_text} in the {weeks} weeks after vs before ({over}); too little "
-            f"to compare (needs {'; '.join(change.shortfall)})."
-        )
-    if not math.isfinite(change.rate_ratio):
-        amount = f"all {change.episodes_after} spasms came after"
-    else:
-        amount = f"{_ratio(change.rate_ratio)}x as many spasms after as before"
-    interval = _interval(change.ci_low, change.ci_high)
-    return f"{head}: {amount} ({interval}; {rates_text}, {over}, {weeks} weeks each side)."
-
-
-def _bullets(lines: list[str]) -> list[str]:
-    return [
-        textwrap.fill(line, _WIDTH, initial_indent="  - ", subsequent_indent="    ")
-        for line in lines
-    ]
-
-
-def _paragraph(text: str) -> list[str]:
-    return textwrap.wrap(text, _WIDTH)
-
-
-def _context_lines(context: Context) -> list[str]:
-    lines = []
-    for note in context.conditions:
-        group = group_label(note.group)
-        about = f"{note.name} ({group})" if group.lower() != note.name.lower() else note.name
-        if note.all_along:
-            lines.append(f"{about}: present all along, so a diary cannot test it.")
-        else:
-            span = (
-                f"from {note.since.isoformat() if note.since else 'before'} to "
-                f"{note.until.isoformat() if note.until else 'now'}"
-            )
-            lines.append(f"{about}: {span}, part of the period (not tested).")
-    for lab in context.lab_flags:
-        name = TESTS_BY_ID[lab.test].label if lab.test in TESTS_BY_ID else lab.test
-        condition = f" ({lab.condition})" if lab.condition else ""
-        lines.append(
-            f"{name} {lab.value:g} {lab.unit} on {lab.taken_on.isoformat()}: "
-            f"{lab.flag}{condition}. Out of range results are worth showing your doctor."
-        )
-    return lines
-
-
-def _method_lines(report: FactorReport) -> list[str]:
-    tested = [result for result in report.factors if result.verdict != NOT_ENOUGH]
-    lines = [
-        'Each factor compares spasms a day on check-in days with it and without it. "2.4x as '
-        'many" is that ratio; the 95% CI is the range the true ratio is likely to lie in.',
-        f"Associated or protective means q <= {report.options.q_threshold:.2f}. q is the p-value "
-        f"corrected for testing {len(tested)} factors at once (Benjamini-Hochberg), so on average "
-        f"at most {report.options.q_threshold:.0%} of flagged factors are false alarms.",
-        f"Not enough data: fewer than {report.options.min_exposed_days:g} days with or "
-        f"{report.options.min_unexposed_days:g} without the factor, or fewer than "
-        f"{report.options.min_expected_exposed:g} spasms expected with it.",
-    ]
-    methods = [
-        f"{rates.METHODS[method]} for {', '.join(r.id for r in tested if r.method == method)}"
-        for method in (rates.EXACT, rates.CLUSTERED, rates.QUASI)
-        if any(result.method == method for result in tested)
-    ]
-    if methods:
-        lines.append(f"Intervals and q: {'; '.join(methods)}.")
-    return lines
-
-
-def render_text(report: FactorReport, trial: tuple[str, ...] = ()) -> str:
-    """The whole terminal report: coverage, one sentence a factor by verdict, changes, context,
-    and a randomised trial of a remedy in the period (the lines of spasmlog.reports.trial.summarise)."""
-    lines = [
-        f"Risk factors and your spasms, {report.start.isoformat()} to {report.end.isoformat()}"
-    ]
-    lines += _paragraph(
-        f"Coverage: {report.analysable_days:,} of {report.days_in_period:,} days have a check-in "
-        f"({report.coverage:.0%}); {report.episodes_analysed:,} of {report.episodes_total:,} "
-        "spasms fell on those days and are compared. Days without a check-in are left out, not "
-        "counted as zero."
-    )
-    if report.analysable_days == 0:
-        lines += _paragraph(
-            "There is nothing to compare yet: a daily `spasmlog checkin` lets the "
-            "report compare days with and without each factor."
-        )
-    sections = (
-        (ASSOCIATED, f"More spasms with (associated, q <= {report.options.q_threshold:.2f}):"),
-        (PROTECTIVE, f"Fewer spasms with (protective, q <= {report.options.q_threshold:.2f}):"),
-        (UNCLEAR, "No clear association:"),
-        (NOT_ENOUGH, "Not enough data yet (shown with their counts, not tested):"),
-    )
-    for verdict, title in sections:
-        chosen = [result for result in report.factors if result.verdict == verdict]
-        if chosen:
-            lines += ["", title, *_bullets([sentence(result) for result in chosen])]
-    weeks = report.options.window_weeks
-    if report.medication_changes:
-        lines += ["", f"Medication changes (spasms in the {weeks} weeks after vs before):"]
-        lines += _bullets([change_sentence(change, weeks) for change in report.medication_changes])
-        lines.append(
-            "    (A before/after comparison also picks up anything else that changed then.)"
-        )
-    context = _context_lines(report.context)
-    if context:
-        lines += ["", "Context (not tested):", *_bullets(context)]
-    if trial:
-        lines += [
-            "",
-            "Your trial of a remedy (randomised ON and OFF periods):",
-            *_bullets(list(trial)),
-        ]
-    lines += ["", "How to read this:", *_bullets(_method_lines(report))]
-    lines += ["", *_paragraph(f"{CAVEAT} {DISCLAIMER}")]
-    return "\n".join(lines) + "\n"

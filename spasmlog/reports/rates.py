@@ -8,7 +8,7 @@ interval of the proportion, which maps to a rate-ratio interval through RR = p/(
 Spasms come in bursts (a bad week, a flare) and the rate moves with every factor that matters, so
 daily counts are over-dispersed and correlated from day to day; then the exact test's interval is
 too narrow (over simulated years its 95% interval held the truth 91-95% of the time with plain
-Poisson spasms and other factors at work, 72-87% once spasms came in bursts). So each
+Poisson spasms and other factors at work, 71-89% once spasms came in bursts). So each
 factor is also fitted as a Poisson GLM on its rows (log person-time offset) with two variances
 for the log rate ratio, each catching what the other misses:
 
@@ -23,7 +23,7 @@ for the log rate ratio, each catching what the other misses:
 If the wider of the two intervals comes from a variance over DISPERSION_LIMIT times the Poisson
 one, that interval and its p-value are reported (method CLUSTERED or QUASI), else the exact ones.
 A zero count on either side always uses the exact test, which handles it. The Monte Carlo in
-benchmarks/factor_monte_carlo.py measures what this gives: 94-99% coverage in every scenario.
+benchmarks/factor_monte_carlo.py measures what this gives: 93-97% coverage in every scenario.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pandas.api.typing import NAType
 
     from spasmlog.db.session import Diary
-    from spasmlog.reports.factors import FactorReport
+    from spasmlog.reports.factors import FactorReport, FactorResult
     from spasmlog.reports.frames import Frames
     from spasmlog.reports.trial import TrialSummary
     from spasmlog.reports.weekly import MuscleSides, WeekRow
@@ -68,7 +68,7 @@ class CurrentMed:
 class MedChange:
     name: str
     class_label: str
-    change: str  # "started" | "stopped"
+    change: str  # "started" | "stopped" | "dose changed"
     date: dt.date
     per_week_before: float | None
     per_week_after: float | None
@@ -79,6 +79,7 @@ class MedChange:
     rate_ratio: float | None
     ci_low: float | None
     ci_high: float | None
+    doses: tuple[str, str] | None = None  # (before, after) for a dose change
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class FactorLine:
     exposed_days: float
     unexposed_episodes: int
     unexposed_days: float
+    q_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class SummaryData:
     labs: tuple[LabLine, ...]
     factors: tuple[FactorLine, ...]
     factors_tested: int
+    unconfirmed: tuple[FactorLine, ...]  # interval leaves out 1, q above the threshold
+    q_threshold: float
     not_enough: tuple[str, ...]
     weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
     chart_png: bytes
@@ -270,6 +274,9 @@ def _changes(report: FactorReport) -> tuple[MedChange, ...]:
             rate_ratio=change.rate_ratio,
             ci_low=change.ci_low,
             ci_high=change.ci_high,
+            doses=(change.dose_before, change.dose_after)
+            if change.dose_before is not None and change.dose_after is not None
+            else None,
         )
         for change in report.medication_changes
     )
@@ -304,11 +311,16 @@ def _latest_labs(frames: Frames) -> tuple[LabLine, ...]:
     return tuple(lines)
 
 
-def _factor_lines(report: FactorReport) -> tuple[tuple[FactorLine, ...], int, tuple[str, ...]]:
+def _factor_lines(
+    report: FactorReport,
+) -> tuple[tuple[FactorLine, ...], int, tuple[FactorLine, ...], tuple[str, ...]]:
+    """The associated and protective factors, how many were tested, the unconfirmed signals and
+    the labels of those without enough data."""
     from spasmlog.reports.factors import ASSOCIATED, NOT_ENOUGH, PROTECTIVE
 
-    shown = tuple(
-        FactorLine(
+    def line(f: FactorResult) -> FactorLine:
+        assert f.rate_ratio is not None
+        return FactorLine(
             f.label,
             f.verdict,
             f.rate_ratio,
@@ -318,12 +330,18 @@ def _factor_lines(report: FactorReport) -> tuple[tuple[FactorLine, ...], int, tu
             f.exposed_days,
             f.unexposed_episodes,
             f.unexposed_days,
+            f.q_value,
         )
+
+    shown = tuple(
+        line(f)
         for f in report.factors
         if f.verdict in (ASSOCIATED, PROTECTIVE) and f.rate_ratio is not None
     )
+    unconfirmed = tuple(line(f) for f in report.factors if f.unconfirmed_signal)
     tested = sum(1 for f in report.factors if f.verdict != NOT_ENOUGH)
-    return shown, tested, tuple(f.label for f in report.factors if f.verdict == NOT_ENOUGH)
+    not_enough = tuple(f.label for f in report.factors if f.verdict == NOT_ENOUGH)
+    return shown, tested, unconfirmed, not_enough
 
 
 def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
@@ -376,7 +394,7 @@ def summarise(
         now_rate = 7 * len(episodes) / observed  # too short for weeks: over the observed days
     bands = [severity_band(None if pd.isna(s) else int(s)) for s in episodes["severity"]]
     durations = episodes["duration_s"].dropna()
-    shown, tested, not_enough = _factor_lines(report)
+    shown, tested, unconfirmed, not_enough = _factor_lines(report)
     signs = _signs(episodes, start_rate, now_rate)
     return SummaryData(
         start=frames.start,
@@ -415,6 +433,8 @@ def summarise(
         labs=_latest_labs(frames),
         factors=shown,
         factors_tested=tested,
+        unconfirmed=unconfirmed,
+        q_threshold=report.options.q_threshold,
         not_enough=not_enough,
         weekly=tuple((row.monday, row.episodes if row.has_data else None) for row in rows),
         chart_png=chart_png,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from spasmlog.knowledge import factors
 from spasmlog.parsing import format_duration
+from spasmlog.reports.factor_results import q_above
 from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
 
 if TYPE_CHECKING:
@@ -190,18 +191,34 @@ def _signs(data: SummaryData) -> Section:
     )
 
 
+def _side(episodes: int, days: float, where: str) -> str:
+    """ "4 episodes in 7 check-in days after", or "no check-in days after": never a rate over
+    0 days."""
+    if days == 0:
+        return f"no check-in days {where}"
+    checkins = f"{_days(days)} check-in day" + ("" if _days(days) == "1" else "s")
+    return f"{_count(episodes, 'episode')} in {checkins} {where}"
+
+
 def _change(change: MedChange, weeks: int) -> str:
+    named = f"{change.name} ({change.class_label})"
+    if change.doses is not None:
+        head = f"{named}: dose changed ({change.doses[0]} -> {change.doses[1]})"
+    else:
+        head = f"{change.change.capitalize()} {named}"
+    head += f" on {_day(change.date)}"
+    if change.rate_ratio is None:
+        return (
+            f"{head}: {_side(change.episodes_before, change.days_before, 'before')}, "
+            f"{_side(change.episodes_after, change.days_after, 'after')} ({weeks} weeks each "
+            "side); too few days to compare."
+        )
     rates = (
         f"{_rate(change.per_week_before)} to {_rate(change.per_week_after)} episodes a week "
         f"({change.episodes_before} in {_days(change.days_before)} check-in days before, "
         f"{change.episodes_after} in {_days(change.days_after)} after; {weeks} weeks each "
         "side)"
     )
-    head = (
-        f"{change.change.capitalize()} {change.name} ({change.class_label}) on {_day(change.date)}"
-    )
-    if change.rate_ratio is None:
-        return f"{head}: {rates}; too few days to compare."
     interval = _interval(change.ci_low, change.ci_high)
     return f"{head}: {rates}; rate ratio {_ratio(change.rate_ratio)} ({interval})."
 
@@ -280,14 +297,26 @@ def _factor(line: FactorLine) -> str:
 
 
 def _factors(data: SummaryData) -> Section:
-    tested = f"{_count(data.factors_tested, 'factor')} tested on {data.checkin_days} check-in days"
+    days = _count(data.checkin_days, "check-in day")
+    tested = f"{_count(data.factors_tested, 'factor')} tested on {days}"
     blocks: list[Block] = [_factor(line) for line in data.factors]
     if not data.factors_tested:
-        blocks.append(f"No factor could be tested yet ({data.checkin_days} check-in days).")
+        blocks.append(f"No factor could be tested yet ({days}).")
     elif not data.factors:
         blocks.append(f"None of the {tested} stood out as associated or protective.")
     else:
         blocks.append(f"{tested}; the others showed no clear association.")
+    if data.unconfirmed:
+        possible = "; ".join(
+            f"{line.label} (rate ratio {_ratio(line.rate_ratio)}, "
+            f"{_interval(line.ci_low, line.ci_high)}, q {q_above(line.q_value, data.q_threshold)})"
+            for line in data.unconfirmed
+            if line.q_value is not None
+        )
+        blocks.append(
+            f"Possible but not confirmed after testing {_count(data.factors_tested, 'factor')}: "
+            f"{possible}."
+        )
     if data.not_enough:
         blocks.append(f"Not enough data to test: {', '.join(data.not_enough)}.")
     blocks.append(
