@@ -124,8 +124,7 @@ def _days(rng: random.Random, plot: Story) -> list[Day]:
         magnesium = plot.magnesium_from <= index < plot.magnesium_to
         risk = BASE_RATE
         risk *= MULTIPLIERS["low_fluid"] if fluid_ml < LOW_FLUID_ML else 1
-        yesterday = result[-1].run if result else None  # the night after a hard run
-        risk *= MULTIPLIERS["vigorous_run"] if yesterday and yesterday[2] == "vigorous" else 1
+        risk *= MULTIPLIERS["vigorous_run"] if run and run[2] == "vigorous" else 1  # that night
         risk *= MULTIPLIERS["statin"] if statin else 1
         risk *= MULTIPLIERS["hot"] if hot else 1
         risk *= MULTIPLIERS["magnesium"] if magnesium else 1
