@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from spasmlog.db.session import open_diary
 from spasmlog.reports import frames
+from tests.conftest import Run
 from tests.handmade import build_doctor, build_once
 
 
@@ -50,3 +52,27 @@ def test_an_empty_period_gives_an_empty_frame_with_the_columns(template: Path) -
     empty = episodes(template, dt.date(2020, 1, 1), dt.date(2020, 1, 31))
     assert empty.empty
     assert {"id", "muscle", "side", "start_utc", "start_local", "date", "day"} <= set(empty.columns)
+
+
+def test_a_report_reads_one_state_of_the_diary(
+    seeded: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that lands between two of the loader's queries is not half seen: every frame
+    comes from the state the first query saw."""
+    load_checkins = frames.load_checkins
+
+    def checkins_after_a_write(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        assert run("log", "--muscle", "foot", "--at", "2026-03-15 11:00").exit_code == 0
+        assert run("checkin", "--date", "2026-03-14", "--fluid", "2L").exit_code == 0
+        return load_checkins(*args, **kwargs)
+
+    monkeypatch.setattr(frames, "load_checkins", checkins_after_a_write)
+    store = open_diary(seeded)
+    try:
+        loaded = frames.load(
+            store, dt.date(2026, 3, 1), dt.date(2026, 3, 15), dt.datetime.now(dt.UTC)
+        )
+    finally:
+        store.close()
+    assert len(loaded.episodes) == 3 and loaded.checkins.empty  # neither write is seen
+    assert run("list", "--format", "json").stdout.count('"muscle"') == 4  # both were written
