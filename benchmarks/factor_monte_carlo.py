@@ -46,7 +46,7 @@ from spasmlog.reports.factors import (  # noqa: E402
     FactorReport,
     analyse,
 )
-from spasmlog.reports.frames import Frames  # noqa: E402
+from spasmlog.reports.load import Frames  # noqa: E402
 from tests.simulate import (  # noqa: E402
     FACTORS,
     NEXT_NIGHT,

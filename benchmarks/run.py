@@ -109,7 +109,7 @@ def diary_days(size: int) -> int:
 
 def build_diary(size: int, folder: Path) -> Path:
     """A diary with `size` episodes and matching years of context, made by demo + import."""
-    from spasmlog import demo
+    from spasmlog.interchange import demo
 
     files = demo.write_csvs(folder, seed=size, days=diary_days(size), episodes=size, end=LAST_DAY)
     db = folder / "diary.db"

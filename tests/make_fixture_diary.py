@@ -18,7 +18,7 @@ from pathlib import Path
 from alembic import command
 
 from spasmlog.db.migrate import alembic_config
-from spasmlog.db.session import make_engine
+from spasmlog.db.store import make_engine
 
 REVISION = "0001"
 FIXTURE = Path(__file__).parent / "data" / f"diary-{REVISION}.db"

@@ -1,6 +1,6 @@
 """A diary simulator with planted effects, for testing the factor report against a known truth.
 
-Spasms are drawn minute by minute from a known hazard over analysis days (spasmlog.clock: noon to
+Spasms are drawn minute by minute from a known hazard over analysis days (spasmlog.core.clock: noon to
 noon, the day whose context came before the night): a base rate a day, spread over the day by
 `night_share` (the share of it falling 22:00-06:00; uniform by default), times the planted rate
 ratio of every factor present (day-level factors for the whole analysis day, vigorous exercise
@@ -31,8 +31,8 @@ import pandas as pd
 from sqlalchemy import insert
 
 from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
-from spasmlog.db.session import open_diary
-from spasmlog.reports.frames import Frames
+from spasmlog.db.store import open_store
+from spasmlog.reports.load import Frames
 
 DAY_FACTORS = (
     "low_fluid",
@@ -250,7 +250,7 @@ def _typed_with_spasms(
     s: Scenario, episodes: pd.DataFrame, rng: np.random.Generator
 ) -> pd.DataFrame:
     """`log --exercise "run 45m vigorous"` on a share of the spasms: a session ending as the
-    spasm began (spasmlog.diary), recorded only because the spasm happened."""
+    spasm began (spasmlog.diary.episodes), recorded only because the spasm happened."""
     chosen = episodes[rng.random(len(episodes)) < s.exercise_typed_with_spasm]
     minutes = rng.integers(20, 90, len(chosen))
     local = chosen["start_local"].reset_index(drop=True) - pd.to_timedelta(minutes, unit="min")
@@ -386,7 +386,7 @@ def write_diary(simulated: Simulated, path: Path) -> None:
         since=frames.conditions["since"].dt.date, until=None, **tracked
     )
     labs = frames.labs.assign(taken_on=frames.labs["taken_on"].dt.date, **tracked)
-    diary = open_diary(path)
+    diary = open_store(path)
     try:
         with diary.writing() as session:
             for model, frame in (

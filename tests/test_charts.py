@@ -21,7 +21,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from spasmlog.reports import chart_style, charts, frames, weekly
+from spasmlog.reports import chart_style, charts, weekly
+from spasmlog.reports import load as frames
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MedPeriod
 from tests.test_weekly import CHECKINS, END, START, build_known_diary, load
 

@@ -25,11 +25,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner, Result
 
-from spasmlog import diary
 from spasmlog.cli import app
 from spasmlog.db import migrate
 from spasmlog.db.models import Base
-from spasmlog.db.session import make_engine, open_diary, read_revision
+from spasmlog.db.store import make_engine, open_store, read_revision
+from spasmlog.diary import episodes as diary
 from tests import make_fixture_diary as fixture
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
 
@@ -130,7 +130,7 @@ def test_new_diary_is_private_even_with_a_permissive_umask(tmp_path: Path) -> No
     path = tmp_path / "a" / "b" / "diary.db"
     previous = os.umask(0)
     try:
-        store = open_diary(path)
+        store = open_store(path)
         with store.writing() as session:
             diary.log_episode(session, diary.EpisodeInput(NOW_DT, "calf"), NOW_DT)
         wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
@@ -157,7 +157,7 @@ def test_cli_files_are_private_with_umask_000(tmp_path: Path) -> None:
 
 
 def test_wal_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
-    store = open_diary(tmp_path / "diary.db")
+    store = open_store(tmp_path / "diary.db")
     try:
         with store.engine.connect() as connection:
             pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
@@ -405,7 +405,7 @@ def test_migrations_make_the_same_schema_as_a_new_diary(tmp_path: Path) -> None:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     finally:
         engine.dispose()
-    open_diary(created).close()
+    open_store(created).close()
     assert schema(migrated) == schema(created)
     assert read_revision(migrated) == read_revision(created) == migrate.HEAD
 

@@ -19,9 +19,10 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from spasmlog import demo, importer
 from spasmlog.cli import app
-from spasmlog.import_read import CheckedFile
+from spasmlog.interchange import demo
+from spasmlog.interchange.importing import apply as importer
+from spasmlog.interchange.importing.read import CheckedFile
 from tests.conftest import pin_clock
 
 END = dt.date(2026, 3, 15)

@@ -23,10 +23,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from spasmlog.db.session import open_diary
+from spasmlog.db.store import open_store
 from spasmlog.reports import summary
+from spasmlog.reports.documents.markdown import escape_inline, escape_line
 from spasmlog.reports.summary import FactorLine, SummaryData
-from spasmlog.reports.summary_md import escape_inline, escape_line
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, pin_clock
 from tests.handmade import HYPERLINK, SCRIPT, build_doctor, build_once, copy_to, ok, runner_for
 
@@ -75,7 +75,7 @@ def diary(run: Run, db_path: Path, template: Path) -> Run:
 
 @pytest.fixture(scope="module")
 def data(template: Path) -> SummaryData:
-    store = open_diary(template)
+    store = open_store(template)
     try:
         return summary.build(store, START, END, dt.datetime.fromisoformat(NOW))
     finally:
@@ -440,7 +440,7 @@ def test_a_long_period_lists_the_latest_episodes_and_says_where_all_are(
     template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(summary, "APPENDIX_LIMIT", 5)
-    store = open_diary(template)
+    store = open_store(template)
     try:
         data = summary.build(store, START, END, dt.datetime.fromisoformat(NOW))
     finally:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spasmlog.errors import InvalidInput
+from spasmlog.core.errors import InvalidInput
 from spasmlog.knowledge.drugs import (
     CLASS_INFO,
     DRUG_CLASSES,

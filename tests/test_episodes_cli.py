@@ -20,7 +20,7 @@ import pytest
 from typer.testing import Result
 
 from spasmlog import __version__
-from spasmlog.errors import NotFound
+from spasmlog.core.errors import NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process

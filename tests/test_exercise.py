@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spasmlog.checkins import MAX_EXERCISE_MIN, parse_minutes, parse_sleep
-from spasmlog.errors import InvalidInput
-from spasmlog.parsing import format_duration
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import format_duration
+from spasmlog.diary.checkins import MAX_EXERCISE_MIN, parse_minutes, parse_sleep
 from tests.conftest import Run, diary_fingerprint
 
 

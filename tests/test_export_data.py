@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasmlog.records import COLUMNS_BY_KIND, DIARY_SCHEMA, csv_cell, csv_text, write_csv
+from spasmlog.interchange.records import (
+    COLUMNS_BY_KIND,
+    DIARY_SCHEMA,
+    csv_cell,
+    csv_text,
+    write_csv,
+)
 from tests.conftest import Run, diary_fingerprint, run_process
 from tests.handmade import HYPERLINK, build_once, build_small, copy_to, ok, runner_for
 

@@ -31,7 +31,7 @@ from spasmlog.reports.factors import (
     render_text,
     sentence,
 )
-from spasmlog.reports.frames import Frames, analysis_days
+from spasmlog.reports.load import Frames, analysis_days
 from tests.simulate import Scenario, simulate
 
 START = dt.date(2025, 3, 3)  # a Monday

@@ -17,9 +17,9 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
+from spasmlog.interchange import fhir
 from spasmlog.knowledge.labs import TESTS
 from spasmlog.knowledge.muscles import MUSCLES
-from spasmlog.reports import fhir
 from tests.conftest import NOW, Run, pin_clock
 from tests.handmade import HYPERLINK, build_once, build_small, ok, runner_for
 

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from spasmlog.db.session import open_diary
-from spasmlog.reports import frames
+from spasmlog.db.store import open_store
+from spasmlog.reports import load as frames
 from tests.conftest import Run
 from tests.handmade import build_doctor, build_once
 
@@ -22,7 +22,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def episodes(db: Path, start: dt.date, end: dt.date, detail: bool = False) -> pd.DataFrame:
-    store = open_diary(db)
+    store = open_store(db)
     try:
         with frames.reading(store) as connection:
             return frames.load_episodes(connection, start, end, detail)
@@ -67,7 +67,7 @@ def test_a_report_reads_one_state_of_the_diary(
         return load_checkins(*args, **kwargs)
 
     monkeypatch.setattr(frames, "load_checkins", checkins_after_a_write)
-    store = open_diary(seeded)
+    store = open_store(seeded)
     try:
         loaded = frames.load(
             store, dt.date(2026, 3, 1), dt.date(2026, 3, 15), dt.datetime.now(dt.UTC)

@@ -16,15 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from typer.testing import CliRunner, Result
 
-from spasmlog import parsing
 from spasmlog.cli import app
+from spasmlog.core import parsing
 from spasmlog.db.models import Checkin, Episode, ExerciseSession, LabResult, Medication
-from spasmlog.db.session import open_diary
-from spasmlog.import_read import SHOW_AT_MOST
-from spasmlog.import_rows import EPISODES, Now, utc_text
-from spasmlog.import_rows import KINDS as IMPORT_KINDS
+from spasmlog.db.store import open_store
+from spasmlog.interchange.importing.kinds import EPISODES, Now, utc_text
+from spasmlog.interchange.importing.kinds import KINDS as IMPORT_KINDS
+from spasmlog.interchange.importing.read import SHOW_AT_MOST
+from spasmlog.interchange.records import COLUMNS_BY_KIND, EPISODE_COLUMNS, write_csv
 from spasmlog.knowledge import factors
-from spasmlog.records import COLUMNS_BY_KIND, EPISODE_COLUMNS, write_csv
 from tests.conftest import NOW, Run, diary_fingerprint
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -1076,7 +1076,7 @@ def test_the_started_at_shortcut_agrees_with_parse_when(
 def test_imported_rows_read_back_through_the_orm(run: Run, db_path: Path) -> None:
     """Values written without SQLAlchemy's bind processing are what its types read back."""
     _whole_diary(run)
-    store = open_diary(db_path)
+    store = open_store(db_path)
     try:
         with store.reading() as session:
             episode = session.scalars(select(Episode).order_by(Episode.id)).first()
@@ -1102,9 +1102,9 @@ def test_imported_rows_read_back_through_the_orm(run: Run, db_path: Path) -> Non
 
 
 def test_new_ids_are_counted_not_read_back_unless_they_have_gaps(db_path: Path) -> None:
-    from spasmlog.import_write import _new_ids
+    from spasmlog.interchange.importing.write import _new_ids
 
-    store = open_diary(db_path)
+    store = open_store(db_path)
     table = Episode.__table__
     try:
         with store.writing() as session:

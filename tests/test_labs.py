@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.core.errors import InvalidInput, NotFound
 from spasmlog.knowledge.labs import (
     ARTICLE_LINES,
     TESTS,

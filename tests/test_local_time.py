@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from spasmlog import clock
+from spasmlog.core import clock
 from spasmlog.db import migrate
-from spasmlog.db.session import make_engine, open_diary, read_revision
+from spasmlog.db.store import make_engine, open_store, read_revision
 from tests.conftest import Run, diary_fingerprint, pin_clock
 
 WINTER_BERLIN = "2026-12-07T10:00:00+01:00"
@@ -206,10 +206,10 @@ def test_the_medication_back_fill_uses_the_calendar_date(
 def test_sqlite_s_local_date_agrees_with_the_clock(
     tmp_path: Path, instant: dt.datetime, offset: int
 ) -> None:
-    """The stored column and the Python rule are one rule (spasmlog.clock.LOCAL_DATE_SQL)."""
+    """The stored column and the Python rule are one rule (spasmlog.core.clock.LOCAL_DATE_SQL)."""
     path = tmp_path / "agree.db"
     if not path.exists():
-        open_diary(path).close()
+        open_store(path).close()
     with sqlite3.connect(path) as connection:
         text = instant.replace(tzinfo=None).isoformat(" ", "microseconds")
         (computed,) = connection.execute(

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from spasmlog import clock
-from spasmlog.db.session import open_diary
-from spasmlog.reports import chart_style, charts, frames, weekly
+from spasmlog.core import clock
+from spasmlog.db.store import open_store
+from spasmlog.reports import chart_style, charts, weekly
+from spasmlog.reports import load as frames
 from tests.conftest import Run
 
 
@@ -23,7 +24,7 @@ def test_a_blank_dose_is_none_in_the_panel_and_absent_from_the_chart(
     lipitor = run("meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-01-10")
     furosemide = run("meds", "add", "Furosemide", "--started", "2026-01-12")
     assert (lipitor.exit_code, furosemide.exit_code) == (0, 0)
-    diary = open_diary(db_path)
+    diary = open_store(db_path)
     try:
         loaded = frames.load(diary, dt.date(2026, 1, 1), dt.date(2026, 2, 1), clock.now())
     finally:

@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import Result
 
-from spasmlog import clock
-from spasmlog.db.session import open_diary
+from spasmlog.core import clock
+from spasmlog.db.store import open_store
 from spasmlog.reports import summary
 from tests.conftest import Run, diary_fingerprint, pin_clock
 
@@ -28,7 +28,7 @@ def ok(result: Result) -> str:
 
 
 def summary_data(db_path: Path, first: dt.date, last: dt.date) -> summary.SummaryData:
-    store = open_diary(db_path)
+    store = open_store(db_path)
     try:
         return summary.build(store, first, last, clock.now(), with_chart=False)
     finally:

@@ -1,4 +1,4 @@
-"""Properties of every parser in spasmlog.parsing (and the muscle vocabulary): the everyday forms
+"""Properties of every parser in spasmlog.core.parsing (and the muscle vocabulary): the everyday forms
 the issue names, round trips with the formatters, the limits, and that arbitrary text can only
 ever produce a value or InvalidInput."""
 
@@ -14,10 +14,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from spasmlog import parsing
-from spasmlog.errors import InvalidInput
-from spasmlog.knowledge.muscles import BY_NAME, MUSCLES, resolve_muscle
-from spasmlog.parsing import (
+from spasmlog.core import parsing
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import (
     FUTURE_TOLERANCE,
     INTENSITIES,
     MAX_DURATION_S,
@@ -38,6 +37,7 @@ from spasmlog.parsing import (
     parse_volume,
     parse_when,
 )
+from spasmlog.knowledge.muscles import BY_NAME, MUSCLES, resolve_muscle
 from tests.conftest import NOW as NOW_TEXT
 
 NOW = dt.datetime.fromisoformat(NOW_TEXT)  # Sunday 2026-03-15 12:00 +01:00

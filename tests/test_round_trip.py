@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
-from spasmlog.import_read import JSON_ORDER
+from spasmlog.interchange.importing.read import JSON_ORDER
 
 
 def run_on(db: Path, *args: str) -> Result:

@@ -84,4 +84,7 @@ def test_log_imports_only_the_episode_commands(seeded: Path) -> None:
     output, modules = modules_imported_by(seeded, "log", "--muscle", "calf")
     assert "Logged #4: calf" in output
     assert command_modules(modules) == {"spasmlog.cli.episodes"}
-    assert not {"spasmlog.checkins", "spasmlog.importer", "spasmlog.reports"} & modules
+    assert (
+        not {"spasmlog.diary.checkins", "spasmlog.interchange.importing.apply", "spasmlog.reports"}
+        & modules
+    )

@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasmlog import diary
-from spasmlog.db import queries
-from spasmlog.db.session import Diary, open_diary
-from spasmlog.parsing import ExerciseSpec
-from spasmlog.records import episode_record
+from spasmlog.core.parsing import ExerciseSpec
+from spasmlog.db.queries import episodes as queries
+from spasmlog.db.store import Store, open_store
+from spasmlog.diary import episodes as diary
+from spasmlog.interchange.records import episode_record
 from tests.conftest import NOW, Run, diary_fingerprint
 
 NOW_DT = dt.datetime.fromisoformat(NOW)
@@ -162,11 +162,11 @@ def test_nothing_to_undo_in_a_new_diary(run: Run, db_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Diary]:
+def store() -> Iterator[Store]:
     """A diary shared by the examples, with three episodes that each example may change; each
     example undoes all it did, so they are back as they were for the next one."""
     with tempfile.TemporaryDirectory() as folder:
-        opened = open_diary(Path(folder) / "diary.db")
+        opened = open_store(Path(folder) / "diary.db")
         with opened.writing() as session:
             for muscle, note in [("calf", "first"), ("foot", None), ("neck", "third")]:
                 entry = diary.EpisodeInput(NOW_DT, muscle, severity=5, note=note, relief=["rest"])
@@ -175,7 +175,7 @@ def store() -> Iterator[Diary]:
         opened.close()
 
 
-def visible(store: Diary) -> list[dict[str, Any]]:
+def visible(store: Store) -> list[dict[str, Any]]:
     with store.reading() as session:
         return [episode_record(e, x) for e, x in queries.list_episodes(session)]
 
@@ -203,7 +203,7 @@ operations = st.lists(
 
 @settings(max_examples=20, deadline=None)
 @given(operations)
-def test_undoing_every_change_restores_the_list(store: Diary, ops: list[Any]) -> None:
+def test_undoing_every_change_restores_the_list(store: Store, ops: list[Any]) -> None:
     before = visible(store)
     changes = 0
     for kind, pick, values in ops:

@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from spasmlog.cli import app, report_weekly
 from spasmlog.db.models import Checkin, Episode, Medication
-from spasmlog.db.session import open_diary
-from spasmlog.reports import frames, weekly
+from spasmlog.db.store import open_store
+from spasmlog.reports import load as frames
+from spasmlog.reports import weekly
 from spasmlog.reports.weekly import WeekRow
 from tests.conftest import CLOCK, NOW, ZONE, Run, diary_fingerprint, pin_clock
 
@@ -107,7 +108,7 @@ def _log_args(
 
 def add_context(db_path: Path) -> None:
     """Check-ins and medications through the ORM (their commands are being written elsewhere)."""
-    diary = open_diary(db_path)
+    diary = open_store(db_path)
     stamps = {"created_at": STAMP, "updated_at": STAMP}
     with diary.writing() as session:
         for day, ml in CHECKINS.items():
@@ -176,7 +177,7 @@ OVER = dt.datetime(2026, 3, 16, 13, 0, tzinfo=ZoneInfo(ZONE))
 def load(
     db_path: Path, start: dt.date = START, end: dt.date = END, now: dt.datetime = OVER
 ) -> frames.Frames:
-    diary = open_diary(db_path)
+    diary = open_store(db_path)
     try:
         return frames.load(diary, start, end, now)
     finally:
@@ -519,7 +520,7 @@ def test_ten_years_in_bulk(run: Run, db_path: Path, tmp_path: Path) -> None:
     start = dt.date(2016, 3, 14)
     days = (END - start).days + 1
     run("log", "--muscle", "calf", "--at", "2016-03-14T15:00")  # creates the diary
-    diary = open_diary(db_path)
+    diary = open_store(db_path)
     stamps = {"created_at": STAMP, "updated_at": STAMP}
     with diary.writing() as session:
         session.execute(

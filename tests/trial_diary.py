@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from spasmlog import clock
+from spasmlog.core import clock
 from spasmlog.db.models import Checkin, Episode
-from spasmlog.db.session import open_diary
+from spasmlog.db.store import open_store
 
 _DAY = dt.timedelta(days=1)
 
@@ -25,7 +25,7 @@ def fill(
     """Night n (from `first`) gets cramps[n] calf cramps at 23:30 and, when checked_in[n], a
     check-in whose trial answer is taken[n]. The clock's zone must be pinned."""
     now = clock.now()
-    diary = open_diary(db_path)
+    diary = open_store(db_path)
     try:
         with diary.writing() as session:
             for n, count in enumerate(cramps):

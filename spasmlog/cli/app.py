@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from spasmlog import __version__
-from spasmlog.errors import ExitCode, SpasmlogError
+from spasmlog.core.errors import ExitCode, SpasmlogError
 
 
 @dataclass

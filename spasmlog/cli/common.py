@@ -10,11 +10,11 @@ from typing import TypeVar
 
 import typer
 
-from spasmlog import clock, parsing
 from spasmlog.cli.app import State
-from spasmlog.db.session import Diary, open_diary
-from spasmlog.errors import InvalidInput
-from spasmlog.paths import resolve_db_path
+from spasmlog.core import clock, parsing
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.paths import resolve_db_path
+from spasmlog.db.store import Store, open_store
 
 T = TypeVar("T")
 
@@ -24,10 +24,10 @@ def diary_path(ctx: typer.Context) -> Path:
     return resolve_db_path(state.db)
 
 
-def open_from(ctx: typer.Context) -> Diary:
+def open_from(ctx: typer.Context) -> Store:
     """The diary for this command, closed (connections released, WAL checkpointed) when it ends.
     An upgrade that repaired entries says so, on stderr, before the command's own output."""
-    diary = open_diary(diary_path(ctx))
+    diary = open_store(diary_path(ctx))
     ctx.call_on_close(diary.close)
     line = repaired_line(diary)
     if line:
@@ -35,7 +35,7 @@ def open_from(ctx: typer.Context) -> Diary:
     return diary
 
 
-def repaired_line(diary: Diary) -> str | None:
+def repaired_line(diary: Store) -> str | None:
     count = diary.upgraded.offsets_repaired if diary.upgraded else 0
     if not count:
         return None

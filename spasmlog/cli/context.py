@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmlog import checkins, clock, parsing, trial_cases
-from spasmlog.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
 from spasmlog.cli.common import (
     ask,
     interactive,
@@ -18,9 +16,13 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.clock import local_time
+from spasmlog.core import clock, parsing
+from spasmlog.core.clock import local_time
+from spasmlog.core.errors import InvalidInput
 from spasmlog.db.models import Checkin, ExerciseSession
-from spasmlog.errors import InvalidInput
+from spasmlog.diary import checkins
+from spasmlog.diary import trials as trial_cases
+from spasmlog.diary.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
 from spasmlog.knowledge.muscles import resolve_muscle
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock
 from spasmlog.cli.common import diary_path, interactive, open_from, printable, table
+from spasmlog.core import clock
+from spasmlog.core.errors import ExitCode, InvalidInput, NotFound
 from spasmlog.db import backup, maintenance, migrate
-from spasmlog.db.session import read_revision
-from spasmlog.errors import ExitCode, InvalidInput, NotFound
+from spasmlog.db.store import read_revision
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 

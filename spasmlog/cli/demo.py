@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock
+from spasmlog.core import clock
 from spasmlog.knowledge.factors import DISCLAIMER
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
@@ -40,7 +40,7 @@ def demo_(
 
     Example: spasmlog demo --out ./spasmlog-demo --days 120
     """
-    from spasmlog import demo  # not loaded by every command's start
+    from spasmlog.interchange import demo  # not loaded by every command's start
 
     made = demo.run(out.expanduser(), seed, days, clock.now())
     counts = ", ".join(f"{made.imported[kind]} {NOUNS[kind]}" for kind in NOUNS)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from spasmlog import clock, diary, parsing
 from spasmlog.cli.common import (
     ask,
     interactive,
@@ -18,12 +17,14 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.clock import local_time
-from spasmlog.db import queries
-from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.core import clock, parsing
+from spasmlog.core.clock import local_time
+from spasmlog.core.errors import InvalidInput, NotFound
+from spasmlog.db.queries import episodes as queries
+from spasmlog.diary import episodes as diary
+from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
-from spasmlog.records import EPISODE_COLUMNS, episode_record, write_csv
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 

@@ -14,11 +14,11 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock, parsing
 from spasmlog.cli.common import open_from
-from spasmlog.errors import Conflict, InvalidInput
-from spasmlog.paths import write_private_bytes
-from spasmlog.records import COLUMNS_BY_KIND
+from spasmlog.core import clock, parsing
+from spasmlog.core.errors import Conflict, InvalidInput
+from spasmlog.core.paths import write_private_bytes
+from spasmlog.interchange.records import COLUMNS_BY_KIND
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -74,7 +74,7 @@ def export_csv(
 
     Example: spasmlog export csv --what episodes --out episodes.csv
     """
-    from spasmlog.reports import export
+    from spasmlog.interchange import export
 
     kind = parsing.parse_choice(what, "--what", KINDS)
     target = _target(out, force)
@@ -96,7 +96,7 @@ def export_json(
 
     Example: spasmlog export json --out diary.json
     """
-    from spasmlog.reports import export
+    from spasmlog.interchange import export
 
     target = _target(out, force)
     with open_from(ctx).reading() as session:
@@ -110,7 +110,7 @@ def export_fhir(ctx: typer.Context, out: OutOpt, force: ForceOpt = False) -> Non
 
     Example: spasmlog export fhir --out bundle.json
     """
-    from spasmlog.reports import fhir
+    from spasmlog.interchange import fhir
 
     target = _target(out, force)
     with open_from(ctx).reading() as session:
@@ -164,7 +164,8 @@ def export_doctor(
     Example: spasmlog export doctor --out summary.pdf --paper letter
     """
     from spasmlog.cli.trial import trial_summary
-    from spasmlog.reports import frames, summary, weekly
+    from spasmlog.reports import load as frames
+    from spasmlog.reports import summary, weekly
 
     chosen = _doctor_format(out, format)
     size = parsing.parse_choice(paper, "--paper", PAPERS)

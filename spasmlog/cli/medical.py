@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock, context, medlist, parsing
 from spasmlog.cli.common import medications_updated, open_from, printable, table
+from spasmlog.core import clock, parsing
 from spasmlog.db.models import LabResult, Medication
+from spasmlog.diary import conditions as context
+from spasmlog.diary import medications as medlist
 from spasmlog.knowledge import conditions, drugs, labs
 from spasmlog.knowledge.labs import LabFlag
 

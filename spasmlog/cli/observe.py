@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock, observation, parsing
 from spasmlog.cli.common import open_from
-from spasmlog.errors import InvalidInput
+from spasmlog.core import clock, parsing
+from spasmlog.core.errors import InvalidInput
+from spasmlog.diary import observation
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock, parsing
 from spasmlog.cli.common import open_from, printable
-from spasmlog.errors import InvalidInput
+from spasmlog.core import clock, parsing
+from spasmlog.core.errors import InvalidInput
 from spasmlog.knowledge.factors import LOW_FLUID_ML
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
@@ -73,7 +73,8 @@ def factors_report(
     Example: spasmlog report factors --since 2025-01-01 --fluid-threshold 2L
     """
     from spasmlog.cli.trial import trial_summary
-    from spasmlog.reports import factors, frames
+    from spasmlog.reports import factors
+    from spasmlog.reports import load as frames
 
     today = clock.today()
     first = parsing.parse_date(since, today, "--since") if since is not None else None

@@ -11,11 +11,11 @@ from typing import Annotated
 
 import typer
 
-from spasmlog import clock, parsing
 from spasmlog.cli.common import open_from
-from spasmlog.errors import Conflict, InvalidInput
+from spasmlog.core import clock, parsing
+from spasmlog.core.errors import Conflict, InvalidInput
+from spasmlog.core.paths import write_private_bytes
 from spasmlog.knowledge.factors import LOW_FLUID_ML
-from spasmlog.paths import write_private_bytes
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
@@ -108,7 +108,8 @@ def weekly_report(
 
     Example: spasmlog report weekly --weeks 8 --out weekly.pdf
     """
-    from spasmlog.reports import charts, frames, weekly
+    from spasmlog.reports import charts, weekly
+    from spasmlog.reports import load as frames
 
     today = clock.today()
     first = parsing.parse_date(since, today, "--since") if since is not None else None

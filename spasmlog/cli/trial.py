@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spasmlog import clock, parsing, trial_cases
 from spasmlog.cli.common import open_from, printable, table
-from spasmlog.db.session import Diary
+from spasmlog.core import clock, parsing
+from spasmlog.db.store import Store
+from spasmlog.diary import trials as trial_cases
 from spasmlog.knowledge.trials import OFF, Adherence, TrialData, adherence, harm
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _weeks(days: int) -> str:
 
 
 def trial_summary(
-    store: Diary, now: dt.datetime, first: dt.date, last: dt.date
+    store: Store, now: dt.datetime, first: dt.date, last: dt.date
 ) -> TrialSummary | None:
     """The trial that ran in [first, last], if any, as the doctor summary and the factor report
     show it."""

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from spasmlog.errors import Conflict, DiaryUnreadable, StorageError
-from spasmlog.paths import create_private_file, make_private_dir
+from spasmlog.core.errors import Conflict, DiaryUnreadable, StorageError
+from spasmlog.core.paths import create_private_file, make_private_dir
 
 KEEP = 10  # automatic backups kept for each reason
 MANUAL = "manual"  # the reason of `db backup`: kept until the person removes it

@@ -1,6 +1,6 @@
 """Checking, restoring and destroying the diary file.
 
-These must work on a damaged diary, so they never go through `open_diary` (which would try to
+These must work on a damaged diary, so they never go through `open_store` (which would try to
 upgrade it) and never write to a file they were not asked to replace: the live diary is read with
 `mode=ro`, backups with `immutable=1` (nothing is written beside them either). A restore keeps the
 file it replaces, damaged or not, beside the diary; only `destroy` deletes, and only what belongs
@@ -20,10 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spasmlog.db import migrate
-from spasmlog.db.backup import BackupFile, backups_dir, list_backups
-from spasmlog.db.session import SQLITE_HEADER, sqlite_uri
-from spasmlog.errors import (
+from spasmlog.core.errors import (
     Conflict,
     DiaryUnreadable,
     NotFound,
@@ -31,7 +28,10 @@ from spasmlog.errors import (
     SpasmlogError,
     StorageError,
 )
-from spasmlog.paths import create_private_file, make_private_dir
+from spasmlog.core.paths import create_private_file, make_private_dir
+from spasmlog.db import migrate
+from spasmlog.db.backup import BackupFile, backups_dir, list_backups
+from spasmlog.db.store import SQLITE_HEADER, sqlite_uri
 
 # Tables whose rows `db check` counts, with the words it uses for them.
 TABLES = {
@@ -284,7 +284,7 @@ def _journals(path: Path) -> tuple[Path, Path]:
 
 @contextlib.contextmanager
 def _locked(diary: Path) -> Iterator[None]:
-    """The same lock `open_diary` takes, so no spasmlog process is opening the diary meanwhile."""
+    """The same lock `open_store` takes, so no spasmlog process is opening the diary meanwhile."""
     if not diary.exists():
         make_private_dir(diary.parent)
         yield

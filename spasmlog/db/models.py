@@ -3,7 +3,7 @@
 Every instant is stored in UTC (naive in SQLite, aware in Python) together with the UTC offset, in
 minutes, that the person's clock showed at that instant, so that a night-time cramp stays a
 night-time cramp when shown later; `local_date`, the calendar date that clock showed, is a column
-SQLite computes from the two (indexed, for date filters; see spasmlog.clock). Lists (relief, symptoms, tags, medications) are JSON arrays.
+SQLite computes from the two (indexed, for date filters; see spasmlog.core.clock). Lists (relief, symptoms, tags, medications) are JSON arrays.
 User rows are never removed: ``deleted_at`` marks a soft delete that ``restore`` or ``undo`` reverses.
 """
 
@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from spasmlog.clock import LOCAL_DATE_SQL
+from spasmlog.core.clock import LOCAL_DATE_SQL
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -254,7 +254,7 @@ class DiarySetting(Tracked, Base):
 class Trial(Tracked, Base):
     """One randomised single-person (n-of-1) trial of a remedy, its protocol fixed at the start.
 
-    Which period is ON follows from the secret `seed` (spasmlog.db.trial_queries); the
+    Which period is ON follows from the secret `seed` (spasmlog.db.queries.trials); the
     `protocol_hash`, printed at the start, is the SHA-256 of the canonical protocol and the seed,
     so neither can change unnoticed. Running, finished or stopped follows from the dates:
     `stopped_on` is the first night a stopped trial no longer covers.

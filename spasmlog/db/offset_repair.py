@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from spasmlog.clock import local_offset_min
+from spasmlog.core.clock import local_offset_min
 from spasmlog.db import history
 from spasmlog.db.models import Episode, ExerciseSession
 

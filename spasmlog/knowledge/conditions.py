@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from spasmlog.errors import InvalidInput
+from spasmlog.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.core.errors import InvalidInput, NotFound
 
 UCUM_UNIT = "mmol/L"
 UNITS: tuple[str, ...] = ("mmol/L", "mg/dL", "mEq/L")

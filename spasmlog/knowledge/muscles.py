@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from spasmlog.errors import InvalidInput
+from spasmlog.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)

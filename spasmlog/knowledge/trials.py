@@ -1,12 +1,12 @@
 """What a randomised single-person (n-of-1) trial is, as data: its protocol, its schedule, its
-decision rule, and the nights it is judged on. The use cases (spasmlog.trial_cases) and the
+decision rule, and the nights it is judged on. The use cases (spasmlog.diary.trials) and the
 report (spasmlog.reports.trial) both read a trial through these, so they can never disagree.
 
 - `Protocol.schedule`: pair by pair, two periods of `period_days` nights, ON and OFF in an order
   drawn from the secret seed: the first period of pair p is ON when the first byte of
   SHA-256("<seed>:<p>") is even. Anyone holding the seed can redraw it.
 - `Protocol.fingerprint`: SHA-256 of the canonical JSON of the protocol, a newline, and the seed.
-- A night is an analysis day (noon to noon, spasmlog.clock): a 3 a.m. cramp belongs to the
+- A night is an analysis day (noon to noon, spasmlog.core.clock): a 3 a.m. cramp belongs to the
   evening before, when the remedy was taken. A night without a check-in is missing, not zero.
 
 Background and sources: shared/reference/n-of-1.md of the project's steering repository

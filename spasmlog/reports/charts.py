@@ -43,7 +43,7 @@ from spasmlog.reports.chart_style import (
     say_empty,
     shade_outside,
 )
-from spasmlog.reports.frames import Frames
+from spasmlog.reports.load import Frames
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MuscleSides, WeekRow
 
 FORMATS = ("png", "svg", "pdf")

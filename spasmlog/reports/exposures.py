@@ -6,7 +6,7 @@ The rules, each chosen so that which time counts never depends on the spasms the
   over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no
   comparison (its episodes count in the totals only); a check-in that leaves a factor's field
   blank is missing for that factor alone, never a "no".
-- Each day is an analysis day (spasmlog.clock): it runs from noon to noon, so a 3 a.m. cramp
+- Each day is an analysis day (spasmlog.core.clock): it runs from noon to noon, so a 3 a.m. cramp
   counts with the evening before, and is compared with that date's check-in and medications.
 - Exposures come only from records kept whether or not a spasm happened: check-ins, the
   medication list and exercise sessions. A session typed with an episode (`log --exercise`,
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from spasmlog.knowledge.drugs import CLASS_INFO
-from spasmlog.reports.frames import Frames
+from spasmlog.reports.load import Frames
 
 SHORT_SLEEP_H = 6.0
 WINDOW_H = 24.0

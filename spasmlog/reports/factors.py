@@ -44,7 +44,7 @@ from spasmlog.reports.factor_results import (
 )
 from spasmlog.reports.factor_results import days_text as _days
 from spasmlog.reports.factor_text import change_sentence, render_text, sentence
-from spasmlog.reports.frames import (
+from spasmlog.reports.load import (
     Frames,
     MedicationRow,
     condition_rows,

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.api.typing import NAType
 
-    from spasmlog.db.session import Diary
+    from spasmlog.db.store import Store
     from spasmlog.reports.factors import FactorReport, FactorResult
-    from spasmlog.reports.frames import Frames
+    from spasmlog.reports.load import Frames
     from spasmlog.reports.trial import TrialSummary
     from spasmlog.reports.weekly import MuscleSides, WeekRow
 
@@ -232,7 +232,7 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
 def _current_meds(frames: Frames) -> tuple[CurrentMed, ...]:
     import pandas as pd
 
-    from spasmlog.reports.frames import medication_rows
+    from spasmlog.reports.load import medication_rows
 
     end = pd.Timestamp(frames.end)
     meds = frames.medications
@@ -284,7 +284,7 @@ def _changes(report: FactorReport) -> tuple[MedChange, ...]:
 
 def _latest_labs(frames: Frames) -> tuple[LabLine, ...]:
     """The newest result of each test up to the period's end, in the order of labs.TESTS."""
-    from spasmlog.reports.frames import lab_rows
+    from spasmlog.reports.load import lab_rows
 
     order = {test_id: i for i, test_id in enumerate(TESTS_BY_ID)}
     latest = frames.labs.sort_values(["taken_on", "id"]).drop_duplicates("test", keep="last")
@@ -348,7 +348,7 @@ def _appendix(episodes: pd.DataFrame) -> tuple[EpisodeLine, ...]:
     """The most recent APPENDIX_LIMIT episodes of the period, oldest first."""
     import pandas as pd
 
-    from spasmlog.reports.frames import episode_rows
+    from spasmlog.reports.load import episode_rows
 
     latest = episodes.sort_values(["start_utc", "id"]).tail(APPENDIX_LIMIT)
     return tuple(
@@ -468,7 +468,7 @@ def chart_png(rows: Sequence[WeekRow], hours: Sequence[int]) -> bytes:
 
 
 def build(
-    diary: Diary,
+    diary: Store,
     start: dt.date,
     end: dt.date,
     now: dt.datetime,
@@ -481,7 +481,7 @@ def build(
     a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any.
     """
     from spasmlog.reports import factors as factor_report
-    from spasmlog.reports import frames as loader
+    from spasmlog.reports import load as loader
     from spasmlog.reports import weekly
 
     frames = loader.load(diary, start, end, now, detail=True)
@@ -493,8 +493,10 @@ def build(
 
 def render(data: SummaryData, format: str, paper: str) -> bytes:
     """The summary in one format: "pdf", "html" or "md"; paper "a4" or "letter"."""
-    from spasmlog.reports import summary_html, summary_md, summary_pdf
-    from spasmlog.reports.summary_layout import layout
+    from spasmlog.reports.documents import html as summary_html
+    from spasmlog.reports.documents import markdown as summary_md
+    from spasmlog.reports.documents import pdf as summary_pdf
+    from spasmlog.reports.documents.layout import layout
 
     document = layout(data)
     if format == "pdf":

@@ -6,7 +6,7 @@ and the doctor summary all show the same numbers.
 Which weeks count never depends on the outcome: every day from the start of observation
 (Frames.observed_from: the first episode or check-in, or a start set by hand) is observed, so a
 week without episodes is a 0, and only weeks before it are "no data". Episodes count for their
-analysis day (spasmlog.clock: noon to noon, so a night's cramps fall in the week the night began).
+analysis day (spasmlog.core.clock: noon to noon, so a night's cramps fall in the week the night began).
 Trends and the 4-week mean compare complete weeks only: a week that has just begun is not scaled
 up to seven days.
 """
@@ -21,12 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from spasmlog.errors import InvalidInput
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import format_duration
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.factors import SEVERE_AT
 from spasmlog.knowledge.muscles import label
-from spasmlog.parsing import format_duration
-from spasmlog.reports.frames import Frames, medication_rows
+from spasmlog.reports.load import Frames, medication_rows
 
 DEFAULT_WEEKS = 12
 MAX_WEEKS = 1100  # about 21 years; the chart stays readable and fast

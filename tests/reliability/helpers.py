@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spasmlog.db import migrate
-from spasmlog.db.session import make_engine, open_diary
+from spasmlog.db.store import make_engine, open_store
 
 WORKERS = Path(__file__).with_name("workers.py")
 PR_CAPBSET_DROP = 24
@@ -167,7 +167,7 @@ def build_diary(path: Path, episodes: int, revision: str = migrate.HEAD, prefix:
     """A diary at `revision` holding `episodes` rows with notes prefix-0, prefix-1, ... (bulk
     inserted: building a big diary through the CLI would take minutes)."""
     if revision == migrate.HEAD:
-        open_diary(path).close()
+        open_store(path).close()
     else:
         from alembic import command
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from spasmlog.cli.common import printable
-from spasmlog.records import csv_text
+from spasmlog.interchange.records import csv_text
 from tests.conftest import Run, diary_fingerprint
 from tests.reliability.helpers import facts
 

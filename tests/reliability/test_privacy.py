@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from spasmlog import diary
 from spasmlog.cli import app
+from spasmlog.diary import episodes as diary
 from tests.conftest import NOW, Run
 from tests.reliability.helpers import (
     WORKERS,

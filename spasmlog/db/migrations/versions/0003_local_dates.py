@@ -22,7 +22,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The rule of spasmlog.clock.calendar_date, as it stood when this revision was written.
+# The rule of spasmlog.core.clock.calendar_date, as it stood when this revision was written.
 LOCAL_DATE = "date(started_at, printf('%+d minutes', utc_offset_min))"
 
 

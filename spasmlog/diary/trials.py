@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spasmlog import clock
-from spasmlog.clock import analysis_day, local_time
+from spasmlog.core import clock
+from spasmlog.core.clock import analysis_day, local_time
+from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.db import history
-from spasmlog.db import trial_queries as tq
 from spasmlog.db.models import Trial
-from spasmlog.errors import Conflict, InvalidInput, NotFound
+from spasmlog.db.queries import trials as tq
 from spasmlog.knowledge.trials import (
     Night,
     Period,

@@ -21,15 +21,15 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
+from spasmlog.core.errors import DiaryUnreadable, SchemaTooNew, StorageError
+from spasmlog.core.paths import create_private_file
 from spasmlog.db import migrate
-from spasmlog.errors import DiaryUnreadable, SchemaTooNew, StorageError
-from spasmlog.paths import create_private_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
-class Diary:
+class Store:
     """An open diary file: hands out read and write sessions."""
 
     def __init__(
@@ -149,7 +149,7 @@ def _check_header(path: Path) -> None:
         )
 
 
-def open_diary(path: Path) -> Diary:
+def open_store(path: Path) -> Store:
     """Open (creating or upgrading as needed) the diary at `path`."""
     try:
         if path.exists():
@@ -163,7 +163,7 @@ def open_diary(path: Path) -> Diary:
         upgraded = _bring_to_head(path)
     finally:
         os.close(fd)  # releases the flock; no SQLite connection is open on the file here
-    return Diary(path, make_engine(path), upgraded)
+    return Store(path, make_engine(path), upgraded)
 
 
 def _bring_to_head(path: Path) -> migrate.Upgraded | None:

@@ -38,11 +38,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spasmlog.clock import local_time
+from spasmlog.core.clock import local_time
 from spasmlog.db.models import Change, Condition, Episode, LabResult, Medication, Tracked
+from spasmlog.interchange.export import rows
 from spasmlog.knowledge import drugs, labs
 from spasmlog.knowledge.muscles import BY_NAME, label
-from spasmlog.reports.export import rows
 
 FHIR_VERSION = "4.0.1"
 BUNDLE_PROFILE = f"http://hl7.org/fhir/StructureDefinition/Bundle|{FHIR_VERSION}"

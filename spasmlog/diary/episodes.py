@@ -10,19 +10,20 @@ from dataclasses import dataclass, field, fields
 
 from sqlalchemy.orm import Session
 
-from spasmlog.clock import calendar_date, local_offset_min, local_time
-from spasmlog.db import history, queries
+from spasmlog.core.clock import calendar_date, local_offset_min, local_time
+from spasmlog.core.errors import InvalidInput, NotFound
+from spasmlog.core.parsing import ExerciseSpec
+from spasmlog.db import history
 from spasmlog.db.models import Episode, ExerciseSession, Medication
-from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.db.queries import episodes as queries
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
-from spasmlog.parsing import ExerciseSpec
 
 
 @dataclass(frozen=True)
 class EpisodeInput:
-    """An episode's fields, already parsed and checked (see spasmlog.parsing)."""
+    """An episode's fields, already parsed and checked (see spasmlog.core.parsing)."""
 
     started_at: dt.datetime
     muscle: str

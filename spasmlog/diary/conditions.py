@@ -1,7 +1,7 @@
 """Conditions and electrolyte lab results: the rest of the context the reports relate spasms to.
 
-(Check-ins and exercise sessions live in spasmlog.checkins, the medication list in
-spasmlog.medlist.) A condition is filed under one of the article's groups, or "other"; a lab
+(Check-ins and exercise sessions live in spasmlog.diary.checkins, the medication list in
+spasmlog.diary.medications.) A condition is filed under one of the article's groups, or "other"; a lab
 result is kept as entered, in mmol/L as well, and flagged against the lab's own range when given,
 else against the adult reference range of spasmlog.knowledge.labs.
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spasmlog.db import context_queries as cq
+from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.db import history
 from spasmlog.db.models import Condition, LabResult
-from spasmlog.errors import Conflict, InvalidInput, NotFound
+from spasmlog.db.queries import context as cq
 from spasmlog.knowledge import conditions, labs
 from spasmlog.knowledge.labs import LabFlag
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from spasmlog.reports.summary_layout import Block, Chart, Document, Facts, Note, Section, Table
+from spasmlog.reports.documents.layout import Block, Chart, Document, Facts, Note, Section, Table
 
 _INLINE = re.compile(r"([\\`*_\[\]{}|~!])")
 _LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d+)([.)]))")

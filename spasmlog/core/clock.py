@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from spasmlog.errors import InvalidInput
+from spasmlog.core.errors import InvalidInput
 
 NOW_VAR = "SPASMLOG_NOW"
 ZONE_VAR = "SPASMLOG_TZ"

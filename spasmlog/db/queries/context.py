@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spasmlog.core.errors import NotFound
+from spasmlog.core.parsing import Bound
 from spasmlog.db.models import Checkin, Condition, ExerciseSession, LabResult, Medication
-from spasmlog.db.queries import since_until
-from spasmlog.errors import NotFound
-from spasmlog.parsing import Bound
+from spasmlog.db.queries.episodes import since_until
 
 # --- check-ins ---------------------------------------------------------------------------------
 

@@ -403,7 +403,7 @@ def generate(
     the offset their date had in `zone`.
     """
     if end is None:
-        from spasmlog import clock
+        from spasmlog.core import clock
 
         end = clock.today()
     rng = random.Random(seed)
@@ -459,15 +459,17 @@ def run(out: Path, seed: int, days: int, now: dt.datetime) -> DemoRun:
     write the weekly chart, the factor report and the doctor summary into `out`."""
     import tempfile
 
-    from spasmlog import clock, importer
-    from spasmlog.db.session import open_diary
-    from spasmlog.paths import make_private_dir, write_private_bytes
-    from spasmlog.reports import charts, factors, frames, summary, weekly
+    from spasmlog.core import clock
+    from spasmlog.core.paths import make_private_dir, write_private_bytes
+    from spasmlog.db.store import open_store
+    from spasmlog.interchange.importing import apply as importer
+    from spasmlog.reports import charts, factors, summary, weekly
+    from spasmlog.reports import load as frames
 
     folder = Path(tempfile.mkdtemp(prefix="spasmlog-demo-"))
     end = now.date()
     paths = write_csvs(folder / "csv", seed, days, end, zone=clock.zone())
-    store = open_diary(folder / "diary.db")
+    store = open_store(folder / "diary.db")
     try:
         imported = {}
         for kind, path in paths.items():

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spasmlog import diary
-from spasmlog.db import context_queries as cq
+from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.db import history
 from spasmlog.db.models import Medication
-from spasmlog.errors import Conflict, InvalidInput, NotFound
+from spasmlog.db.queries import context as cq
+from spasmlog.diary import episodes as diary
 from spasmlog.knowledge import drugs
 from spasmlog.knowledge.drugs import DrugMatch
 

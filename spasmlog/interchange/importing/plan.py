@@ -6,7 +6,7 @@ equal to an earlier row of the file repeats it, one equal to a live stored row i
 diary, and both are skipped. Every other row is new, with two exceptions:
 
 - with --update, a row whose identity (an episode's start, muscle and side; a check-in's date;
-  ... see each kind in spasmlog.import_rows) matches one live stored row overwrites it. A stored
+  ... see each kind in spasmlog.interchange.importing.kinds) matches one live stored row overwrites it. A stored
   row another file row equals exactly is not matched again, and a row matching several stored
   rows, or one that another file row overwrites already, is a bad row: nobody can tell which.
 - a day has one check-in: two file rows for a date that differ, or (without --update) a row for
@@ -31,9 +31,8 @@ from typing import Any
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from spasmlog import medlist
-from spasmlog.clock import calendar_date
-from spasmlog.db import context_queries as cq
+from spasmlog.core.clock import calendar_date
+from spasmlog.core.parsing import ExerciseSpec
 from spasmlog.db.models import (
     Checkin,
     Condition,
@@ -43,9 +42,10 @@ from spasmlog.db.models import (
     Medication,
     Tracked,
 )
-from spasmlog.import_read import CheckedKind, Problems
-from spasmlog.import_rows import KINDS, Kind, norm_name
-from spasmlog.parsing import ExerciseSpec
+from spasmlog.db.queries import context as cq
+from spasmlog.diary import medications as medlist
+from spasmlog.interchange.importing.kinds import KINDS, Kind, norm_name
+from spasmlog.interchange.importing.read import CheckedKind, Problems
 
 MODELS: dict[str, type[Tracked]] = {
     "episodes": Episode, "checkins": Checkin, "exercise": ExerciseSession,

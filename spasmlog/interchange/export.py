@@ -1,6 +1,6 @@
-"""The data exports: one kind as CSV, the whole diary as JSON (formats in spasmlog.records).
+"""The data exports: one kind as CSV, the whole diary as JSON (formats in spasmlog.interchange.records).
 
-Records come straight from the ORM rows through the record functions in spasmlog.records, so a
+Records come straight from the ORM rows through the record functions in spasmlog.interchange.records, so a
 CSV written here is exactly what `spasmlog import` reads back. Nothing here imports pandas.
 """
 
@@ -24,7 +24,7 @@ from spasmlog.db.models import (
     Medication,
     Tracked,
 )
-from spasmlog.records import (
+from spasmlog.interchange.records import (
     COLUMNS_BY_KIND,
     DIARY_SCHEMA,
     checkin_record,

@@ -1,6 +1,6 @@
 """What each import kind's columns mean: the parser of every column, and a row's cross-checks.
 
-Every cell goes through the same parser as the command option it corresponds to (spasmlog.parsing,
+Every cell goes through the same parser as the command option it corresponds to (spasmlog.core.parsing,
 the knowledge modules, and the check-in, medication, condition and lab use cases), given the
 column's name as `option` so that a message names the column. A parsed row is a tuple in the
 order of its kind's `fields`, to keep a million of them small in memory.
@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from spasmlog import checkins, context, medlist, parsing
-from spasmlog.clock import local_offset_min
+from spasmlog.core import parsing
+from spasmlog.core.clock import local_offset_min
+from spasmlog.core.errors import InvalidInput
 from spasmlog.db.models import EXERCISE_SOURCES
-from spasmlog.errors import InvalidInput
+from spasmlog.diary import checkins
+from spasmlog.diary import conditions as context
+from spasmlog.diary import medications as medlist
 from spasmlog.knowledge import conditions, drugs, factors, labs
 from spasmlog.knowledge.muscles import resolve_muscle
 

@@ -6,7 +6,7 @@ reads only the columns it needs. `load` reads everything in one read transaction
 lands between two of its queries cannot mix two states of the diary into one report.
 
 Times come out as `start_utc` (aware, UTC) and `start_local` (naive wall-clock time at the offset
-the person had), with the two kinds of day of spasmlog.clock as normalized Timestamps: `date`, the
+the person had), with the two kinds of day of spasmlog.core.clock as normalized Timestamps: `date`, the
 calendar date (the stored local_date), and for episodes `day`, the analysis day (noon to noon),
 which is what every report counts them by. Soft-deleted rows are never loaded.
 """
@@ -25,10 +25,10 @@ import pandas as pd
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.dialects import sqlite
 
-from spasmlog.clock import ANALYSIS_DAY_SHIFT, analysis_day
-from spasmlog.db import queries
+from spasmlog.core.clock import ANALYSIS_DAY_SHIFT, analysis_day
 from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
-from spasmlog.db.session import Diary
+from spasmlog.db.queries import episodes as queries
+from spasmlog.db.store import Store
 
 if TYPE_CHECKING:
     from pandas.api.typing import NaTType, NAType
@@ -40,7 +40,7 @@ _DAY = dt.timedelta(days=1)
 class Frames:
     """What a report needs from the diary for one period (both ends inclusive, local dates).
 
-    `observed_from` is the first day of observation (spasmlog.db.queries.observed_from): every day
+    `observed_from` is the first day of observation (spasmlog.db.queries.episodes.observed_from): every day
     from it on is observed, an episode-free one a zero; days before it are unknown. None: the
     diary holds no episode and no check-in at all. `ongoing_from` is the first analysis day that
     is not over yet (today's, until tomorrow noon): it and later days are not observed yet either.
@@ -135,7 +135,7 @@ def lab_rows(frame: pd.DataFrame) -> Iterator[LabRow]:
 
 
 @contextlib.contextmanager
-def reading(diary: Diary) -> Iterator[Connection]:
+def reading(diary: Store) -> Iterator[Connection]:
     """One read transaction: every query on it sees the same state of the diary."""
     with diary.engine.connect() as connection, connection.begin():
         yield connection
@@ -183,7 +183,7 @@ def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def analysis_days(start_local: pd.Series) -> pd.Series:
-    """spasmlog.clock.analysis_day for a column of wall-clock times: noon to noon."""
+    """spasmlog.core.clock.analysis_day for a column of wall-clock times: noon to noon."""
     return (start_local - ANALYSIS_DAY_SHIFT).dt.normalize()
 
 
@@ -344,14 +344,14 @@ def load_labs(connection: Connection, end: dt.date) -> pd.DataFrame:
     return frame
 
 
-def observed_from(diary: Diary) -> dt.date | None:
+def observed_from(diary: Store) -> dt.date | None:
     """The first day of observation (see Frames.observed_from), for choosing a default period."""
     with reading(diary) as connection:
         return queries.observed_from(connection)
 
 
 def load(
-    diary: Diary, start: dt.date, end: dt.date, now: dt.datetime, detail: bool = False
+    diary: Store, start: dt.date, end: dt.date, now: dt.datetime, detail: bool = False
 ) -> Frames:
     """Everything a report needs for the local dates [start, end] as of `now`, in one read
     transaction."""

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, BinaryIO
 
-from spasmlog.errors import ExitCode, InvalidInput, SpasmlogError
-from spasmlog.import_rows import KINDS, Column, Kind, Now
-from spasmlog.records import DIARY_SCHEMA, csv_text
+from spasmlog.core.errors import ExitCode, InvalidInput, SpasmlogError
+from spasmlog.interchange.importing.kinds import KINDS, Column, Kind, Now
+from spasmlog.interchange.records import DIARY_SCHEMA, csv_text
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 SHOW_AT_MOST = 20  # bad rows listed in full; the rest are counted

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from spasmlog.reports.summary_layout import Chart, Document, Facts, Note, Section, Table
+from spasmlog.reports.documents.layout import Chart, Document, Facts, Note, Section, Table
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"

@@ -19,14 +19,14 @@ from typing import Any
 from sqlalchemy import Connection, String, Table, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
-from spasmlog import diary
-from spasmlog.clock import calendar_date, local_offset_min
+from spasmlog.core.clock import calendar_date, local_offset_min
+from spasmlog.core.parsing import ExerciseSpec
 from spasmlog.db import history
 from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Tracked
-from spasmlog.import_plan import MODELS, UPDATES, Plan, update_values
-from spasmlog.import_read import Progress
-from spasmlog.import_rows import KINDS, utc_text
-from spasmlog.parsing import ExerciseSpec
+from spasmlog.diary import episodes as diary
+from spasmlog.interchange.importing.kinds import KINDS, utc_text
+from spasmlog.interchange.importing.plan import MODELS, UPDATES, Plan, update_values
+from spasmlog.interchange.importing.read import Progress
 
 CHUNK = 10_000  # rows per executemany, so that progress can move
 

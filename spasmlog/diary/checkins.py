@@ -20,13 +20,14 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from spasmlog import clock, parsing, trial_cases
-from spasmlog.clock import local_offset_min, local_time
-from spasmlog.db import context_queries as cq
+from spasmlog.core import clock, parsing
+from spasmlog.core.clock import local_offset_min, local_time
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import ExerciseSpec, format_exercise
 from spasmlog.db import history
 from spasmlog.db.models import Checkin, ExerciseSession
-from spasmlog.errors import InvalidInput
-from spasmlog.parsing import ExerciseSpec, format_exercise
+from spasmlog.db.queries import context as cq
+from spasmlog.diary import trials as trial_cases
 
 MAX_SLEEP_H = 24.0
 MAX_MAGNESIUM_MG = 5000.0  # supplements are 100-400 mg; beyond this it is a typo
@@ -36,7 +37,7 @@ MAX_TAG_CHARS = 40
 _PLAIN_NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*")
 
 
-# --- parsers for the check-in and exercise options (built on spasmlog.parsing) ----------------
+# --- parsers for the check-in and exercise options (built on spasmlog.core.parsing) ----------------
 
 
 def parse_sleep(text: str, option: str = "--sleep") -> float:

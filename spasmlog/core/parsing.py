@@ -11,8 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from spasmlog import clock
-from spasmlog.errors import InvalidInput
+from spasmlog.core import clock
+from spasmlog.core.errors import InvalidInput
 
 WHEN_HELP = (
     'Use ISO 8601 ("2026-03-01T23:30", "2026-03-01 23:30+01:00") or a phrase: "now", "today 14:00", '
@@ -283,7 +283,7 @@ def _phrase_to_datetime(raw: str, now: dt.datetime, option: str) -> dt.datetime 
 
 def parse_when(text: str, now: dt.datetime, option: str = "--at") -> dt.datetime:
     """An instant in the past (or now), aware of its UTC offset. A time without an offset is
-    local: it gets the offset its own date had in the person's zone (see spasmlog.clock)."""
+    local: it gets the offset its own date had in the person's zone (see spasmlog.core.clock)."""
     raw = " ".join(text.strip().lower().split())
     moment = _phrase_to_datetime(raw, now, option) if raw else None
     if moment is None:

@@ -1,6 +1,6 @@
 """`spasmlog import`: bring a CSV of one kind, or a whole-diary JSON file, in safely.
 
-Two steps, so that a bad file never touches the diary: `check_file` (spasmlog.import_read) reads
+Two steps, so that a bad file never touches the diary: `check_file` (spasmlog.interchange.importing.read) reads
 and checks every row without the diary, and `apply` then, holding the write lock, sorts the rows
 into new ones and ones already stored, refuses clashes with stored rows, backs the diary up and
 writes everything in one transaction recorded as one change: `spasmlog undo` reverts a whole
@@ -13,19 +13,19 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from spasmlog import diary
 from spasmlog.db import history
 from spasmlog.db.backup import automatic_backup
-from spasmlog.db.session import Diary
-from spasmlog.import_plan import Plan, plan
-from spasmlog.import_read import (
+from spasmlog.db.store import Store
+from spasmlog.diary import episodes as diary
+from spasmlog.interchange.importing.plan import Plan, plan
+from spasmlog.interchange.importing.read import (
     CheckedFile,
     ImportRejected,
     Problems,
     Progress,
     check_file,
 )
-from spasmlog.import_write import Writer, write_episodes, write_plain
+from spasmlog.interchange.importing.write import Writer, write_episodes, write_plain
 
 __all__ = ["ImportRejected", "ImportResult", "KindResult", "apply", "check_file"]
 SHOW_WHERE = 5  # rows located in the report; the rest are counted
@@ -89,7 +89,7 @@ def _summary(source: str, results: list[KindResult]) -> str:
 
 
 def apply(
-    store: Diary,
+    store: Store,
     checked: CheckedFile,
     now: dt.datetime,
     dry_run: bool = False,

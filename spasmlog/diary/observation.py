@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spasmlog.db import history, queries
+from spasmlog.core.errors import InvalidInput, NotFound
+from spasmlog.db import history
 from spasmlog.db.models import DiarySetting
-from spasmlog.errors import InvalidInput, NotFound
+from spasmlog.db.queries import episodes as queries
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from spasmlog.clock import local_time
+from spasmlog.core.clock import local_time
+from spasmlog.core.parsing import format_exercise
 from spasmlog.db.models import (
     Checkin,
     Condition,
@@ -58,7 +59,6 @@ from spasmlog.db.models import (
     Medication,
 )
 from spasmlog.knowledge.labs import from_mmol_l
-from spasmlog.parsing import format_exercise
 
 DIARY_SCHEMA = "spasmlog.diary/1"
 

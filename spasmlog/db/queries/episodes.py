@@ -1,4 +1,4 @@
-"""Every select the diary's use cases need; writes go through the ORM inside `Diary.writing()`."""
+"""Every select the diary's use cases need; writes go through the ORM inside `Store.writing()`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.orm import Session
 
-from spasmlog.clock import analysis_day, local_time
+from spasmlog.core.clock import analysis_day, local_time
+from spasmlog.core.errors import NotFound
+from spasmlog.core.parsing import Bound
 from spasmlog.db.models import Checkin, DiarySetting, Episode, ExerciseSession, Medication
-from spasmlog.errors import NotFound
-from spasmlog.parsing import Bound
 
 
 def get_episode(session: Session, episode_id: int, include_deleted: bool = False) -> Episode:

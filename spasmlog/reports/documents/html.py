@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 
-from spasmlog.reports.summary_layout import Block, Chart, Document, Facts, Note, Section, Table
+from spasmlog.reports.documents.layout import Block, Chart, Document, Facts, Note, Section, Table
 
 PAGES = {"a4": "A4", "letter": "letter"}
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spasmlog.core.parsing import format_duration
 from spasmlog.knowledge import factors
-from spasmlog.parsing import format_duration
 from spasmlog.reports.factor_results import q_above
 from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
 
