@@ -48,23 +48,23 @@ class Upgraded:
 
 
 def upgrade(path: Path, engine: Engine, revision: str) -> Upgraded:
-    """Back the diary up, then upgrade it from `revision` to head, and repair the offsets of a
-    diary from before OFFSETS_REPAIRED_AT (spasmlog.db.offset_repair) in the same go."""
+    """Back the diary up, then upgrade it from `revision` to head and repair the offsets of a
+    diary from before OFFSETS_REPAIRED_AT (spasmlog.db.offset_repair), all in one transaction:
+    killed at any moment, the diary is as it was, or upgraded and repaired."""
     from alembic import command
-
-    backup = automatic_backup(path, "before-upgrade")
-    command.upgrade(alembic_config(engine), HEAD)
-    repaired = 0
-    if REVISIONS.index(revision) < REVISIONS.index(OFFSETS_REPAIRED_AT):
-        repaired = _repair_offsets(engine)
-    return Upgraded(backup, repaired)
-
-
-def _repair_offsets(engine: Engine) -> int:
     from sqlalchemy.orm import Session
 
-    from spasmlog import clock
+    from spasmlog.core import clock
     from spasmlog.db.offset_repair import repair_offsets
 
-    with Session(engine) as session, session.begin():
-        return repair_offsets(session, clock.zone(), clock.now())
+    backup = automatic_backup(path, "before-upgrade")
+    config = alembic_config(engine)
+    repaired = 0
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, HEAD)
+        if REVISIONS.index(revision) < REVISIONS.index(OFFSETS_REPAIRED_AT):
+            with Session(bind=connection) as session:
+                repaired = repair_offsets(session, clock.zone(), clock.now())
+                session.flush()
+    return Upgraded(backup, repaired)
