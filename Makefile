@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint stress bench clean
+.PHONY: demo test lint contracts stress bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,13 @@ test: $(VENV)/.installed-test
 stress: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -m slow
 
-lint: $(VENV)/.installed-test
+lint: contracts
 	$(BIN)/ruff check spasmlog tests benchmarks examples
 	$(BIN)/ruff format --check spasmlog tests benchmarks examples
 	$(BIN)/mypy
+
+contracts: $(VENV)/.installed-test  # the layers of ARCHITECTURE.md (import-linter, pyproject.toml)
+	$(BIN)/lint-imports --no-cache
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -22,14 +22,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
+from spasmlog.core.errors import StorageError
 from spasmlog.db import migrate
 from spasmlog.db.models import Base
 from spasmlog.db.store import make_engine, open_store, read_revision
-from spasmlog.diary import episodes as diary
+from spasmlog.diary import episodes
 from tests import make_fixture_diary as fixture
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
 
@@ -132,7 +132,7 @@ def test_new_diary_is_private_even_with_a_permissive_umask(tmp_path: Path) -> No
     try:
         store = open_store(path)
         with store.writing() as session:
-            diary.log_episode(session, diary.EpisodeInput(NOW_DT, "calf"), NOW_DT)
+            episodes.log_episode(session, episodes.EpisodeInput(NOW_DT, "calf"), NOW_DT)
         wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
         assert wal.exists() and shm.exists()  # the engine still holds its connection
         assert [mode(p) for p in (path, wal, shm)] == [0o600] * 3
@@ -164,9 +164,10 @@ def test_wal_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
             assert pragma("journal_mode") == "wal"
             assert pragma("foreign_keys") == 1
             assert pragma("busy_timeout") == 30_000
-        with pytest.raises(IntegrityError), store.writing() as session:
-            episode = diary.EpisodeInput(NOW_DT, "calf")
-            diary.log_episode(session, episode, NOW_DT).episode.exercise_session_id = 999
+        refused = pytest.raises(StorageError, match="FOREIGN KEY constraint failed")
+        with refused, store.writing() as session:
+            episode = episodes.EpisodeInput(NOW_DT, "calf")
+            episodes.log_episode(session, episode, NOW_DT).episode.exercise_session_id = 999
             session.flush()
     finally:
         store.close()

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from spasmlog.cli import app
 from spasmlog.interchange import demo
-from spasmlog.interchange.importing import apply as importer
+from spasmlog.interchange import importing as importer
 from spasmlog.interchange.importing.read import CheckedFile
 from tests.conftest import pin_clock
 

@@ -25,8 +25,9 @@ from pypdf import PdfReader
 
 from spasmlog.db.store import open_store
 from spasmlog.reports import summary
+from spasmlog.reports.documents import render
+from spasmlog.reports.documents.content import FactorLine, SummaryData
 from spasmlog.reports.documents.markdown import escape_inline, escape_line
-from spasmlog.reports.summary import FactorLine, SummaryData
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, pin_clock
 from tests.handmade import HYPERLINK, SCRIPT, build_doctor, build_once, copy_to, ok, runner_for
 
@@ -89,7 +90,7 @@ def exported(
     """Each format written once through the CLI, and the other paper rendered from `data`."""
     folder = tmp_path_factory.mktemp("exported")
     files = {
-        name: summary.render(data, name.split(".")[1], name.split(".")[0])
+        name: render.render(data, name.split(".")[1], name.split(".")[0])
         for name in ("letter.pdf", "a4.html")
     }
     with pytest.MonkeyPatch.context() as patch:
@@ -250,7 +251,7 @@ def test_associated_and_protective_factors_are_listed(data: SummaryData) -> None
         factors_tested=7,
         not_enough=("Alcohol", "Short sleep (under 6 h)"),
     )
-    text = _flat(summary.render(with_factors, "md", "a4").decode().replace("\\", ""))
+    text = _flat(render.render(with_factors, "md", "a4").decode().replace("\\", ""))
     assert (
         "More spasms with Low fluids (under 1.5 L): rate ratio 2.4 (95% CI 1.6-3.5); 24 in "
         "40 days with it, 20 in 80 days without."
@@ -258,14 +259,14 @@ def test_associated_and_protective_factors_are_listed(data: SummaryData) -> None
     assert "Fewer spasms with Magnesium: rate ratio 0.50 (95% CI 0.31-0.80)" in text
     assert "7 factors tested on 10 check-in days; the others showed no clear association." in text
     assert "Not enough data to test: Alcohol, Short sleep (under 6 h)." in text
-    pdf = " ".join(_pdf_text(summary.render(with_factors, "pdf", "a4")))
+    pdf = " ".join(_pdf_text(render.render(with_factors, "pdf", "a4")))
     assert "rate ratio 2.4 (95% CI 1.6-3.5); 24 in 40 days with it" in pdf
 
 
 def test_a_possible_but_unconfirmed_factor_gets_one_line(data: SummaryData) -> None:
     hot = FactorLine("Hot weather", "no clear association", 1.6, 1.1, 2.3, 20, 30, 20, 60, 0.14)
     text = _flat(
-        summary.render(
+        render.render(
             dataclasses.replace(data, unconfirmed=(hot,), factors_tested=7), "md", "a4"
         ).decode()
     )
@@ -294,7 +295,7 @@ def test_a_dose_change_and_an_empty_side_read_plainly(run: Run) -> None:
 
 def test_one_of_a_kind_reads_in_the_singular(data: SummaryData) -> None:
     one = dataclasses.replace(data, checkin_days=1, factors_tested=0)
-    text = _flat(summary.render(one, "md", "a4").decode())
+    text = _flat(render.render(one, "md", "a4").decode())
     assert "No factor could be tested yet (1 check-in day)." in text
 
 
@@ -304,10 +305,10 @@ def test_long_notes_are_cut_so_every_format_renders(data: SummaryData) -> None:
     long = dataclasses.replace(data.appendix[0], note="x" * 20_000)
     tall = dataclasses.replace(data.appendix[1], note="\n".join(f"row {i}" for i in range(300)))
     cut = dataclasses.replace(data, appendix=(long, tall))
-    pdf = " ".join(_pdf_text(summary.render(cut, "pdf", "a4")))
+    pdf = " ".join(_pdf_text(render.render(cut, "pdf", "a4")))
     assert "(+19600 characters)" in pdf and "row 5" in pdf and "row 6" not in pdf
     for format in ("html", "md"):
-        text = summary.render(cut, format, "a4").decode()
+        text = render.render(cut, format, "a4").decode()
         assert "x" * 400 + "… (+19600 characters)" in text and "row 299" not in text
 
 
@@ -345,7 +346,7 @@ def test_pdf_embeds_its_fonts_and_fits_the_paper(exported: dict[str, bytes]) -> 
 def test_same_diary_same_bytes(exported: dict[str, bytes], data: SummaryData, name: str) -> None:
     """The CLI's file and a separate in-process build of the same diary are byte for byte equal."""
     paper, format = name.split(".")
-    assert summary.render(data, format, paper) == exported[name]
+    assert render.render(data, format, paper) == exported[name]
 
 
 def test_file_is_private_and_never_overwritten(diary: Run, db_path: Path, tmp_path: Path) -> None:
@@ -450,10 +451,10 @@ def test_a_long_period_lists_the_latest_episodes_and_says_where_all_are(
     assert data.appendix[-1].time == "08:00"  # the last episode of the period is kept
     heading = "Appendix: the latest 5 of 14 episodes, 2026-01-05 to 2026-03-01"
     every = "spasmlog list --since 2026-01-05 --until 2026-03-01 --format csv"
-    pdf = _flat(" ".join(_pdf_text(summary.render(data, "pdf", "a4"))))
+    pdf = _flat(" ".join(_pdf_text(render.render(data, "pdf", "a4"))))
     assert heading in pdf and every in pdf
     for format in ("html", "md"):
-        text = summary.render(data, format, "a4").decode()
+        text = render.render(data, format, "a4").decode()
         assert heading in text and every in text
 
 

@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spasmlog.core.errors import InvalidInput
-from spasmlog.core.parsing import format_duration
-from spasmlog.diary.checkins import MAX_EXERCISE_MIN, parse_minutes, parse_sleep
+from spasmlog.core.parsing import MAX_EXERCISE_MIN, format_duration, parse_minutes, parse_sleep
 from tests.conftest import Run, diary_fingerprint
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from spasmlog.db.queries import reports as report_rows
 from spasmlog.db.store import open_store
 from spasmlog.reports import load as frames
 from tests.conftest import Run
@@ -36,7 +37,7 @@ def test_episodes_read_in_chunks_equal_one_read(
     template: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, detail: bool
 ) -> None:
     whole = episodes(template, dt.date(2026, 1, 5), dt.date(2026, 3, 1), detail)
-    monkeypatch.setattr(frames, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(report_rows, "CHUNK_ROWS", chunk)
     chunked = episodes(template, dt.date(2026, 1, 5), dt.date(2026, 3, 1), detail)
     assert len(whole) == 14  # the hand-made diary's episodes in the period
     pd.testing.assert_frame_equal(chunked, whole)

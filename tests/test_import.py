@@ -17,7 +17,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from typer.testing import CliRunner, Result
 
 from spasmlog.cli import app
-from spasmlog.core import parsing
+from spasmlog.core import when
 from spasmlog.db.models import Checkin, Episode, ExerciseSession, LabResult, Medication
 from spasmlog.db.store import open_store
 from spasmlog.interchange.importing.kinds import EPISODES, Now, utc_text
@@ -1064,7 +1064,7 @@ def test_the_started_at_shortcut_agrees_with_parse_when(
     now = dt.datetime.fromisoformat(NOW)
     column = next(c for c in EPISODES.columns if c.name == "started_at")
     try:
-        expected = parsing.parse_when(text, now, "started_at")
+        expected = when.parse_when(text, now, "started_at")
     except Exception as error:  # noqa: BLE001 - the shortcut must fail the same way
         with pytest.raises(type(error), match=str(error)[:30].replace("(", r"\(")):
             column.parse(text, Now(now))
@@ -1102,7 +1102,7 @@ def test_imported_rows_read_back_through_the_orm(run: Run, db_path: Path) -> Non
 
 
 def test_new_ids_are_counted_not_read_back_unless_they_have_gaps(db_path: Path) -> None:
-    from spasmlog.interchange.importing.write import _new_ids
+    from spasmlog.db.bulk import _new_ids
 
     store = open_store(db_path)
     table = Episode.__table__

@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from spasmlog.db import maintenance, migrate
+from spasmlog.db import maintenance, migrate, sqlite
 from spasmlog.db.backup import automatic_backup, copy_diary, list_backups
 from tests.conftest import Run, diary_fingerprint
 from tests.reliability.helpers import (
@@ -369,8 +369,8 @@ def test_explain_tells_damage_from_a_refused_write(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError) as read_only:
         sqlite3.connect(f"file:{ok}?mode=ro", uri=True).execute("INSERT INTO t VALUES (1)")
 
-    damaged = maintenance.explain(not_a_db.value, junk)
-    refused = maintenance.explain(read_only.value, ok)
+    damaged = sqlite.explain(not_a_db.value, junk)
+    refused = sqlite.explain(read_only.value, ok)
 
     assert "is damaged" in str(damaged) and "spasmlog db check" in str(damaged)
     assert "cannot be written" in str(refused) and "db check" not in str(refused)

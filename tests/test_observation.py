@@ -19,6 +19,7 @@ from typer.testing import Result
 from spasmlog.core import clock
 from spasmlog.db.store import open_store
 from spasmlog.reports import summary
+from spasmlog.reports.documents.content import SummaryData
 from tests.conftest import Run, diary_fingerprint, pin_clock
 
 
@@ -27,7 +28,7 @@ def ok(result: Result) -> str:
     return result.stdout
 
 
-def summary_data(db_path: Path, first: dt.date, last: dt.date) -> summary.SummaryData:
+def summary_data(db_path: Path, first: dt.date, last: dt.date) -> SummaryData:
     store = open_store(db_path)
     try:
         return summary.build(store, first, last, clock.now(), with_chart=False)

@@ -14,10 +14,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from spasmlog.core import parsing
+from spasmlog.core import parsing, when
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.parsing import (
-    FUTURE_TOLERANCE,
     INTENSITIES,
     MAX_DURATION_S,
     MAX_VOLUME_ML,
@@ -27,7 +26,6 @@ from spasmlog.core.parsing import (
     format_exercise,
     parse_bool,
     parse_choice,
-    parse_date,
     parse_duration,
     parse_exercise,
     parse_list,
@@ -35,8 +33,8 @@ from spasmlog.core.parsing import (
     parse_score,
     parse_side,
     parse_volume,
-    parse_when,
 )
+from spasmlog.core.when import FUTURE_TOLERANCE, parse_date, parse_when
 from spasmlog.knowledge.muscles import BY_NAME, MUSCLES, resolve_muscle
 from tests.conftest import NOW as NOW_TEXT
 
@@ -319,7 +317,7 @@ past_phrases = st.one_of(
     st.builds(
         lambda h, ap: f"last night {h}{ap}", st.integers(1, 12), st.sampled_from(["am", "pm"])
     ),
-    st.builds(lambda d, h: f"{d} {h:02d}:00", st.sampled_from(parsing._WEEKDAYS), hours),
+    st.builds(lambda d, h: f"{d} {h:02d}:00", st.sampled_from(when._WEEKDAYS), hours),
 )
 
 
@@ -383,7 +381,7 @@ def test_date_days_ago(days: int) -> None:
 
 
 @quick
-@given(st.sampled_from(parsing._WEEKDAYS), st.dates(min_value=dt.date(1901, 1, 1)))
+@given(st.sampled_from(when._WEEKDAYS), st.dates(min_value=dt.date(1901, 1, 1)))
 def test_date_weekday_is_the_last_one_before_today(name: str, today: dt.date) -> None:
     day = parse_date(name, today)
     assert 1 <= (today - day).days <= 7

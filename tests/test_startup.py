@@ -69,6 +69,7 @@ def command_modules(modules: set[str]) -> set[str]:
     return {name for name in modules if name.startswith("spasmlog.cli.")} - {
         "spasmlog.cli.app",
         "spasmlog.cli.common",
+        "spasmlog.cli.state",
     }
 
 
@@ -85,6 +86,10 @@ def test_log_imports_only_the_episode_commands(seeded: Path) -> None:
     assert "Logged #4: calf" in output
     assert command_modules(modules) == {"spasmlog.cli.episodes"}
     assert (
-        not {"spasmlog.diary.checkins", "spasmlog.interchange.importing.apply", "spasmlog.reports"}
+        not {
+            "spasmlog.diary.checkins",
+            "spasmlog.interchange.importing.importer",
+            "spasmlog.reports",
+        }
         & modules
     )

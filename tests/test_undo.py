@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmlog.core.parsing import ExerciseSpec
-from spasmlog.db.queries import episodes as queries
+from spasmlog.db import queries
 from spasmlog.db.store import Store, open_store
-from spasmlog.diary import episodes as diary
+from spasmlog.diary import episodes, undo
 from spasmlog.interchange.records import episode_record
 from tests.conftest import NOW, Run, diary_fingerprint
 
@@ -169,8 +169,10 @@ def store() -> Iterator[Store]:
         opened = open_store(Path(folder) / "diary.db")
         with opened.writing() as session:
             for muscle, note in [("calf", "first"), ("foot", None), ("neck", "third")]:
-                entry = diary.EpisodeInput(NOW_DT, muscle, severity=5, note=note, relief=["rest"])
-                diary.log_episode(session, entry, NOW_DT)
+                entry = episodes.EpisodeInput(
+                    NOW_DT, muscle, severity=5, note=note, relief=["rest"]
+                )
+                episodes.log_episode(session, entry, NOW_DT)
         yield opened
         opened.close()
 
@@ -219,17 +221,17 @@ def test_undoing_every_change_restores_the_list(store: Store, ops: list[Any]) ->
                 or (kind == "edit" and not values)
                 or not (live if kind != "restore" else gone)
             ):
-                entry = diary.EpisodeInput(**{"started_at": NOW_DT, "muscle": "calf", **values})
-                diary.log_episode(session, entry, NOW_DT)
+                entry = episodes.EpisodeInput(**{"started_at": NOW_DT, "muscle": "calf", **values})
+                episodes.log_episode(session, entry, NOW_DT)
             elif kind == "edit":
-                diary.edit_episode(session, live[pick % len(live)], values, NOW_DT)
+                episodes.edit_episode(session, live[pick % len(live)], values, NOW_DT)
             elif kind == "delete":
-                diary.delete_episode(session, live[pick % len(live)], NOW_DT)
+                episodes.delete_episode(session, live[pick % len(live)], NOW_DT)
             else:
-                diary.restore_episode(session, gone[pick % len(gone)], NOW_DT)
+                episodes.restore_episode(session, gone[pick % len(gone)], NOW_DT)
         changes += 1
     for _ in range(changes):
         with store.writing() as session:
-            diary.undo_last(session, NOW_DT)
+            undo.undo_last(session, NOW_DT)
     assert visible(store) == before
     assert len(before) == 3

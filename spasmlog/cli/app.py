@@ -20,13 +20,8 @@ from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from spasmlog import __version__
+from spasmlog.cli.state import State, diary_path
 from spasmlog.core.errors import ExitCode, SpasmlogError
-
-
-@dataclass
-class State:
-    db: Path | None = None
-    debug: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,16 +198,13 @@ class _Group(TyperGroup):
                 error,
             )
         except Exception as error:
-            from sqlalchemy.exc import DBAPIError
-
             if isinstance(error, typer.Exit | typer.Abort | TyperException):
                 raise  # the parser's own usage errors and exits
-            if isinstance(error, DBAPIError):  # damaged, disk full, read-only, locked...
-                from spasmlog.cli.common import diary_path
-                from spasmlog.db.maintenance import explain
+            from spasmlog.diary.access import explained
 
-                explained = explain(error.orig or error, diary_path(ctx))
-                message, code = str(explained), explained.exit_code
+            meaning = explained(error, diary_path(ctx))  # damaged, disk full, read-only, locked
+            if meaning is not None:
+                message, code = str(meaning), meaning.exit_code
             else:
                 message = f"Unexpected {type(error).__name__}. Nothing was changed; run with --debug for details."
                 code = ExitCode.FAILURE

@@ -5,38 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from spasmlog.cli.app import State
-from spasmlog.core import clock, parsing
+from spasmlog.cli.state import diary_path
+from spasmlog.core import clock, when
 from spasmlog.core.errors import InvalidInput
-from spasmlog.core.paths import resolve_db_path
-from spasmlog.db.store import Store, open_store
+from spasmlog.diary.access import Store, open_store
+
+if TYPE_CHECKING:
+    from spasmlog.reports.trial import TrialSummary
 
 T = TypeVar("T")
-
-
-def diary_path(ctx: typer.Context) -> Path:
-    state = ctx.find_object(State) or State()
-    return resolve_db_path(state.db)
 
 
 def open_from(ctx: typer.Context) -> Store:
     """The diary for this command, closed (connections released, WAL checkpointed) when it ends.
     An upgrade that repaired entries says so, on stderr, before the command's own output."""
-    diary = open_store(diary_path(ctx))
-    ctx.call_on_close(diary.close)
-    line = repaired_line(diary)
+    store = open_store(diary_path(ctx))
+    ctx.call_on_close(store.close)
+    line = repaired_line(store)
     if line:
         typer.echo(line, err=True)
-    return diary
+    return store
 
 
-def repaired_line(diary: Store) -> str | None:
-    count = diary.upgraded.offsets_repaired if diary.upgraded else 0
+def repaired_line(store: Store) -> str | None:
+    count = store.upgraded.offsets_repaired if store.upgraded else 0
     if not count:
         return None
     noun = "entry" if count == 1 else "entries"
@@ -113,7 +109,7 @@ def when_cell(iso: str) -> str:
 
 def parse_at(text: str, option: str = "--at") -> dt.datetime:
     """A --at value, saying on stderr which of two times was taken when the clocks went back."""
-    moment = parsing.parse_when(text, clock.now(), option)
+    moment = when.parse_when(text, clock.now(), option)
     note = clock.ambiguity(moment)
     if note:
         typer.echo(f"Note: {note}", err=True)
@@ -125,3 +121,16 @@ def medications_updated(count: int, where: str) -> str | None:
     if not count:
         return None
     return f"Updated the medications of {count} logged episode{'' if count == 1 else 's'} {where}."
+
+
+def trial_summary(
+    store: Store, now: dt.datetime, first: dt.date, last: dt.date
+) -> TrialSummary | None:
+    """The trial that ran in [first, last], if any, as the doctor summary and the factor report
+    show it."""
+    from spasmlog.diary import trials
+    from spasmlog.reports.trial import summarise
+
+    with store.reading() as session:
+        found = trials.for_period(session, now, first, last)
+    return None if found is None else summarise(found)

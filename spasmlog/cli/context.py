@@ -16,13 +16,13 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing
+from spasmlog.core import clock, parsing, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput
-from spasmlog.db.models import Checkin, ExerciseSession
-from spasmlog.diary import checkins
-from spasmlog.diary import trials as trial_cases
-from spasmlog.diary.checkins import LABELS, CheckinInput, ExerciseInput, FieldChange
+from spasmlog.diary import checkins, trials
+from spasmlog.diary import exercise as sessions
+from spasmlog.diary.checkins import LABELS, Checkin, CheckinInput, FieldChange
+from spasmlog.diary.exercise import ExerciseInput, ExerciseSession
 from spasmlog.knowledge.muscles import resolve_muscle
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
@@ -124,17 +124,17 @@ def _parse_checkin(
         "hot_weather": hot_weather, "exercised": False if no_exercise else None,
     }  # fmt: skip
     if date is not None:
-        given["day"] = parsing.parse_date(date, clock.today())
+        given["day"] = when.parse_date(date, clock.today())
     if fluid is not None:
         given["fluid_ml"] = parsing.parse_volume(fluid)
     if sleep is not None:
-        given["sleep_h"] = checkins.parse_sleep(sleep)
+        given["sleep_h"] = parsing.parse_sleep(sleep)
     if magnesium is not None:
-        given["magnesium_mg"] = checkins.parse_magnesium(magnesium)
+        given["magnesium_mg"] = parsing.parse_magnesium(magnesium)
     if alcohol is not None:
-        given["alcohol_units"] = checkins.parse_alcohol(alcohol)
+        given["alcohol_units"] = parsing.parse_alcohol(alcohol)
     if tag is not None:
-        given["tags"] = checkins.parse_tags(tag)
+        given["tags"] = parsing.parse_tags(tag)
     if exercise is not None:
         given["exercise"] = parsing.parse_exercise(exercise)
     if note is not None:
@@ -150,7 +150,7 @@ def _yes_no(option: str) -> Any:
 
 def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
     with open_from(ctx).reading() as session:
-        return trial_cases.remedy_on(session, day)
+        return trials.remedy_on(session, day)
 
 
 def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
@@ -159,7 +159,7 @@ def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
     names the remedy of a trial that covers that night, to ask about it."""
     today = clock.today()
     if "day" not in given:
-        given["day"] = ask("Date", lambda t: parsing.parse_date(t, today), "today")
+        given["day"] = ask("Date", lambda t: when.parse_date(t, today), "today")
     remedy = remedy_on(given["day"])
     if remedy is not None:
         given["trial_taken"] = ask(
@@ -171,9 +171,9 @@ def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
     given["diarrhea"] = ask("Diarrhea (y/n)", _yes_no("--diarrhea"))
     given["fever"] = ask("Fever (y/n)", _yes_no("--fever"))
     given["hot_weather"] = ask("Hot weather (y/n)", _yes_no("--hot-weather"))
-    given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', checkins.parse_sleep)
-    given["magnesium_mg"] = ask("Magnesium taken, mg (0 if none)", checkins.parse_magnesium)
-    given["alcohol_units"] = ask("Units of alcohol (0 if none)", checkins.parse_alcohol)
+    given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', parsing.parse_sleep)
+    given["magnesium_mg"] = ask("Magnesium taken, mg (0 if none)", parsing.parse_magnesium)
+    given["alcohol_units"] = ask("Units of alcohol (0 if none)", parsing.parse_alcohol)
     given["exercised"] = ask("Exercised that day (y/n)", _yes_no("--exercise"))
     if given["exercised"]:
         given["exercise"] = ask(
@@ -181,7 +181,7 @@ def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
         )
     given["tags"] = ask(
         "Your suspected triggers (comma-separated)",
-        lambda t: checkins.parse_tags([tag for tag in t.split(",") if tag.strip()]) or None,
+        lambda t: parsing.parse_tags([tag for tag in t.split(",") if tag.strip()]) or None,
     )
     given["note"] = ask("Note (not saved in shell history)", lambda t: t.strip())
     for name in [name for name, value in given.items() if value is None]:
@@ -277,8 +277,8 @@ def checkins_(
     Example: spasmlog checkins --since "7 days ago"
     """
     today = clock.today()
-    start = parsing.parse_date(since, today, "--since", future_ok=True) if since else None
-    end = parsing.parse_date(until, today, "--until", future_ok=True) if until else None
+    start = when.parse_date(since, today, "--since", future_ok=True) if since else None
+    end = when.parse_date(until, today, "--until", future_ok=True) if until else None
     store = open_from(ctx)
     with store.reading() as session:
         days = checkins.list_checkins(session, start, end)
@@ -348,8 +348,8 @@ def exercise_add(
             muscles.append(resolved)
     entry = ExerciseInput(
         started_at=parse_at(at) if at else now,
-        activity=checkins.parse_activity(activity),
-        minutes=checkins.parse_minutes(minutes),
+        activity=parsing.parse_activity(activity),
+        minutes=parsing.parse_minutes(minutes),
         intensity=parsing.parse_choice(intensity, "--intensity", parsing.INTENSITIES)
         if intensity
         else None,
@@ -357,8 +357,8 @@ def exercise_add(
     )
     store = open_from(ctx)
     with store.writing() as session:
-        row = checkins.add_exercise(session, entry, clock.now())
-        name = checkins.describe_exercise(row)
+        row = sessions.add_exercise(session, entry, clock.now())
+        name = sessions.describe_exercise(row)
     typer.echo(f"Added exercise session {name}.")
 
 
@@ -374,8 +374,8 @@ def exercise_list(
 
     Example: spasmlog exercise list --since "7 days ago"
     """
-    start = parsing.parse_bound(since, clock.now(), "--since") if since else None
-    stop = parsing.parse_bound(until, clock.now(), "--until") if until else None
+    start = when.parse_bound(since, clock.now(), "--since") if since else None
+    stop = when.parse_bound(until, clock.now(), "--until") if until else None
     store = open_from(ctx)
     with store.reading() as session:
         rows = [
@@ -388,7 +388,7 @@ def exercise_list(
                 ", ".join(row.muscles),
                 row.source,
             ]
-            for row in checkins.list_exercise(session, start, stop)
+            for row in sessions.list_exercise(session, start, stop)
         ]
     if not rows and (since or until):
         typer.echo("No exercise sessions in that period; `spasmlog exercise list` shows all.")

@@ -11,8 +11,7 @@ import typer
 from spasmlog.cli.common import diary_path, interactive, open_from, printable, table
 from spasmlog.core import clock
 from spasmlog.core.errors import ExitCode, InvalidInput, NotFound
-from spasmlog.db import backup, maintenance, migrate
-from spasmlog.db.store import read_revision
+from spasmlog.diary import files
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -40,9 +39,9 @@ def backup_(
     store = open_from(ctx)
     store.close()
     if file is None:
-        dest = backup.automatic_backup(store.path, "manual")
+        dest = files.back_up(store.path)
     else:
-        dest = backup.copy_diary(store.path, file.expanduser().absolute(), overwrite=force)
+        dest = files.back_up(store.path, file.expanduser().absolute(), overwrite=force)
     typer.echo(f"Backed up to {dest}")
 
 
@@ -50,16 +49,16 @@ def backup_(
 def upgrade(ctx: typer.Context) -> None:
     """Bring the diary to this version's schema (a backup is made first)."""
     where = diary_path(ctx)
-    before = read_revision(where) if where.exists() else None
+    before = files.read_revision(where) if where.exists() else None
     store = open_from(ctx)
     store.close()
-    if before == migrate.HEAD:
-        typer.echo(f"Already at schema {migrate.HEAD}: nothing to do.")
+    if before == files.SCHEMA:
+        typer.echo(f"Already at schema {files.SCHEMA}: nothing to do.")
     elif store.upgraded is None:
-        typer.echo(f"Created a new diary at schema {migrate.HEAD}: {where}")
+        typer.echo(f"Created a new diary at schema {files.SCHEMA}: {where}")
     else:
         backup_path = store.upgraded.backup
-        typer.echo(f"Upgraded from schema {before} to {migrate.HEAD}. Backup: {backup_path}")
+        typer.echo(f"Upgraded from schema {before} to {files.SCHEMA}. Backup: {backup_path}")
 
 
 def _size(n: int) -> str:
@@ -72,9 +71,9 @@ def _when(moment: dt.datetime) -> str:
     return moment.astimezone(clock.now().tzinfo).strftime("%Y-%m-%d %H:%M")
 
 
-def _facts(health: maintenance.Health) -> str:
+def _facts(health: files.Health) -> str:
     parts = []
-    for name, label in maintenance.TABLES.items():
+    for name, label in files.TABLES.items():
         if name in health.live:
             gone = health.deleted.get(name, 0)
             parts.append(f"{label} {health.live[name]}" + (f" (+{gone} deleted)" if gone else ""))
@@ -90,13 +89,13 @@ def check(ctx: typer.Context) -> None:
     Example: spasmlog db check
     """
     where = diary_path(ctx)
-    health = maintenance.check(where)
+    health = files.check(where)
     schema = f"schema {health.revision}" if health.revision else "schema unreadable"
     typer.echo(f"Diary:     {where} ({_size(health.size)}, {schema})")
     if health.ok:
         typer.echo("Integrity: ok (SQLite integrity check)")
         typer.echo(f"Rows:      {_facts(health)}")
-        found = backup.list_backups(where)
+        found = files.list_backups(where)
         newest = f", newest {_when(found[0].made_at)}: {found[0].path}" if found else ""
         typer.echo(f"Backups:   {len(found)}{newest}")
         return
@@ -105,7 +104,7 @@ def check(ctx: typer.Context) -> None:
     for problem in health.problems:
         typer.echo(f"  - {printable(problem)}")
     typer.echo("The file was not changed.")
-    good, damaged = maintenance.newest_healthy_backup(where)
+    good, damaged = files.newest_healthy_backup(where)
     if damaged:
         typer.echo(f"Skipped {len(damaged)} newer backup(s) that are damaged too.")
     if good is None:
@@ -130,10 +129,10 @@ def backups(ctx: typer.Context) -> None:
     Example: spasmlog db backups
     """
     where = diary_path(ctx)
-    found = backup.list_backups(where)
+    found = files.list_backups(where)
     if found:
         rows = [
-            [_when(b.made_at), _size(b.size), backup.reason_of(where, b.path) or "?", str(b.path)]
+            [_when(b.made_at), _size(b.size), files.reason_of(where, b.path) or "?", str(b.path)]
             for b in found
         ]
         typer.echo(table(["Made", "Size", "Why", "File"], rows))
@@ -143,7 +142,7 @@ def backups(ctx: typer.Context) -> None:
             "No backups yet. One is made before every upgrade and import; "
             "make one now with `spasmlog db backup`."
         )
-    for kept in maintenance.kept_copies(where):
+    for kept in files.kept_copies(where):
         typer.echo(f"Kept by an earlier restore: {kept} ({_size(kept.stat().st_size)})")
 
 
@@ -162,7 +161,7 @@ def restore(
     Example: spasmlog db restore ~/.local/share/spasmlog/backups/diary-20260301T080000Z-manual.db
     """
     where = diary_path(ctx)
-    plan = maintenance.plan_restore(where, file.expanduser())
+    plan = files.plan_restore(where, file.expanduser())
     episodes = plan.health.live.get("episodes", 0)
     noun = "episode" if episodes == 1 else "episodes"
     summary = f"{plan.backup.path} ({_when(plan.backup.made_at)}, {episodes} {noun})"
@@ -175,7 +174,7 @@ def restore(
         if not typer.confirm(f"Replace {where} with {summary}?{kept}", default=False):
             typer.echo("Nothing was changed.")
             raise typer.Exit(int(ExitCode.FAILURE))
-    done = maintenance.restore(plan)
+    done = files.restore(plan)
     typer.echo(f"Restored {where} from {summary}.")
     if done.kept_as is not None:
         typer.echo(
@@ -213,7 +212,7 @@ def destroy(
             "--yes-really-destroy",
             f"Deleting needs it: --yes-really-destroy {where.name}. Nothing was deleted.",
         )
-    targets = maintenance.destroy_targets(where)
+    targets = files.destroy_targets(where)
     if not targets:
         raise NotFound(f"Nothing to delete: there is no diary or backup at {where}.")
     if confirm is None:
@@ -228,7 +227,7 @@ def destroy(
         if answer.strip() != where.name:
             typer.echo("Nothing was deleted.")
             raise typer.Exit(int(ExitCode.FAILURE))
-    gone = maintenance.destroy(where)
+    gone = files.destroy(where)
     typer.echo(f"Deleted {len(gone)} file(s) of {where.name}, backups included:")
     for target in gone:
         typer.echo(f"  {target}")

@@ -17,11 +17,11 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing
+from spasmlog.core import clock, parsing, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput, NotFound
-from spasmlog.db.queries import episodes as queries
-from spasmlog.diary import episodes as diary
+from spasmlog.diary import episodes
+from spasmlog.diary import undo as undoing
 from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
@@ -248,10 +248,10 @@ def log(
             raise InvalidInput.missing("--muscle", "Give the muscle, e.g. --muscle calf.")
         _ask_fields(given)
     given.setdefault("started_at", clock.now())
-    entry = diary.EpisodeInput(**given)
+    entry = episodes.EpisodeInput(**given)
     store = open_from(ctx)
     with store.writing() as session:
-        logged = diary.log_episode(session, entry, clock.now())
+        logged = episodes.log_episode(session, entry, clock.now())
         record = episode_record(logged.episode, None)
     typer.echo(f"Logged #{logged.episode.id}: {_summary_line(record)}.")
     typer.echo(f"Tip: {logged.tip.text}")
@@ -275,12 +275,12 @@ def list_(
     """List episodes, newest first. Example: spasmlog list --since "7 days ago" --format json"""
     fmt = parsing.parse_choice(format, "--format", ("table", "json", "csv"))
     now = clock.now()
-    start = parsing.parse_bound(since, now, "--since") if since else None
-    end = parsing.parse_bound(until, now, "--until") if until else None
+    start = when.parse_bound(since, now, "--since") if since else None
+    end = when.parse_bound(until, now, "--until") if until else None
     wanted = resolve_muscle(muscle) if muscle else None
     store = open_from(ctx)
     with store.reading() as session:
-        rows = queries.list_episodes(session, start, end, wanted, limit, include_deleted=deleted)
+        rows = episodes.list_episodes(session, start, end, wanted, limit, include_deleted=deleted)
         records = [episode_record(episode, exercise) for episode, exercise in rows]
         deleted_ids = {episode.id for episode, _ in rows if episode.deleted_at is not None}
     if fmt == "json":
@@ -332,8 +332,7 @@ def show(ctx: typer.Context, episode_id: IdArg) -> None:
     """Show every field of one episode. Example: spasmlog show 12"""
     store = open_from(ctx)
     with store.reading() as session:
-        episode = queries.get_episode(session, episode_id, include_deleted=True)
-        exercise = queries.exercise_for(session, episode)
+        episode, exercise = episodes.show_episode(session, episode_id)
         record = episode_record(episode, exercise)
         deleted = episode.deleted_at
     for key, value in record.items():
@@ -385,7 +384,7 @@ def edit(
         raise InvalidInput("edit", "", "Give at least one field to change, e.g. --severity 6.")
     store = open_from(ctx)
     with store.writing() as session:
-        episode = diary.edit_episode(session, episode_id, updates, clock.now())
+        episode = episodes.edit_episode(session, episode_id, updates, clock.now())
         summary = _summary_line(episode_record(episode, None))
     typer.echo(f"Updated #{episode_id}: {summary}. (`spasmlog undo` reverts it.)")
 
@@ -395,8 +394,8 @@ def delete(ctx: typer.Context, episode_id: IdArg) -> None:
     """Delete an episode (recoverable). Example: spasmlog delete 12"""
     store = open_from(ctx)
     with store.writing() as session:
-        episode = diary.delete_episode(session, episode_id, clock.now())
-        name = diary.describe(episode)
+        episode = episodes.delete_episode(session, episode_id, clock.now())
+        name = episodes.describe(episode)
     typer.echo(f"Deleted {name}. Bring it back with `spasmlog restore {episode_id}`.")
 
 
@@ -405,7 +404,7 @@ def restore(ctx: typer.Context, episode_id: IdArg) -> None:
     """Bring back a deleted episode. Example: spasmlog restore 12"""
     store = open_from(ctx)
     with store.writing() as session:
-        name = diary.describe(diary.restore_episode(session, episode_id, clock.now()))
+        name = episodes.describe(episodes.restore_episode(session, episode_id, clock.now()))
     typer.echo(f"Restored {name}.")
 
 
@@ -414,7 +413,7 @@ def undo(ctx: typer.Context) -> None:
     """Revert the last change, whatever it was, and say what it was. Example: spasmlog undo"""
     store = open_from(ctx)
     with store.writing() as session:
-        summary = diary.undo_last(session, clock.now())
+        summary = undoing.undo_last(session, clock.now())
     typer.echo(f"Undid: {summary}.")
 
 

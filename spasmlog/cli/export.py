@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from spasmlog.cli.common import open_from
-from spasmlog.core import clock, parsing
+from spasmlog.cli.common import open_from, trial_summary
+from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
 from spasmlog.interchange.records import COLUMNS_BY_KIND
@@ -134,8 +134,8 @@ def _doctor_format(out: str, format: str | None) -> str:
 def _period(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date | None]:
     """--from and --to; no --from is None here: it defaults to the last 90 days, or fewer when
     the diary began later (known once it is open)."""
-    last = parsing.parse_date(end, today, "--to") if end else today
-    first = parsing.parse_date(start, today, "--from") if start else None
+    last = when.parse_date(end, today, "--to") if end else today
+    first = when.parse_date(start, today, "--from") if start else None
     if first is not None and first > last:
         raise InvalidInput("--from", start, f"The period must start on or before {last}.")
     return last, first
@@ -163,9 +163,9 @@ def export_doctor(
 
     Example: spasmlog export doctor --out summary.pdf --paper letter
     """
-    from spasmlog.cli.trial import trial_summary
     from spasmlog.reports import load as frames
     from spasmlog.reports import summary, weekly
+    from spasmlog.reports.documents import render
 
     chosen = _doctor_format(out, format)
     size = parsing.parse_choice(paper, "--paper", PAPERS)
@@ -182,5 +182,5 @@ def export_doctor(
     )
     trial = trial_summary(store, now, first, last)
     data = summary.build(store, first, last, now, with_chart=chosen != "md", trial=trial)
-    document = summary.render(data, chosen, size)
+    document = render.render(data, chosen, size)
     _write(target, document, force, f"the doctor summary for {first} to {last}")

@@ -19,7 +19,7 @@ from spasmlog.interchange.records import COLUMNS_BY_KIND
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 if TYPE_CHECKING:  # the importer is loaded by the command only, not by every command's start
-    from spasmlog.interchange.importing.apply import ImportResult, KindResult
+    from spasmlog.interchange.importing import ImportResult, KindResult
 
 FILE_KINDS = (*COLUMNS_BY_KIND, "json")
 KIND_HELP = "What the file holds: " + ", ".join(FILE_KINDS) + " (default json for *.json)."
@@ -143,7 +143,7 @@ def import_(
             f"Say what the file holds, e.g. --kind episodes ({', '.join(FILE_KINDS)}).",
         )
     chosen = parsing.parse_choice(kind or "json", "--kind", FILE_KINDS)
-    from spasmlog.interchange.importing import apply as importer
+    from spasmlog.interchange import importing as importer
 
     now = clock.now()
     progress = _Progress() if sys.stderr.isatty() else None

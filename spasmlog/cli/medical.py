@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import medications_updated, open_from, printable, table
-from spasmlog.core import clock, parsing
-from spasmlog.db.models import LabResult, Medication
-from spasmlog.diary import conditions as context
-from spasmlog.diary import medications as medlist
-from spasmlog.knowledge import conditions, drugs, labs
+from spasmlog.core import clock, parsing, when
+from spasmlog.diary import conditions, labs, medications
+from spasmlog.diary.labs import LabResult
+from spasmlog.diary.medications import Medication
+from spasmlog.knowledge import conditions as groups
+from spasmlog.knowledge import drugs
+from spasmlog.knowledge import labs as lab_tests
 from spasmlog.knowledge.labs import LabFlag
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
@@ -62,18 +64,18 @@ def meds_add(
     Example: spasmlog meds add Lipitor --dose "20 mg" --started 2026-01-10
     """
     today = clock.today()
-    entry = medlist.MedicationInput(
-        name=medlist.parse_med_name(name),
-        dose=medlist.parse_dose(dose) if dose is not None else None,
-        started_on=parsing.parse_date(started, today, "--started") if started else today,
-        stopped_on=parsing.parse_date(stopped, today, "--stopped") if stopped else None,
+    entry = medications.MedicationInput(
+        name=parsing.parse_med_name(name),
+        dose=parsing.parse_dose(dose) if dose is not None else None,
+        started_on=when.parse_date(started, today, "--started") if started else today,
+        stopped_on=when.parse_date(stopped, today, "--stopped") if stopped else None,
         drug_class=drugs.parse_drug_class(class_) if class_ is not None else None,
     )
     store = open_from(ctx)
     with store.writing() as session:
-        added = medlist.add_medication(session, entry, clock.now())
+        added = medications.add_medication(session, entry, clock.now())
         row = added.medication
-        what = medlist.describe(row)
+        what = medications.describe(row)
     resolved = f"{row.generic}, " if row.generic and row.generic != row.name.lower() else ""
     atc = f" (ATC {row.atc})" if row.atc else ""
     period = (
@@ -102,11 +104,11 @@ def meds_stop(
 
     Example: spasmlog meds stop Lipitor --on yesterday
     """
-    day = parsing.parse_date(on, clock.today(), "--on") if on else clock.today()
+    day = when.parse_date(on, clock.today(), "--on") if on else clock.today()
     store = open_from(ctx)
     with store.writing() as session:
-        stopped = medlist.stop_medication(session, name, day, clock.now())
-        what, start = medlist.describe(stopped.medication), stopped.medication.started_on
+        stopped = medications.stop_medication(session, name, day, clock.now())
+        what, start = medications.describe(stopped.medication), stopped.medication.started_on
     typer.echo(f"Stopped {what}: taken from {start} to {day}. (`spasmlog undo` reverts it.)")
     _say(medications_updated(stopped.episodes_updated, f"after {day}"))
 
@@ -137,7 +139,7 @@ def meds_list(
     """
     store = open_from(ctx)
     with store.reading() as session:
-        rows = medlist.list_medications(session, include_stopped=all_)
+        rows = medications.list_medications(session, include_stopped=all_)
         cells = [_med_row(row) for row in rows]
         classes = [drugs.CLASS_INFO.get(row.drug_class) for row in rows]
     if not rows and all_:
@@ -172,25 +174,25 @@ def conditions_add(
     name: Annotated[str, typer.Argument(help='e.g. "hypothyroidism", "type 2 diabetes".')],
     since: Annotated[str | None, typer.Option(help="When it was diagnosed or began.")] = None,
     group: Annotated[
-        str | None, typer.Option(help=f"File it by hand: {', '.join(conditions.GROUPS_BY_ID)}.")
+        str | None, typer.Option(help=f"File it by hand: {', '.join(groups.GROUPS_BY_ID)}.")
     ] = None,
 ) -> None:
     """Add a condition; it is filed under the article's groups (any other name is "other").
 
     Example: spasmlog conditions add "peripheral neuropathy" --since 2024-05-01
     """
-    entry = context.ConditionInput(
-        name=context.parse_condition_name(name),
-        since=parsing.parse_date(since, clock.today(), "--since") if since else None,
-        group=conditions.parse_group(group) if group is not None else None,
+    entry = conditions.ConditionInput(
+        name=parsing.parse_condition_name(name),
+        since=when.parse_date(since, clock.today(), "--since") if since else None,
+        group=groups.parse_group(group) if group is not None else None,
     )
     store = open_from(ctx)
     with store.writing() as session:
-        row = context.add_condition(session, entry, clock.now())
-        what, group_id = context.describe_condition(row), row.group
+        row = conditions.add_condition(session, entry, clock.now())
+        what, group_id = conditions.describe_condition(row), row.group
     since_text = f", since {entry.since}" if entry.since else ""
-    typer.echo(f"Added {what}: {conditions.label(group_id)}{since_text}.")
-    line = conditions.GROUPS_BY_ID[group_id].article_line
+    typer.echo(f"Added {what}: {groups.label(group_id)}{since_text}.")
+    line = groups.GROUPS_BY_ID[group_id].article_line
     if line:
         typer.echo(f'The article: "{line}"')
     elif entry.group is None:
@@ -204,10 +206,12 @@ def conditions_end(
     on: OnOpt = None,
 ) -> None:
     """Record that a condition ended (resolved or ruled out). Example: spasmlog conditions end 2"""
-    day = parsing.parse_date(on, clock.today(), "--on") if on else clock.today()
+    day = when.parse_date(on, clock.today(), "--on") if on else clock.today()
     store = open_from(ctx)
     with store.writing() as session:
-        what = context.describe_condition(context.end_condition(session, ref, day, clock.now()))
+        what = conditions.describe_condition(
+            conditions.end_condition(session, ref, day, clock.now())
+        )
     typer.echo(f"Ended {what} on {day}. (`spasmlog undo` reverts it.)")
 
 
@@ -220,17 +224,17 @@ def conditions_list(ctx: typer.Context) -> None:
     store = open_from(ctx)
     with store.reading() as session:
         rows = [
-            [str(row.id), printable(row.name, 40), conditions.label(row.group),
+            [str(row.id), printable(row.name, 40), groups.label(row.group),
              row.since.isoformat() if row.since else "", row.until.isoformat() if row.until else ""]
-            for row in context.list_conditions(session)
+            for row in conditions.list_conditions(session)
         ]  # fmt: skip
-        groups = [row.group for row in context.list_conditions(session)]
+        filed = [row.group for row in conditions.list_conditions(session)]
     if not rows:
         typer.echo('No conditions recorded. Add one: spasmlog conditions add "hypothyroidism"')
         return
     typer.echo(table(["ID", "Name", "Group", "Since", "Until"], rows))
     quotes = _quote_lines(
-        (conditions.label(group), conditions.GROUPS_BY_ID[group].article_line) for group in groups
+        (groups.label(group), groups.GROUPS_BY_ID[group].article_line) for group in filed
     )
     if quotes:
         typer.echo("The article on these groups:")
@@ -277,22 +281,22 @@ def labs_add(
 
     Example: spasmlog labs add potassium 3.2 mmol/L --on 2026-03-02 --range 3.5-5.1
     """  # noqa: E501
-    entry = context.LabInput(
-        test=labs.parse_test(test),
-        value=parsing.parse_number(value, "VALUE", low=0, high=context.MAX_VALUE),
-        unit=labs.parse_unit(unit),
-        taken_on=parsing.parse_date(on, clock.today(), "--on") if on else clock.today(),
-        lab_range=labs.parse_range(range_) if range_ is not None else None,
+    entry = labs.LabInput(
+        test=lab_tests.parse_test(test),
+        value=parsing.parse_number(value, "VALUE", low=0, high=labs.MAX_VALUE),
+        unit=lab_tests.parse_unit(unit),
+        taken_on=when.parse_date(on, clock.today(), "--on") if on else clock.today(),
+        lab_range=lab_tests.parse_range(range_) if range_ is not None else None,
     )
     store = open_from(ctx)
     with store.writing() as session:
-        added = context.add_lab(session, entry, clock.now())
+        added = labs.add_lab(session, entry, clock.now())
         row_id, judged = added.result.id, added.flag
-    lab = labs.lab_test(entry.test)
+    lab = lab_tests.lab_test(entry.test)
     mmol = (
         ""
-        if entry.unit == labs.UCUM_UNIT
-        else (f" ({_num(added.result.value_mmol_l)} {labs.UCUM_UNIT})")
+        if entry.unit == lab_tests.UCUM_UNIT
+        else (f" ({_num(added.result.value_mmol_l)} {lab_tests.UCUM_UNIT})")
     )
     typer.echo(
         f"Added lab #{row_id}: {lab.label} {entry.value:g} {entry.unit}{mmol}, "
@@ -304,13 +308,13 @@ def labs_add(
         return
     side = "below" if judged.flag == "low" else "above"
     typer.echo(f"{judged.flag.capitalize()}: {judged.condition} ({side} {where}).")
-    line = labs.ARTICLE_LINES.get(judged.condition or "")
+    line = lab_tests.ARTICLE_LINES.get(judged.condition or "")
     if line:
         typer.echo(f'The article: "{line}"')
 
 
 def _lab_row(row: LabResult) -> list[str]:
-    condition = labs.lab_test(row.test)
+    condition = lab_tests.lab_test(row.test)
     named = {"low": condition.low_condition, "high": condition.high_condition}.get(row.flag)
     source = "lab" if row.range_source == "lab" else "ref"
     return [
@@ -330,10 +334,10 @@ def labs_list(
 
     Example: spasmlog labs list --test magnesium
     """
-    wanted = labs.parse_test(test, "--test") if test is not None else None
+    wanted = lab_tests.parse_test(test, "--test") if test is not None else None
     store = open_from(ctx)
     with store.reading() as session:
-        results = context.list_labs(session, wanted)
+        results = labs.list_labs(session, wanted)
         rows = [_lab_row(row) for row in results]
         any_reference = any(row.range_source == "reference" for row in results)
     if not rows and wanted:
@@ -346,5 +350,5 @@ def labs_list(
     typer.echo(table(headers, rows))
     if any_reference:
         typer.echo(
-            f"ref: adult reference range, from {labs.REFERENCE_SOURCE}. lab: the lab's own range."
+            f"ref: adult reference range, from {lab_tests.REFERENCE_SOURCE}. lab: the lab's own range."
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import open_from
-from spasmlog.core import clock, parsing
+from spasmlog.core import clock, when
 from spasmlog.core.errors import InvalidInput
 from spasmlog.diary import observation
 
@@ -49,7 +49,7 @@ def observe(
     """
     if since is not None and clear:
         raise InvalidInput("--clear", "", "Give --since or --clear, not both.")
-    day = parsing.parse_date(since, clock.today(), "--since") if since is not None else None
+    day = when.parse_date(since, clock.today(), "--since") if since is not None else None
     store = open_from(ctx)
     if day is None and not clear:
         with store.reading() as session:

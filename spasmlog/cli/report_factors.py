@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from spasmlog.cli.common import open_from, printable
-from spasmlog.core import clock, parsing
+from spasmlog.cli.common import open_from, printable, trial_summary
+from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import InvalidInput
 from spasmlog.knowledge.factors import LOW_FLUID_ML
 
@@ -72,13 +72,12 @@ def factors_report(
 
     Example: spasmlog report factors --since 2025-01-01 --fluid-threshold 2L
     """
-    from spasmlog.cli.trial import trial_summary
     from spasmlog.reports import factors
     from spasmlog.reports import load as frames
 
     today = clock.today()
-    first = parsing.parse_date(since, today, "--since") if since is not None else None
-    end = parsing.parse_date(until, today, "--until") if until is not None else today
+    first = when.parse_date(since, today, "--since") if since is not None else None
+    end = when.parse_date(until, today, "--until") if until is not None else today
     if first is not None and first > end:
         raise InvalidInput("--since", since, f"It must be on or before --until ({end}).")
     chosen = parsing.parse_choice(format, "--format", FORMATS)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import open_from
-from spasmlog.core import clock, parsing
+from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
 from spasmlog.knowledge.factors import LOW_FLUID_ML
@@ -112,8 +112,8 @@ def weekly_report(
     from spasmlog.reports import load as frames
 
     today = clock.today()
-    first = parsing.parse_date(since, today, "--since") if since is not None else None
-    last = parsing.parse_date(until, today, "--until") if until is not None else None
+    first = when.parse_date(since, today, "--since") if since is not None else None
+    last = when.parse_date(until, today, "--until") if until is not None else None
     start, end = weekly.period(today, weeks, first, last)
     threshold_ml = _parse_threshold(fluid_threshold)
     path, chart_format = (None, "") if no_chart else _chart_path(out, end, force)

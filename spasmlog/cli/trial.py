@@ -6,7 +6,6 @@ imports the statistics only to estimate its design's power, `report` to compute 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,12 +14,11 @@ import typer
 
 from spasmlog.cli.common import open_from, printable, table
 from spasmlog.core import clock, parsing
-from spasmlog.db.store import Store
-from spasmlog.diary import trials as trial_cases
+from spasmlog.diary import trials
 from spasmlog.knowledge.trials import OFF, Adherence, TrialData, adherence, harm
 
 if TYPE_CHECKING:
-    from spasmlog.reports.trial import TrialSummary
+    pass
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 trial_app = typer.Typer(
@@ -52,20 +50,6 @@ def _weeks(days: int) -> str:
     return f"{days / 7:g} weeks"
 
 
-def trial_summary(
-    store: Store, now: dt.datetime, first: dt.date, last: dt.date
-) -> TrialSummary | None:
-    """The trial that ran in [first, last], if any, as the doctor summary and the factor report
-    show it."""
-    with store.reading() as session:
-        found = trial_cases.for_period(session, now, first, last)
-    if found is None:
-        return None
-    from spasmlog.reports.trial import summarise
-
-    return summarise(found)
-
-
 @trial_app.command("start")
 def start(
     ctx: typer.Context,
@@ -88,16 +72,16 @@ def start(
 
     Example: spasmlog trial start "magnesium 300 mg at bedtime" --pairs 6 --period-days 14
     """
-    period = trial_cases.parse_period_days(period_days)
-    plan = trial_cases.TrialPlan(
-        remedy=trial_cases.parse_remedy(remedy),
-        pairs=trial_cases.parse_pairs(pairs),
+    period = trials.parse_period_days(period_days)
+    plan = trials.TrialPlan(
+        remedy=trials.parse_remedy(remedy),
+        pairs=trials.parse_pairs(pairs),
         period_days=period,
-        ignore_days=trial_cases.parse_ignore_days(ignore_days, period),
+        ignore_days=trials.parse_ignore_days(ignore_days, period),
         skip_run_in=skip_run_in,
     )
     with open_from(ctx).writing() as session:
-        started = trial_cases.start_trial(session, plan, clock.now())
+        started = trials.start_trial(session, plan, clock.now())
     from spasmlog.reports import trial as report
 
     data, seen = started.trial, started.run_in
@@ -130,7 +114,7 @@ def today(ctx: typer.Context) -> None:
     Example: spasmlog trial today
     """
     with open_from(ctx).reading() as session:
-        found = trial_cases.tonight(session, clock.now())
+        found = trials.tonight(session, clock.now())
     data, period, protocol = found.trial, found.period, found.trial.protocol
     danger = harm(data)
     if danger.stop and data.status == "running":
@@ -222,7 +206,7 @@ def status(ctx: typer.Context, format: FormatOpt = "table") -> None:
     """
     chosen = parsing.parse_choice(format, "--format", FORMATS)
     with open_from(ctx).reading() as session:
-        data = trial_cases.status(session, clock.now())
+        data = trials.status(session, clock.now())
     if chosen == "json":
         typer.echo(json.dumps(_status_json(data), indent=2, ensure_ascii=False))
         return
@@ -275,9 +259,9 @@ def stop(
 
     Example: spasmlog trial stop --reason "diarrhoea"
     """
-    why = trial_cases.parse_reason(reason)
+    why = trials.parse_reason(reason)
     with open_from(ctx).writing() as session:
-        data = trial_cases.stop_trial(session, why, clock.now())
+        data = trials.stop_trial(session, why, clock.now())
     done = len(data.complete_pairs())
     _echo(
         f"Stopped trial #{data.id} of {data.protocol.remedy} from the night of {data.stopped_on}: "
@@ -293,7 +277,7 @@ def list_(ctx: typer.Context) -> None:
     Example: spasmlog trial list
     """
     with open_from(ctx).reading() as session:
-        found = trial_cases.list_trials(session, clock.now())
+        found = trials.list_trials(session, clock.now())
     if not found:
         typer.echo('No trials yet. Start one: spasmlog trial start "magnesium 300 mg at bedtime"')
         return
@@ -327,7 +311,7 @@ def report_(
     """
     chosen = parsing.parse_choice(format, "--format", FORMATS)
     with open_from(ctx).reading() as session:
-        data = trial_cases.finished(session, clock.now(), trial_id)
+        data = trials.finished(session, clock.now(), trial_id)
     from spasmlog.reports import trial as report
 
     result = report.analyse(data)

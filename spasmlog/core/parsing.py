@@ -1,4 +1,6 @@
-"""Everyday words to typed values: "yesterday 23:30", "1m30s", "6 glasses", "run 45m vigorous".
+"""Everyday words to typed values: "1m30s", "6 glasses", "run 45m vigorous", "7/10", "7h30m".
+
+(Times and dates: spasmlog.core.when.)
 
 Pure functions. Each raises `InvalidInput` naming the option (or import column) it was given, the
 value and what is accepted, so that the CLI and the importer share one set of checks and messages.
@@ -6,19 +8,12 @@ value and what is accepted, so that the CLI and the importer share one set of ch
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
 
-from spasmlog.core import clock
 from spasmlog.core.errors import InvalidInput
 
-WHEN_HELP = (
-    'Use ISO 8601 ("2026-03-01T23:30", "2026-03-01 23:30+01:00") or a phrase: "now", "today 14:00", '
-    '"yesterday 23:30", "2h ago", "90 min ago", "last night 3am", "23:30".'
-)
-DATE_HELP = 'Use YYYY-MM-DD, "today", "yesterday", "3 days ago" or a weekday ("monday").'
 DURATION_HELP = (
     'Use a number with a unit: "45s", "2m", "1m30s", "1.5 min", "1h", or "m:ss" like "1:30".'
 )
@@ -48,7 +43,14 @@ _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 MAX_DURATION_S = 24 * 3600
 MAX_VOLUME_ML = 20_000
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+MAX_SLEEP_H = 24.0
+MAX_MAGNESIUM_MG = 5000.0  # supplements are 100-400 mg; beyond this it is a typo
+MAX_ALCOHOL_UNITS = 100.0
+MAX_EXERCISE_MIN = 24 * 60
+MAX_TAG_CHARS = 40
+MAX_NAME_CHARS = 120  # of a medication or a condition
+MAX_DOSE_CHARS = 60
+_PLAIN_NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*")
 
 _UNIT_SECONDS = {
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
@@ -64,12 +66,11 @@ _UNIT_ML = {
     **dict.fromkeys(("cup", "cups"), 240.0),
     **dict.fromkeys(("oz", "floz", "fl oz", "fl.oz", "ounce", "ounces"), 29.5735),
 }
-_NUMBER = r"\d+(?:[.,]\d+)?|[.,]\d+"
-_DURATION_PART = re.compile(rf"\s*({_NUMBER})\s*([a-z]+)\s*")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMBER = r"\d+(?:[.,]\d+)?|[.,]\d+"
+_DURATION_PART = re.compile(rf"\s*({NUMBER})\s*([a-z]+)\s*")
 
 
-def _number(text: str) -> float:
+def number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
@@ -93,7 +94,7 @@ def parse_duration(text: str, option: str = "--duration") -> int:
         for match in _DURATION_PART.finditer(raw):
             if match.start() != pos or match.group(2) not in _UNIT_SECONDS:
                 break
-            total += _number(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+            total += number(match.group(1)) * _UNIT_SECONDS[match.group(2)]
             pos = match.end()
         else:
             if pos == len(raw):
@@ -126,10 +127,10 @@ def format_duration(seconds: int | None) -> str:
 def parse_volume(text: str, option: str = "--fluid") -> int:
     """ "1.5L", "500 ml", "6 glasses", "40 oz" -> millilitres (rounded), 0 to 20 L."""
     raw = text.strip().lower()
-    match = re.fullmatch(rf"({_NUMBER})\s*([a-z][a-z. ]*?)\s*", raw)
+    match = re.fullmatch(rf"({NUMBER})\s*([a-z][a-z. ]*?)\s*", raw)
     if not match or match.group(2) not in _UNIT_ML:
         raise InvalidInput(option, text, VOLUME_HELP)
-    millilitres = _number(match.group(1)) * _UNIT_ML[match.group(2)]
+    millilitres = number(match.group(1)) * _UNIT_ML[match.group(2)]
     if not _finite(millilitres) or millilitres > MAX_VOLUME_ML:
         raise InvalidInput(option, text, "A day's fluids must be between 0 and 20 L.")
     return round(millilitres)
@@ -193,143 +194,6 @@ def parse_list(text: str | None) -> list[str]:
     return [item.strip() for item in text.split(";") if item.strip()]
 
 
-# --- dates and times -------------------------------------------------------------------------
-
-
-def _time_of_day(text: str) -> dt.time | None:
-    """ "23:30", "3am", "3:15 pm", "noon", "midnight" -> a time, or None if it is not one."""
-    value = text.strip().lower().replace(".", "")
-    named = {"noon": dt.time(12), "midday": dt.time(12), "midnight": dt.time(0)}
-    if value in named:
-        return named[value]
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?", value)
-    if not match:
-        return None
-    hour, minute, second = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
-    meridiem = match.group(4)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    elif match.group(2) is None:
-        return None  # a bare number is not a time of day
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    return dt.time(hour, minute, second)
-
-
-def _weekday_before(name: str, today: dt.date) -> dt.date | None:
-    if name not in _WEEKDAYS:
-        return None
-    back = (today.weekday() - _WEEKDAYS.index(name)) % 7
-    return today - dt.timedelta(days=back or 7)
-
-
-def _relative_ago(raw: str, now: dt.datetime) -> dt.datetime | None:
-    match = re.fullmatch(r"(.+?)\s+ago", raw)
-    if not match:
-        return None
-    unit = match.group(1).replace(" ", "")
-    days = re.fullmatch(rf"({_NUMBER})(?:d|day|days)", unit)
-    if days:
-        try:
-            return clock.minus(now, dt.timedelta(days=_number(days.group(1))))
-        except OverflowError:  # further back than datetime can count: before 1900 anyway
-            return dt.datetime.min.replace(tzinfo=dt.UTC)
-    try:
-        seconds = parse_duration(match.group(1), option="")
-    except InvalidInput:
-        return None
-    return clock.minus(now, dt.timedelta(seconds=seconds))
-
-
-def _latest_passed(day: dt.date, time: dt.time, now: dt.datetime, option: str) -> dt.datetime:
-    """`time` on `day`, or on the day before when that has not come yet."""
-    candidate = clock.at(day, time, option)
-    if clock.is_later(candidate, now.astimezone(dt.UTC) + FUTURE_TOLERANCE):
-        return clock.at(day - dt.timedelta(days=1), time, option)
-    return candidate
-
-
-def _phrase_to_datetime(raw: str, now: dt.datetime, option: str) -> dt.datetime | None:
-    today = now.date()
-    if raw in ("now", "just now"):
-        return now
-    ago = _relative_ago(raw, now)
-    if ago is not None:
-        return ago
-    words = raw.split(None, 1)
-    head, rest = (words[0], words[1] if len(words) > 1 else "")
-    if raw.startswith("last night"):
-        rest = raw[len("last night") :].strip()
-        time = _time_of_day(rest) if rest else dt.time(3)
-        if time is None:
-            return None
-        # Evening hours belong to yesterday's date, small hours to today's (or, if that small
-        # hour has not come yet, to the night before).
-        night = today - dt.timedelta(days=1) if time.hour >= 12 else today
-        return _latest_passed(night, time, now, option)
-    day = {"today": today, "yesterday": today - dt.timedelta(days=1), "tonight": today}.get(head)
-    if day is None:
-        day = _weekday_before(head, today)
-    if day is not None:
-        time = _time_of_day(rest) if rest else dt.time(12) if head != "tonight" else dt.time(22)
-        return None if time is None else clock.at(day, time, option)
-    time = _time_of_day(raw)
-    if time is not None:  # a bare time later than now means the most recent one: yesterday's
-        return _latest_passed(today, time, now, option)
-    return None
-
-
-def parse_when(text: str, now: dt.datetime, option: str = "--at") -> dt.datetime:
-    """An instant in the past (or now), aware of its UTC offset. A time without an offset is
-    local: it gets the offset its own date had in the person's zone (see spasmlog.core.clock)."""
-    raw = " ".join(text.strip().lower().split())
-    moment = _phrase_to_datetime(raw, now, option) if raw else None
-    if moment is None:
-        try:
-            moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidInput(option, text, WHEN_HELP) from None
-        if moment.year < 1900:
-            raise InvalidInput(option, text, "Give a date after 1900.")
-        if moment.tzinfo is None:
-            moment = clock.at(moment.date(), moment.time(), option)
-    if moment.year < 1900:
-        raise InvalidInput(option, text, "Give a date after 1900.")
-    if clock.is_later(moment, now.astimezone(dt.UTC) + FUTURE_TOLERANCE):
-        raise InvalidInput(option, text, "That is in the future; give a time that has passed.")
-    return moment
-
-
-def parse_date(
-    text: str, today: dt.date, option: str = "--date", future_ok: bool = False
-) -> dt.date:
-    """A local calendar date: ISO, "today", "yesterday", "3 days ago", a weekday."""
-    raw = " ".join(text.strip().lower().split())
-    day: dt.date | None = {"today": today, "yesterday": today - dt.timedelta(days=1)}.get(raw)
-    if day is None:
-        day = _weekday_before(raw, today)
-    if day is None:
-        match = re.fullmatch(r"(\d+)\s*(?:d|day|days|w|week|weeks)\s+ago", raw)
-        if match:
-            weeks = "w" in raw.split()[-2] or "week" in raw
-            try:
-                day = today - dt.timedelta(days=int(match.group(1)) * (7 if weeks else 1))
-            except OverflowError:  # further back than a date can be: before 1900 anyway
-                day = dt.date.min
-    if day is None:
-        try:
-            day = dt.date.fromisoformat(text.strip())
-        except ValueError:
-            raise InvalidInput(option, text, DATE_HELP) from None
-    if day > today and not future_ok:
-        raise InvalidInput(option, text, "That date is in the future; give one that has passed.")
-    if day.year < 1900:
-        raise InvalidInput(option, text, "Give a date after 1900.")
-    return day
-
-
 # --- exercise ------------------------------------------------------------------------------
 
 
@@ -344,7 +208,7 @@ def parse_exercise(text: str, option: str = "--exercise") -> ExerciseSpec:
     """ "run 45m vigorous" -> ExerciseSpec("run", 45, "vigorous")."""
     words = text.strip().lower().split()
     intensity = words.pop() if words and words[-1] in INTENSITIES else None
-    duration_at = next((i for i in range(len(words)) if re.match(rf"^({_NUMBER})", words[i])), None)
+    duration_at = next((i for i in range(len(words)) if re.match(rf"^({NUMBER})", words[i])), None)
     if not words or duration_at is None or duration_at == 0:
         raise InvalidInput(option, text, EXERCISE_HELP)
     activity = " ".join(words[:duration_at])
@@ -363,19 +227,92 @@ def format_exercise(activity: str, minutes: int | None, intensity: str | None) -
     return " ".join(part for part in parts if part)
 
 
-@dataclass(frozen=True)
-class Bound:
-    """A --since/--until value: a local date, compared with each entry's calendar date (the date
-    its own clock showed), or an instant ("2h ago"), compared with its start."""
-
-    day: dt.date | None = None
-    instant: dt.datetime | None = None
+# --- check-in fields ---------------------------------------------------------------------------
 
 
-def parse_bound(text: str, now: dt.datetime, option: str) -> Bound:
-    """A date ("2026-03-01", "today", "7 days ago") covers that whole local day; anything else
-    is an instant as --at reads it."""
-    try:
-        return Bound(day=parse_date(text, now.date(), option, future_ok=True))
-    except InvalidInput:
-        return Bound(instant=parse_when(text, now, option))
+def parse_sleep(text: str, option: str = "--sleep") -> float:
+    """Hours slept: "7.5" (hours) or a duration such as "7h30m" -> 7.5."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return parse_number(text, option, low=0, high=MAX_SLEEP_H)
+    return round(parse_duration(text, option) / 3600, 2)
+
+
+def parse_magnesium(text: str, option: str = "--magnesium") -> float:
+    """Magnesium taken, in mg: "400" or "400 mg"."""
+    amount = re.sub(r"\s*mg\s*$", "", text.strip().lower())
+    return parse_number(amount, option, low=0, high=MAX_MAGNESIUM_MG)
+
+
+def parse_alcohol(text: str, option: str = "--alcohol") -> float:
+    """Units of alcohol (one UK unit is 10 ml of pure alcohol): "2", "1.5"."""
+    return parse_number(text, option, low=0, high=MAX_ALCOHOL_UNITS)
+
+
+def parse_minutes(text: str, option: str = "--minutes") -> int:
+    """Exercise minutes: "45" (minutes) or a duration such as "1h15m" -> 75."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        value = round(parse_number(text, option, low=1, high=MAX_EXERCISE_MIN))
+    else:
+        value = round(parse_duration(text, option) / 60)
+    if not 1 <= value <= MAX_EXERCISE_MIN:
+        raise InvalidInput(option, text, f"Use whole minutes from 1 to {MAX_EXERCISE_MIN}.")
+    return value
+
+
+def parse_activity(text: str, option: str = "--activity") -> str:
+    """An activity's name, lower-cased like `--exercise "run 45m"` stores it."""
+    activity = " ".join(text.lower().split())
+    if not activity or len(activity) > 80:
+        raise InvalidInput(option, text, 'Name the activity in 1-80 characters, e.g. "run".')
+    return activity
+
+
+def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
+    """The person's own suspected triggers, in the order given, without repeats."""
+    tags: list[str] = []
+    for value in values:
+        tag = " ".join(value.split())
+        if not tag or len(tag) > MAX_TAG_CHARS:
+            raise InvalidInput(option, value, f"A tag is 1-{MAX_TAG_CHARS} characters.")
+        if ";" in tag:
+            raise InvalidInput(
+                option, value, "A tag cannot contain ';' (it separates tags in CSV)."
+            )
+        if tag.lower() not in (known.lower() for known in tags):
+            tags.append(tag)
+    return tuple(tags)
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def parse_med_name(text: str, option: str = "NAME") -> str:
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            option,
+            text,
+            f"Give the medication's name (1-{MAX_NAME_CHARS} "
+            'characters), e.g. "atorvastatin" or "Lipitor".',
+        )
+    return name
+
+
+def parse_dose(text: str, option: str = "--dose") -> str | None:
+    """Free text ("20 mg", "1 tablet twice a day"); an empty dose is no dose."""
+    dose = " ".join(text.split())
+    if len(dose) > MAX_DOSE_CHARS:
+        raise InvalidInput(option, text, f"Keep the dose under {MAX_DOSE_CHARS} characters.")
+    return dose or None
+
+
+def parse_condition_name(text: str, option: str = "NAME") -> str:
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            option,
+            text,
+            f"Give the condition's name (1-{MAX_NAME_CHARS} "
+            'characters), e.g. "hypothyroidism" or "type 2 diabetes".',
+        )
+    return name

@@ -1,1 +1,7 @@
-"""Storage: the models, the engine, migrations and every SQL statement live in this package."""
+"""The store: the models, opening and upgrading the diary, migrations, backups, and every SQL
+statement. `Session` is the type of the transactions it hands out, for the layers above to name."""
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+__all__ = ["Connection", "Session"]

@@ -25,13 +25,12 @@ from spasmlog.core.errors import (
     DiaryUnreadable,
     NotFound,
     SchemaTooNew,
-    SpasmlogError,
     StorageError,
 )
 from spasmlog.core.paths import create_private_file, make_private_dir
 from spasmlog.db import migrate
 from spasmlog.db.backup import BackupFile, backups_dir, list_backups
-from spasmlog.db.store import SQLITE_HEADER, sqlite_uri
+from spasmlog.db.sqlite import SQLITE_HEADER, is_damage, sqlite_uri
 
 # Tables whose rows `db check` counts, with the words it uses for them.
 TABLES = {
@@ -44,11 +43,7 @@ TABLES = {
     "changes": "changes (undo history)",
 }
 MAX_PROBLEMS = 20
-# SQLite's own words for a damaged file, as opposed to a disk that is full or read-only.
-DAMAGE_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
-READ_ONLY_ERRORS = frozenset({"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"})
 KEPT_MARK = ".replaced-"
-FULL_BELOW = 256 * 1024  # free bytes under which a failed write is put down to a full disk
 _STAMP = r"\d{8}T\d{6}\d*Z"
 
 
@@ -337,42 +332,3 @@ def destroy(diary: Path) -> list[Path]:
     except OSError as error:
         raise StorageError(f"Could not delete everything: {error}. Run it again.") from None
     return targets
-
-
-def error_kind(error: BaseException) -> str:
-    """SQLite's primary result code name: "SQLITE_READONLY" for "SQLITE_READONLY_DIRECTORY"."""
-    name = str(getattr(error, "sqlite_errorname", "") or "")
-    return "_".join(name.split("_")[:2])
-
-
-def is_damage(error: BaseException) -> bool:
-    return error_kind(error) in DAMAGE_ERRORS
-
-
-def explain(error: BaseException, path: Path) -> SpasmlogError:
-    """What a SQLite failure means for the person: a damaged file, a full disk, or a file or
-    folder they cannot write. Only the first points at `db check`; the others are not damage."""
-    kind = error_kind(error)
-    if kind in DAMAGE_ERRORS:
-        return DiaryUnreadable(
-            f"{path} cannot be read as a diary: it is damaged ({error}). It was left untouched; "
-            "`spasmlog db check` lists the problems and the backup to restore."
-        )
-    if kind == "SQLITE_FULL" or _free_bytes(path) < FULL_BELOW:
-        return StorageError(
-            f"The disk holding {path} is full ({error}). Nothing was changed; free some space "
-            "and try again."
-        )
-    if kind in READ_ONLY_ERRORS:
-        return StorageError(
-            f"The diary {path} cannot be written ({error}): check that the file and its folder "
-            "exist and that you may write to them. Nothing was changed."
-        )
-    return StorageError(f"The diary {path} could not be used ({error}). Nothing was changed.")
-
-
-def _free_bytes(path: Path) -> int:
-    for folder in (path.parent, *path.parent.parents):
-        with contextlib.suppress(OSError):
-            return shutil.disk_usage(folder).free
-    return FULL_BELOW

@@ -17,15 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from spasmlog.core.errors import DiaryUnreadable, SchemaTooNew, StorageError
 from spasmlog.core.paths import create_private_file
 from spasmlog.db import migrate
+from spasmlog.db.sqlite import SQLITE_HEADER, explain, sqlite_uri
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -41,6 +42,15 @@ class Store:
         self.upgraded = upgraded  # set when opening it upgraded an older diary
 
     @contextlib.contextmanager
+    def explained(self) -> Iterator[None]:
+        """SQLite's failures (damage, a full disk, a read-only file, a lock held too long) as the
+        one-line SpasmlogError that says what they mean here."""
+        try:
+            yield
+        except DBAPIError as error:
+            raise explain(error.orig or error, self.path) from None
+
+    @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction holding the write lock; commits on success, rolls back on any error.
 
@@ -48,7 +58,11 @@ class Store:
         under its name (`db restore` in another window), the commit would land where nobody
         looks. Such a write is refused instead.
         """
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            self.explained(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
             yield session
             now = _identity(self.path)
@@ -66,8 +80,18 @@ class Store:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A consistent snapshot for reports and listings; never blocks writers."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            self.explained(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One read transaction on a bare connection, for reading many rows at once (reports)."""
+        with self.explained(), self.engine.connect() as connection, connection.begin():
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -99,12 +123,6 @@ def _configure(engine: Engine) -> Engine:
     return engine
 
 
-def sqlite_uri(path: Path, mode: str | None = None) -> str:
-    """A `file:` URI for `path`, escaped so that "?", "#" or "%" in a folder name stay part of it."""
-    uri = path.absolute().as_uri()
-    return f"{uri}?mode={mode}" if mode else uri
-
-
 def make_engine(path: Path) -> Engine:
     url = URL.create("sqlite", database=sqlite_uri(path), query={"uri": "true"})
     # hide_parameters: an error's text (and a --debug traceback) must not carry the notes.
@@ -132,8 +150,6 @@ def read_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        from spasmlog.db.maintenance import explain  # imports this module
-
         raise explain(error, path) from None
 
 

@@ -15,82 +15,17 @@ a session is otherwise unknown, never a "no". Answering "no" removes the day's c
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, fields
 
-from sqlalchemy.orm import Session
-
-from spasmlog.core import clock, parsing
-from spasmlog.core.clock import local_offset_min, local_time
+from spasmlog.core import clock
+from spasmlog.core.clock import local_offset_min
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.parsing import ExerciseSpec, format_exercise
-from spasmlog.db import history
+from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Checkin, ExerciseSession
-from spasmlog.db.queries import context as cq
-from spasmlog.diary import trials as trial_cases
-
-MAX_SLEEP_H = 24.0
-MAX_MAGNESIUM_MG = 5000.0  # supplements are 100-400 mg; beyond this it is a typo
-MAX_ALCOHOL_UNITS = 100.0
-MAX_EXERCISE_MIN = 24 * 60
-MAX_TAG_CHARS = 40
-_PLAIN_NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?|[.,]\d+)\s*")
-
+from spasmlog.diary import trials
 
 # --- parsers for the check-in and exercise options (built on spasmlog.core.parsing) ----------------
-
-
-def parse_sleep(text: str, option: str = "--sleep") -> float:
-    """Hours slept: "7.5" (hours) or a duration such as "7h30m" -> 7.5."""
-    if _PLAIN_NUMBER.fullmatch(text):
-        return parsing.parse_number(text, option, low=0, high=MAX_SLEEP_H)
-    return round(parsing.parse_duration(text, option) / 3600, 2)
-
-
-def parse_magnesium(text: str, option: str = "--magnesium") -> float:
-    """Magnesium taken, in mg: "400" or "400 mg"."""
-    number = re.sub(r"\s*mg\s*$", "", text.strip().lower())
-    return parsing.parse_number(number, option, low=0, high=MAX_MAGNESIUM_MG)
-
-
-def parse_alcohol(text: str, option: str = "--alcohol") -> float:
-    """Units of alcohol (one UK unit is 10 ml of pure alcohol): "2", "1.5"."""
-    return parsing.parse_number(text, option, low=0, high=MAX_ALCOHOL_UNITS)
-
-
-def parse_minutes(text: str, option: str = "--minutes") -> int:
-    """Exercise minutes: "45" (minutes) or a duration such as "1h15m" -> 75."""
-    if _PLAIN_NUMBER.fullmatch(text):
-        value = round(parsing.parse_number(text, option, low=1, high=MAX_EXERCISE_MIN))
-    else:
-        value = round(parsing.parse_duration(text, option) / 60)
-    if not 1 <= value <= MAX_EXERCISE_MIN:
-        raise InvalidInput(option, text, f"Use whole minutes from 1 to {MAX_EXERCISE_MIN}.")
-    return value
-
-
-def parse_activity(text: str, option: str = "--activity") -> str:
-    """An activity's name, lower-cased like `--exercise "run 45m"` stores it."""
-    activity = " ".join(text.lower().split())
-    if not activity or len(activity) > 80:
-        raise InvalidInput(option, text, 'Name the activity in 1-80 characters, e.g. "run".')
-    return activity
-
-
-def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
-    """The person's own suspected triggers, in the order given, without repeats."""
-    tags: list[str] = []
-    for value in values:
-        tag = " ".join(value.split())
-        if not tag or len(tag) > MAX_TAG_CHARS:
-            raise InvalidInput(option, value, f"A tag is 1-{MAX_TAG_CHARS} characters.")
-        if ";" in tag:
-            raise InvalidInput(
-                option, value, "A tag cannot contain ';' (it separates tags in CSV)."
-            )
-        if tag.lower() not in (known.lower() for known in tags):
-            tags.append(tag)
-    return tuple(tags)
 
 
 # --- check-ins ---------------------------------------------------------------------------------
@@ -184,8 +119,8 @@ def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> C
             "--no-exercise", "", "", message="Give --exercise or --no-exercise, not both."
         )
     if entry.trial_taken is not None:
-        trial_cases.check_answer(session, entry.day)
-    row = cq.checkin_row_on(session, entry.day)
+        trials.check_answer(session, entry.day)
+    row = queries.checkin_row_on(session, entry.day)
     created = row is None or row.deleted_at is not None
     given = entry.given()
     changes = [
@@ -193,7 +128,7 @@ def record_checkin(session: Session, entry: CheckinInput, now: dt.datetime) -> C
         for name, value in given.items()
         if created or getattr(row, name) != value
     ]
-    exercise = cq.checkin_exercise(session, entry.day, entry.day).get(entry.day)
+    exercise = queries.checkin_exercise(session, entry.day, entry.day).get(entry.day)
     answered = exercise_answer(None if row is None or created else row.exercised, exercise)
     wanted = entry.exercise_answer()
     if wanted is not None:
@@ -283,52 +218,11 @@ def list_checkins(
     session: Session, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[CheckinDay]:
     """The check-ins that exist, newest first; a day without one is not listed."""
-    rows = cq.list_checkins(session, since, until)
+    rows = queries.list_checkins(session, since, until)
     if not rows:
         return []
-    by_day = cq.checkin_exercise(session, rows[-1].date, rows[0].date)
+    by_day = queries.checkin_exercise(session, rows[-1].date, rows[0].date)
     return [CheckinDay(row, by_day.get(row.date)) for row in rows]
 
 
 # --- exercise sessions -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExerciseInput:
-    started_at: dt.datetime
-    activity: str
-    minutes: int
-    intensity: str | None = None
-    muscles: tuple[str, ...] = ()
-
-
-def describe_exercise(row: ExerciseSession) -> str:
-    """ "#4 run 45m vigorous, 2026-03-15 07:00": how messages name a session."""
-    when = local_time(row.started_at, row.utc_offset_min).strftime("%Y-%m-%d %H:%M")
-    return f"#{row.id} {format_exercise(row.activity, row.minutes, row.intensity)}, {when}"
-
-
-def add_exercise(session: Session, entry: ExerciseInput, now: dt.datetime) -> ExerciseSession:
-    row = ExerciseSession(
-        started_at=entry.started_at,
-        utc_offset_min=local_offset_min(entry.started_at),
-        activity=entry.activity,
-        minutes=entry.minutes,
-        intensity=entry.intensity,
-        muscles=list(entry.muscles),
-        source="exercise",
-        created_at=now,
-        updated_at=now,
-    )
-    change = history.start_change(session, "exercise", "added an exercise session", now)
-    session.add(row)
-    session.flush()
-    history.remember_created(session, change, row)
-    change.summary = f"added exercise session {describe_exercise(row)}"
-    return row
-
-
-def list_exercise(
-    session: Session, since: parsing.Bound | None = None, until: parsing.Bound | None = None
-) -> list[ExerciseSession]:
-    return list(cq.list_exercise(session, since, until))

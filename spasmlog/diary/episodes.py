@@ -1,21 +1,19 @@
-"""Episode use cases: log, edit, delete, restore, undo. They take a Session and plain values,
+"""Episode use cases: log, list, show, edit, delete, restore. They take a Session and plain values,
 raise `SpasmlogError`s, and never print."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-
-from sqlalchemy.orm import Session
 
 from spasmlog.core.clock import calendar_date, local_offset_min, local_time
 from spasmlog.core.errors import InvalidInput, NotFound
 from spasmlog.core.parsing import ExerciseSpec
-from spasmlog.db import history
-from spasmlog.db.models import Episode, ExerciseSession, Medication
-from spasmlog.db.queries import episodes as queries
+from spasmlog.core.when import Bound
+from spasmlog.db import Session, history, queries
+from spasmlog.db.models import Episode, ExerciseSession
+from spasmlog.diary import medications
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
@@ -57,82 +55,6 @@ def describe(episode: Episode) -> str:
     return f"#{episode.id} {label(episode.muscle).lower()}{side}, {when}"
 
 
-def _label(med: Medication) -> str:
-    """How a medication period shows on an episode: "Lipitor 20 mg"."""
-    return f"{med.name} {med.dose}".strip() if med.dose else med.name
-
-
-def medication_lists(session: Session) -> Callable[[dt.date], list[str]]:
-    """The medication list's names for any local day (periods covering it, in the order they
-    started), from one read of the periods, each day worked out once."""
-    periods = [(m.started_on, m.stopped_on, _label(m)) for m in queries.live_medications(session)]
-    by_day: dict[dt.date, list[str]] = {}
-
-    def listed(day: dt.date) -> list[str]:
-        if day not in by_day:
-            by_day[day] = [
-                name
-                for start, stop, name in periods
-                if start <= day and (stop is None or day <= stop)
-            ]
-        return by_day[day]
-
-    return listed
-
-
-def _listed_then_extras(listed: Sequence[str], extras: Sequence[str]) -> list[str]:
-    return [*listed, *(name for name in extras if name not in listed)]
-
-
-def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -> list[str]:
-    """An episode's medications: those on the list for its local `day`, then one-off extras."""
-    return _listed_then_extras(medication_lists(session)(day), extras)
-
-
-def _extras(medications: Sequence[str], listed: Sequence[str]) -> list[str]:
-    """What an episode lists beyond the medication list's `listed` for its day: its `--med`s."""
-    return [name for name in medications if name not in listed]
-
-
-@dataclass
-class Refreshed:
-    episodes: int = 0  # live episodes whose medications changed (deleted ones change unsaid)
-
-
-@contextlib.contextmanager
-def following_the_medication_list(
-    session: Session, change: history.Change, first: dt.date, last: dt.date | None, now: dt.datetime
-) -> Iterator[Refreshed]:
-    """Around a change to the medication list over the local days [first, last] (None: no end):
-    the episodes of those days (deleted ones too, so that `restore` brings back a true one) then
-    list what the list says for their day, each keeping its one-off extras, in the same change
-    (so `undo` reverts both). Episodes are read and written a batch at a time, as plain values:
-    back-filling a medication over years of a big diary stays within memory."""
-    before = medication_lists(session)
-    refreshed = Refreshed()
-    yield refreshed
-    session.flush()
-    after = medication_lists(session)
-    for batch in queries.episode_medications_between(session, first, last):
-        changed = []
-        for row in batch:
-            day = row.local_date
-            fresh = _listed_then_extras(after(day), _extras(row.medications, before(day)))
-            if fresh != row.medications:
-                changed.append((row, fresh))
-        history.remember_values_before(
-            session,
-            change,
-            Episode.__tablename__,
-            [
-                (row.id, {"medications": row.medications, "updated_at": row.updated_at})
-                for row, _ in changed
-            ],
-        )
-        queries.set_episode_medications(session, [(row.id, fresh) for row, fresh in changed], now)
-        refreshed.episodes += sum(row.deleted_at is None for row, _ in changed)
-
-
 def _exercise_session(
     spec: ExerciseSpec, started_at: dt.datetime, now: dt.datetime
 ) -> ExerciseSession:
@@ -152,6 +74,25 @@ def _exercise_session(
     )
 
 
+def list_episodes(
+    session: Session,
+    since: Bound | None = None,
+    until: Bound | None = None,
+    muscle: str | None = None,
+    limit: int | None = None,
+    include_deleted: bool = False,
+) -> Sequence[tuple[Episode, ExerciseSession | None]]:
+    """Episodes newest first (dates compared with each one's own calendar date), each with the
+    exercise session logged with it."""
+    return queries.list_episodes(session, since, until, muscle, limit, include_deleted)
+
+
+def show_episode(session: Session, episode_id: int) -> tuple[Episode, ExerciseSession | None]:
+    """One episode, deleted or not, with the exercise session logged with it."""
+    episode = queries.get_episode(session, episode_id, include_deleted=True)
+    return episode, queries.exercise_for(session, episode)
+
+
 def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logged:
     episode = Episode(
         started_at=entry.started_at,
@@ -165,7 +106,7 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
         relief=list(entry.relief),
         relief_score=entry.relief_score,
         symptoms=list(entry.symptoms),
-        medications=medication_snapshot(
+        medications=medications.medication_snapshot(
             session, calendar_date(entry.started_at), entry.extra_medications
         ),
         note=entry.note,
@@ -206,7 +147,9 @@ def edit_episode(
     episode = queries.get_episode(session, episode_id)
     change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
     history.remember_before(session, change, episode)
-    extras = _extras(episode.medications, medication_lists(session)(episode.local_date))
+    extras = medications.extras_beyond(
+        episode.medications, medications.medication_lists(session)(episode.local_date)
+    )
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
@@ -217,7 +160,7 @@ def edit_episode(
         if name == "started_at":
             episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
     if {"started_at", "extra_medications"} & set(updates):  # the list for its day, new extras
-        episode.medications = medication_snapshot(
+        episode.medications = medications.medication_snapshot(
             session, calendar_date(episode.started_at, episode.utc_offset_min), extras
         )
     if {"started_at", "exercise"} & set(updates):
@@ -285,12 +228,3 @@ def restore_episode(session: Session, episode_id: int, now: dt.datetime) -> Epis
     episode.updated_at = now
     session.flush()
     return episode
-
-
-def undo_last(session: Session, now: dt.datetime) -> str:
-    """Revert the newest change not yet undone; returns its summary."""
-    change = history.last_change(session)
-    if change is None:
-        raise NotFound("Nothing to undo: the diary has no changes left to revert.")
-    history.revert(session, change, now)
-    return change.summary

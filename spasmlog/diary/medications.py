@@ -1,4 +1,5 @@
-"""The medication list: periods of taking each drug, classed into the article's drug classes.
+"""The medication list: periods of taking each drug, classed into the article's drug classes,
+and the episodes' medications that follow it.
 
 Each period is one row: `add` opens it, `stop` closes it (the stop date is the last day taken, so
 it still counts for an episode on that day). Restarting a drug later opens a second period and
@@ -10,42 +11,18 @@ did-you-mean unless a class is given by hand, so that a typo does not hide a sta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from spasmlog.core import parsing
 from spasmlog.core.errors import Conflict, InvalidInput, NotFound
-from spasmlog.db import history
-from spasmlog.db.models import Medication
-from spasmlog.db.queries import context as cq
-from spasmlog.diary import episodes as diary
+from spasmlog.db import Session, history, queries
+from spasmlog.db.models import Episode, Medication
 from spasmlog.knowledge import drugs
 from spasmlog.knowledge.drugs import DrugMatch
-
-MAX_NAME_CHARS = 120
-MAX_DOSE_CHARS = 60
-
-
-def parse_med_name(text: str, option: str = "NAME") -> str:
-    name = " ".join(text.split())
-    if not name or len(name) > MAX_NAME_CHARS:
-        raise InvalidInput(
-            option,
-            text,
-            f"Give the medication's name (1-{MAX_NAME_CHARS} "
-            'characters), e.g. "atorvastatin" or "Lipitor".',
-        )
-    return name
-
-
-def parse_dose(text: str, option: str = "--dose") -> str | None:
-    """Free text ("20 mg", "1 tablet twice a day"); an empty dose is no dose."""
-    dose = " ".join(text.split())
-    if len(dose) > MAX_DOSE_CHARS:
-        raise InvalidInput(option, text, f"Keep the dose under {MAX_DOSE_CHARS} characters.")
-    return dose or None
 
 
 @dataclass(frozen=True)
@@ -80,7 +57,7 @@ def _period(row: Medication) -> str:
     return f"{row.started_on.isoformat()} to {end}"
 
 
-def _clash(row: Medication, start: dt.date, stop: dt.date | None) -> bool:
+def overlap(row: Medication, start: dt.date, stop: dt.date | None) -> bool:
     """Do the periods share a day other than one's last being the other's first?"""
     far = dt.date.max
     first, last = max(start, row.started_on), min(stop or far, row.stopped_on or far)
@@ -106,8 +83,8 @@ def add_medication(session: Session, entry: MedicationInput, now: dt.datetime) -
             f"It must be on or after the start, {entry.started_on}.",
         )
     shown = match.generic or entry.name
-    for row in cq.medication_periods(session, match.generic, entry.name):
-        if not _clash(row, entry.started_on, entry.stopped_on):
+    for row in queries.medication_periods(session, match.generic, entry.name):
+        if not overlap(row, entry.started_on, entry.stopped_on):
             continue
         if row.stopped_on is None:
             raise Conflict(
@@ -132,7 +109,7 @@ def add_medication(session: Session, entry: MedicationInput, now: dt.datetime) -
         updated_at=now,
     )
     change = history.start_change(session, "meds add", "added a medication", now)
-    with diary.following_the_medication_list(
+    with following_the_medication_list(
         session, change, entry.started_on, entry.stopped_on, now
     ) as refreshed:
         session.add(row)
@@ -148,8 +125,8 @@ def _norm(text: str | None) -> str:
 
 def find_current(session: Session, ref: str) -> Medication:
     """The current period named by ID, name or generic ("Lipitor" finds atorvastatin)."""
-    ref = parse_med_name(ref)
-    current = list(cq.list_medications(session))
+    ref = parsing.parse_med_name(ref)
+    current = list(queries.list_medications(session))
     if ref.strip().isdigit():
         hits = [row for row in current if row.id == int(ref)]
     else:
@@ -196,7 +173,7 @@ def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -
         )
     change = history.start_change(session, "meds stop", f"stopped medication {describe(row)}", now)
     day_after = on + dt.timedelta(days=1)
-    with diary.following_the_medication_list(session, change, day_after, None, now) as refreshed:
+    with following_the_medication_list(session, change, day_after, None, now) as refreshed:
         history.remember_before(session, change, row)
         row.stopped_on = on
         row.updated_at = now
@@ -204,4 +181,80 @@ def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -
 
 
 def list_medications(session: Session, include_stopped: bool = False) -> list[Medication]:
-    return list(cq.list_medications(session, include_stopped))
+    return list(queries.list_medications(session, include_stopped))
+
+
+def _label(med: Medication) -> str:
+    """How a medication period shows on an episode: "Lipitor 20 mg"."""
+    return f"{med.name} {med.dose}".strip() if med.dose else med.name
+
+
+def medication_lists(session: Session) -> Callable[[dt.date], list[str]]:
+    """The medication list's names for any local day (periods covering it, in the order they
+    started), from one read of the periods, each day worked out once."""
+    periods = [(m.started_on, m.stopped_on, _label(m)) for m in queries.live_medications(session)]
+    by_day: dict[dt.date, list[str]] = {}
+
+    def listed(day: dt.date) -> list[str]:
+        if day not in by_day:
+            by_day[day] = [
+                name
+                for start, stop, name in periods
+                if start <= day and (stop is None or day <= stop)
+            ]
+        return by_day[day]
+
+    return listed
+
+
+def _listed_then_extras(listed: Sequence[str], extras: Sequence[str]) -> list[str]:
+    return [*listed, *(name for name in extras if name not in listed)]
+
+
+def medication_snapshot(session: Session, day: dt.date, extras: Sequence[str]) -> list[str]:
+    """An episode's medications: those on the list for its local `day`, then one-off extras."""
+    return _listed_then_extras(medication_lists(session)(day), extras)
+
+
+def extras_beyond(medications: Sequence[str], listed: Sequence[str]) -> list[str]:
+    """What an episode lists beyond the medication list's `listed` for its day: its `--med`s."""
+    return [name for name in medications if name not in listed]
+
+
+@dataclass
+class Refreshed:
+    episodes: int = 0  # live episodes whose medications changed (deleted ones change unsaid)
+
+
+@contextlib.contextmanager
+def following_the_medication_list(
+    session: Session, change: history.Change, first: dt.date, last: dt.date | None, now: dt.datetime
+) -> Iterator[Refreshed]:
+    """Around a change to the medication list over the local days [first, last] (None: no end):
+    the episodes of those days (deleted ones too, so that `restore` brings back a true one) then
+    list what the list says for their day, each keeping its one-off extras, in the same change
+    (so `undo` reverts both). Episodes are read and written a batch at a time, as plain values:
+    back-filling a medication over years of a big diary stays within memory."""
+    before = medication_lists(session)
+    refreshed = Refreshed()
+    yield refreshed
+    session.flush()
+    after = medication_lists(session)
+    for batch in queries.episode_medications_between(session, first, last):
+        changed = []
+        for row in batch:
+            day = row.local_date
+            fresh = _listed_then_extras(after(day), extras_beyond(row.medications, before(day)))
+            if fresh != row.medications:
+                changed.append((row, fresh))
+        history.remember_values_before(
+            session,
+            change,
+            Episode.__tablename__,
+            [
+                (row.id, {"medications": row.medications, "updated_at": row.updated_at})
+                for row, _ in changed
+            ],
+        )
+        queries.set_episode_medications(session, [(row.id, fresh) for row, fresh in changed], now)
+        refreshed.episodes += sum(row.deleted_at is None for row, _ in changed)

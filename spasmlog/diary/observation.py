@@ -11,12 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from spasmlog.core.errors import InvalidInput, NotFound
-from spasmlog.db import history
+from spasmlog.db import Session, history, queries
 from spasmlog.db.models import DiarySetting
-from spasmlog.db.queries import episodes as queries
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from spasmlog.core import clock
 from spasmlog.core.clock import analysis_day, local_time
 from spasmlog.core.errors import Conflict, InvalidInput, NotFound
-from spasmlog.db import history
+from spasmlog.db import Session, history
 from spasmlog.db.models import Trial
 from spasmlog.db.queries import trials as tq
 from spasmlog.knowledge.trials import (

@@ -462,9 +462,10 @@ def run(out: Path, seed: int, days: int, now: dt.datetime) -> DemoRun:
     from spasmlog.core import clock
     from spasmlog.core.paths import make_private_dir, write_private_bytes
     from spasmlog.db.store import open_store
-    from spasmlog.interchange.importing import apply as importer
+    from spasmlog.interchange import importing as importer
     from spasmlog.reports import charts, factors, summary, weekly
     from spasmlog.reports import load as frames
+    from spasmlog.reports.documents import render
 
     folder = Path(tempfile.mkdtemp(prefix="spasmlog-demo-"))
     end = now.date()
@@ -493,10 +494,10 @@ def run(out: Path, seed: int, days: int, now: dt.datetime) -> DemoRun:
                 (json.dumps(report.to_json(), indent=2) + "\n").encode(),
                 "the risk-factor report as JSON",
             ),
-            ("summary.pdf", summary.render(document, "pdf", "a4"), "the doctor summary"),
+            ("summary.pdf", render.render(document, "pdf", "a4"), "the doctor summary"),
             (
                 "summary.html",
-                summary.render(document, "html", "a4"),
+                render.render(document, "html", "a4"),
                 "the doctor summary as a web page",
             ),
         )

@@ -9,21 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import Any
 
 from spasmlog import __version__
+from spasmlog.db import Session
 from spasmlog.db.models import (
     Checkin,
     Condition,
-    Episode,
     ExerciseSession,
     LabResult,
     Medication,
     Tracked,
 )
+from spasmlog.db.queries import exports
 from spasmlog.interchange.records import (
     COLUMNS_BY_KIND,
     DIARY_SCHEMA,
@@ -37,23 +35,13 @@ from spasmlog.interchange.records import (
 )
 
 KINDS: tuple[str, ...] = tuple(COLUMNS_BY_KIND)
-T = TypeVar("T", bound=Tracked)
-
-_SIMPLE: dict[str, tuple[type[Tracked], Callable[[Any], dict[str, Any]], tuple[Any, ...]]] = {
-    "checkins": (Checkin, checkin_record, (Checkin.date,)),
-    "exercise": (ExerciseSession, exercise_record, (ExerciseSession.started_at,)),
-    "meds": (Medication, medication_record, (Medication.started_on,)),
-    "conditions": (Condition, condition_record, ()),
-    "labs": (LabResult, lab_record, (LabResult.taken_on,)),
+_SIMPLE: dict[str, tuple[type[Tracked], Callable[[Any], dict[str, Any]]]] = {
+    "checkins": (Checkin, checkin_record),
+    "exercise": (ExerciseSession, exercise_record),
+    "meds": (Medication, medication_record),
+    "conditions": (Condition, condition_record),
+    "labs": (LabResult, lab_record),
 }
-
-
-def rows(session: Session, model: type[T], *order: Any, include_deleted: bool = False) -> list[T]:
-    """Rows of one table in the given order (then by id); soft-deleted ones only if asked."""
-    query = select(model)
-    if not include_deleted:
-        query = query.where(model.deleted_at.is_(None))
-    return list(session.scalars(query.order_by(*order, model.id)))
 
 
 def _with_deleted_at(record: dict[str, Any], row: Tracked) -> dict[str, Any]:
@@ -66,18 +54,13 @@ def kind_records(
 ) -> list[dict[str, Any]]:
     """Every record of one kind, in time order; with `include_deleted` each has "deleted_at"."""
     if kind == "episodes":
-        query = select(Episode, ExerciseSession).outerjoin(
-            ExerciseSession, Episode.exercise_session_id == ExerciseSession.id
-        )
-        if not include_deleted:
-            query = query.where(Episode.deleted_at.is_(None))
-        query = query.order_by(Episode.started_at, Episode.id)
         pairs: list[tuple[Tracked, dict[str, Any]]] = [
-            (row[0], episode_record(row[0], row[1])) for row in session.execute(query)
+            (episode, episode_record(episode, exercise))
+            for episode, exercise in exports.episodes_with_exercise(session, include_deleted)
         ]
     else:
-        model, to_record, order = _SIMPLE[kind]
-        found = rows(session, model, *order, include_deleted=include_deleted)
+        model, to_record = _SIMPLE[kind]
+        found = exports.rows(session, model, include_deleted=include_deleted)
         pairs = [(row, to_record(row)) for row in found]
     if include_deleted:
         return [_with_deleted_at(record, row) for row, record in pairs]

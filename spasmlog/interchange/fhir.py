@@ -35,12 +35,10 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from spasmlog.core.clock import local_time
-from spasmlog.db.models import Change, Condition, Episode, LabResult, Medication, Tracked
-from spasmlog.interchange.export import rows
+from spasmlog.db import Session
+from spasmlog.db.models import Condition, Episode, LabResult, Medication, Tracked
+from spasmlog.db.queries import exports
 from spasmlog.knowledge import drugs, labs
 from spasmlog.knowledge.muscles import BY_NAME, label
 
@@ -76,7 +74,7 @@ def _row_uuid(row: Tracked) -> str:
 
 def _patient_uuid(session: Session) -> str:
     """Stable for a diary: seeded by the time of its first recorded change."""
-    first = session.scalar(select(Change.made_at).order_by(Change.id).limit(1))
+    first = exports.first_change_time(session)
     return str(uuid.uuid5(_NAMESPACE, f"patient/{first.isoformat() if first else 'empty'}"))
 
 
@@ -230,19 +228,19 @@ def bundle(session: Session, now: dt.datetime) -> dict[str, Any]:
     entries = [_entry(patient_id, {"resourceType": "Patient"})]
     entries += [
         _entry(_row_uuid(row), episode_observation(row, patient))
-        for row in rows(session, Episode, Episode.started_at)
+        for row in exports.rows(session, Episode)
     ]
     entries += [
         _entry(_row_uuid(row), medication_statement(row, patient, today))
-        for row in rows(session, Medication, Medication.started_on)
+        for row in exports.rows(session, Medication)
     ]
     entries += [
         _entry(_row_uuid(row), condition_resource(row, patient, today))
-        for row in rows(session, Condition)
+        for row in exports.rows(session, Condition)
     ]
     entries += [
         _entry(_row_uuid(row), lab_observation(row, patient))
-        for row in rows(session, LabResult, LabResult.taken_on)
+        for row in exports.rows(session, LabResult)
     ]
     return {
         "resourceType": "Bundle",

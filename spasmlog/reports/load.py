@@ -1,9 +1,9 @@
 """The only loader from the diary to pandas DataFrames.
 
-Queries are SQLAlchemy Core selects on the models, run on the raw DBAPI cursor and turned into
-frames in bulk (no ORM objects, no per-row type processing), so a report over a million episodes
-reads only the columns it needs. `load` reads everything in one read transaction: a write that
-lands between two of its queries cannot mix two states of the diary into one report.
+The store reads the rows as chunks of plain tuples (spasmlog.db.queries.reports), and they become
+frames in bulk, a chunk at a time, so a report over a million episodes holds only the columns it
+needs. `load` reads everything in one read transaction: a write that lands between two of its
+queries cannot mix two states of the diary into one report.
 
 Times come out as `start_utc` (aware, UTC) and `start_local` (naive wall-clock time at the offset
 the person had), with the two kinds of day of spasmlog.core.clock as normalized Timestamps: `date`, the
@@ -18,16 +18,14 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, select
-from sqlalchemy.dialects import sqlite
 
 from spasmlog.core.clock import ANALYSIS_DAY_SHIFT, analysis_day
-from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
-from spasmlog.db.queries import episodes as queries
+from spasmlog.db import Connection, queries
+from spasmlog.db.queries import reports as rows_of
 from spasmlog.db.store import Store
 
 if TYPE_CHECKING:
@@ -72,7 +70,6 @@ NOTHING_YET = (
     "Nothing to report yet: the diary has no episodes and no check-ins. "
     "Start with `spasmlog log` or `spasmlog checkin`."
 )
-CHUNK_ROWS = 100_000  # rows held as Python tuples at once while a frame is read
 
 
 # The rows `itertuples` gives of the frames below. Type stubs cannot know a column's type, so
@@ -135,29 +132,23 @@ def lab_rows(frame: pd.DataFrame) -> Iterator[LabRow]:
 
 
 @contextlib.contextmanager
-def reading(diary: Store) -> Iterator[Connection]:
+def reading(store: Store) -> Iterator[Connection]:
     """One read transaction: every query on it sees the same state of the diary."""
-    with diary.engine.connect() as connection, connection.begin():
+    with store.snapshot() as connection:
         yield connection
 
 
 def _frame(
-    connection: Connection,
-    query: Select[*tuple[Any, ...]],
-    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    chunks: rows_of.Chunks, shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 ) -> pd.DataFrame:
-    """The query's rows as a frame, read a chunk at a time. `shape` turns each chunk into its
-    compact final form (parsed times, typed columns) as it arrives, so that a million rows never
-    sit in memory as Python objects all at once."""
-    compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+    """The rows as a frame, a chunk at a time. `shape` turns each chunk into its compact final
+    form (parsed times, typed columns) as it arrives, so that a million rows never sit in memory
+    as Python objects all at once."""
+    names, parts_read = chunks
     parts = []
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute(str(compiled))
-    names = [column[0] for column in cursor.description]
-    while rows := cursor.fetchmany(CHUNK_ROWS):
+    for rows in parts_read:
         part = pd.DataFrame.from_records(rows, columns=names)
         parts.append(part if shape is None else shape(part))
-    cursor.close()
     if not parts:
         empty = pd.DataFrame.from_records([], columns=names)
         return empty if shape is None else shape(empty)
@@ -199,35 +190,9 @@ def load_episodes(
     connection: Connection, start: dt.date, end: dt.date, detail: bool = False
 ) -> pd.DataFrame:
     """Episodes whose analysis day is in [start, end]; `detail` adds lists and the note."""
-    columns = [
-        Episode.id,
-        Episode.started_at,
-        Episode.utc_offset_min,
-        Episode.local_date,
-        Episode.muscle,
-        Episode.side,
-        Episode.duration_s,
-        Episode.severity,
-        Episode.woke,
-        Episode.fluid_ml_24h,
-    ]
-    if detail:
-        columns += [
-            Episode.symptoms,
-            Episode.relief,
-            Episode.relief_score,
-            Episode.medications,
-            Episode.note,
-        ]
-    query = (
-        select(*columns)
-        .where(
-            Episode.deleted_at.is_(None),
-            Episode.local_date >= start,  # an analysis day runs into the next calendar date
-            Episode.local_date <= end + _DAY,
-        )
-        .order_by(Episode.started_at, Episode.id)
-    )
+    chunks = rows_of.episodes(
+        connection, start, end + _DAY, detail
+    )  # a night runs into the next date
 
     def shape(chunk: pd.DataFrame) -> pd.DataFrame:
         chunk = _local_times(chunk)
@@ -248,26 +213,12 @@ def load_episodes(
                 chunk[column] = _json_lists(chunk[column])
         return chunk
 
-    return _frame(connection, query, shape).reset_index(drop=True)
+    return _frame(chunks, shape).reset_index(drop=True)
 
 
 def load_checkins(connection: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per check-in day; days without a check-in are simply absent (missing, not zero)."""
-    query = select(
-        Checkin.date,
-        Checkin.fluid_ml,
-        Checkin.sweating,
-        Checkin.vomiting,
-        Checkin.diarrhea,
-        Checkin.fever,
-        Checkin.hot_weather,
-        Checkin.sleep_h,
-        Checkin.magnesium_mg,
-        Checkin.alcohol_units,
-        Checkin.exercised,
-        Checkin.tags,
-    ).where(Checkin.deleted_at.is_(None), Checkin.date >= start, Checkin.date <= end)
-    frame = _frame(connection, query.order_by(Checkin.date))
+    frame = _frame(rows_of.checkins(connection, start, end))
     frame["date"] = _dates(frame["date"])
     frame["tags"] = _json_lists(frame["tags"])
     flags = ["sweating", "vomiting", "diarrhea", "fever", "hot_weather", "exercised"]
@@ -278,84 +229,43 @@ def load_checkins(connection: Connection, start: dt.date, end: dt.date) -> pd.Da
 def load_exercise(connection: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Exercise sessions from the day before `start` (their 24 h can reach into its analysis
     day, which begins at noon) to the day after `end` (where its analysis day ends)."""
-    query = (
-        select(
-            ExerciseSession.id,
-            ExerciseSession.started_at,
-            ExerciseSession.utc_offset_min,
-            ExerciseSession.local_date,
-            ExerciseSession.activity,
-            ExerciseSession.minutes,
-            ExerciseSession.intensity,
-            ExerciseSession.source,
-        )
-        .where(
-            ExerciseSession.deleted_at.is_(None),
-            ExerciseSession.local_date >= start - _DAY,
-            ExerciseSession.local_date <= end + _DAY,
-        )
-        .order_by(ExerciseSession.started_at)
-    )
-    frame = _local_times(_frame(connection, query))
+    frame = _local_times(_frame(rows_of.exercise(connection, start - _DAY, end + _DAY)))
     return frame.astype({"minutes": "Float64"})
 
 
 def load_medications(connection: Connection, end: dt.date) -> pd.DataFrame:
     """Every medication period that started by `end` (stopped_on NaT while still taken)."""
-    query = select(
-        Medication.id,
-        Medication.name,
-        Medication.generic,
-        Medication.drug_class,
-        Medication.atc,
-        Medication.dose,
-        Medication.started_on,
-        Medication.stopped_on,
-    ).where(Medication.deleted_at.is_(None), Medication.started_on <= end)
-    frame = _frame(connection, query.order_by(Medication.started_on, Medication.id))
+    frame = _frame(rows_of.medications(connection, end))
     for column in ("started_on", "stopped_on"):
         frame[column] = _dates(frame[column])
     return frame
 
 
 def load_conditions(connection: Connection) -> pd.DataFrame:
-    query = select(Condition.id, Condition.name, Condition.group, Condition.since, Condition.until)
-    frame = _frame(connection, query.where(Condition.deleted_at.is_(None)).order_by(Condition.id))
+    frame = _frame(rows_of.conditions(connection))
     for column in ("since", "until"):
         frame[column] = _dates(frame[column])
     return frame
 
 
 def load_labs(connection: Connection, end: dt.date) -> pd.DataFrame:
-    query = select(
-        LabResult.id,
-        LabResult.taken_on,
-        LabResult.test,
-        LabResult.value,
-        LabResult.unit,
-        LabResult.value_mmol_l,
-        LabResult.range_low_mmol_l,
-        LabResult.range_high_mmol_l,
-        LabResult.range_source,
-        LabResult.flag,
-    ).where(LabResult.deleted_at.is_(None), LabResult.taken_on <= end)
-    frame = _frame(connection, query.order_by(LabResult.taken_on, LabResult.id))
+    frame = _frame(rows_of.labs(connection, end))
     frame["taken_on"] = _dates(frame["taken_on"])
     return frame
 
 
-def observed_from(diary: Store) -> dt.date | None:
+def observed_from(store: Store) -> dt.date | None:
     """The first day of observation (see Frames.observed_from), for choosing a default period."""
-    with reading(diary) as connection:
+    with reading(store) as connection:
         return queries.observed_from(connection)
 
 
 def load(
-    diary: Store, start: dt.date, end: dt.date, now: dt.datetime, detail: bool = False
+    store: Store, start: dt.date, end: dt.date, now: dt.datetime, detail: bool = False
 ) -> Frames:
     """Everything a report needs for the local dates [start, end] as of `now`, in one read
     transaction."""
-    with reading(diary) as connection:
+    with reading(store) as connection:
         return Frames(
             start=start,
             end=end,

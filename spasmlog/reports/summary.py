@@ -2,9 +2,9 @@
 
 Layers, so that the three formats always show the same numbers:
 - `build` loads the period's Frames, runs the factor report and the weekly rows, draws the chart;
-- `summarise` turns those into SummaryData: plain numbers, dates and strings, no pandas;
-- `summary_layout.layout` turns SummaryData into a Document (sections of text, tables, chart);
-- summary_pdf / summary_html / summary_md draw that Document, each escaping user text its way.
+- `summarise` turns those into SummaryData (reports.documents.content): plain data, no pandas;
+- `documents.layout` turns SummaryData into a Document (sections of text, tables, chart);
+- `documents.render` draws that Document as PDF, HTML or Markdown, each escaping user text its way.
 The same diary, period, paper and day give the same bytes: nothing depends on the time of day.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spasmlog import __version__
@@ -21,6 +21,17 @@ from spasmlog.knowledge import conditions, factors
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.labs import TESTS_BY_ID
 from spasmlog.knowledge.muscles import label as muscle_label
+from spasmlog.reports.documents.content import (
+    CHART_IN,
+    ConditionLine,
+    CurrentMed,
+    EpisodeLine,
+    FactorLine,
+    LabLine,
+    MedChange,
+    Sign,
+    SummaryData,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,144 +41,11 @@ if TYPE_CHECKING:
     from spasmlog.reports.factors import FactorReport, FactorResult
     from spasmlog.reports.load import Frames
     from spasmlog.reports.trial import TrialSummary
-    from spasmlog.reports.weekly import MuscleSides, WeekRow
+    from spasmlog.reports.weekly import WeekRow
 
-FORMATS = ("pdf", "html", "md")
 WINDOW_WEEKS = 4  # "now" and "at the start": the first and last 4 weeks of the period
-CHART_IN = (9.6, 3.3)  # width, height in inches, before scaling to the text width
 RISING_BY = 0.10  # "rising" when the rate now is over 10 % above the rate at the start
 APPENDIX_LIMIT = 300  # episodes listed (about 8 pages); `spasmlog list` has every one
-
-
-@dataclass(frozen=True)
-class Sign:
-    """One of the article's "see a doctor" signs, as found in the period."""
-
-    label: str
-    count: int
-    dates: tuple[dt.date, ...]
-    detail: str = ""
-    rising: bool = False  # the frequency sign only: more episodes a week now than at the start
-
-    @property
-    def found(self) -> bool:
-        return self.count > 0 or self.rising
-
-
-@dataclass(frozen=True)
-class CurrentMed:
-    name: str
-    dose: str | None
-    started_on: dt.date
-    class_label: str
-    linked: bool  # the article links the class to spasms
-    atc: str | None
-
-
-@dataclass(frozen=True)
-class MedChange:
-    name: str
-    class_label: str
-    change: str  # "started" | "stopped" | "dose changed"
-    date: dt.date
-    per_week_before: float | None
-    per_week_after: float | None
-    episodes_before: int
-    episodes_after: int
-    days_before: float
-    days_after: float
-    rate_ratio: float | None
-    ci_low: float | None
-    ci_high: float | None
-    doses: tuple[str, str] | None = None  # (before, after) for a dose change
-
-
-@dataclass(frozen=True)
-class ConditionLine:
-    name: str
-    group: str
-    since: dt.date | None
-    until: dt.date | None
-
-
-@dataclass(frozen=True)
-class LabLine:
-    test: str
-    taken_on: dt.date
-    value: float
-    unit: str
-    value_mmol_l: float
-    flag: str
-    condition: str | None
-    range_low_mmol_l: float
-    range_high_mmol_l: float
-    range_source: str
-
-
-@dataclass(frozen=True)
-class FactorLine:
-    label: str
-    verdict: str
-    rate_ratio: float
-    ci_low: float | None
-    ci_high: float | None
-    exposed_episodes: int
-    exposed_days: float
-    unexposed_episodes: int
-    unexposed_days: float
-    q_value: float | None = None
-
-
-@dataclass(frozen=True)
-class EpisodeLine:
-    date: dt.date
-    time: str
-    muscle: str
-    side: str
-    duration_s: int | None
-    severity: int | None
-    note: str
-
-
-@dataclass(frozen=True)
-class SummaryData:
-    start: dt.date
-    end: dt.date
-    generated: dt.date
-    version: str
-    checkin_days: int
-    observed_days: int  # days of the period from the start of observation on, and over
-    observed_from: dt.date | None
-    diary_days: int  # days of the period from the start of observation on, today included
-    episodes: int
-    trend_weeks: int  # "now" is the last this many complete weeks, "the start" the first; 0: too
-    # few complete weeks, and "now" is the rate over the observed days
-    per_week_start: float | None
-    per_week_now: float | None
-    severity_bands: tuple[tuple[str, int], ...]  # ("mild (0-3)", 4), ...
-    median_duration_s: float | None
-    longest_duration_s: int | None
-    nights_woken: int
-    muscles: tuple[MuscleSides, ...]
-    signs: tuple[Sign, ...]
-    medications: tuple[CurrentMed, ...]
-    changes: tuple[MedChange, ...]
-    change_weeks: int  # the weeks before and after a medication change that are compared
-    conditions: tuple[ConditionLine, ...]
-    labs: tuple[LabLine, ...]
-    factors: tuple[FactorLine, ...]
-    factors_tested: int
-    unconfirmed: tuple[FactorLine, ...]  # interval leaves out 1, q above the threshold
-    q_threshold: float
-    not_enough: tuple[str, ...]
-    weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
-    chart_png: bytes
-    appendix: tuple[EpisodeLine, ...]
-    trial: TrialSummary | None = None  # a running or finished trial of a remedy
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
 
 # --- from the reports to SummaryData ------------------------------------------------------------
@@ -489,20 +367,3 @@ def build(
     rows = weekly.weekly_rows(frames)
     png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""
     return replace(summarise(frames, report, rows, png, now.date()), trial=trial)
-
-
-def render(data: SummaryData, format: str, paper: str) -> bytes:
-    """The summary in one format: "pdf", "html" or "md"; paper "a4" or "letter"."""
-    from spasmlog.reports.documents import html as summary_html
-    from spasmlog.reports.documents import markdown as summary_md
-    from spasmlog.reports.documents import pdf as summary_pdf
-    from spasmlog.reports.documents.layout import layout
-
-    document = layout(data)
-    if format == "pdf":
-        return summary_pdf.render_pdf(document, paper)
-    if format == "html":
-        return summary_html.render_html(document, paper).encode()
-    if format == "md":
-        return summary_md.render_markdown(document).encode()
-    raise ValueError(f"unknown summary format {format!r}")

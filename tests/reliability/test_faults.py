@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from spasmlog.cli import episodes
+from spasmlog.cli import episodes as episode_commands
 from spasmlog.db import migrate
 from tests.conftest import Run
 from tests.reliability.helpers import (
@@ -171,18 +171,22 @@ def test_read_only_folder_is_not_called_damage(tmp_path: Path) -> None:
 
 
 def _remove_folder_after(monkeypatch: pytest.MonkeyPatch, db_path: Path, name: str) -> None:
-    """Make `episodes.<name>` remove the diary's folder right after it has run."""
-    real = getattr(episodes, name) if hasattr(episodes, name) else getattr(episodes.diary, name)
+    """Make `episode_commands.<name>` remove the diary's folder right after it has run."""
+    real = (
+        getattr(episode_commands, name)
+        if hasattr(episode_commands, name)
+        else getattr(episode_commands.episodes, name)
+    )
 
     def then_remove(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         shutil.rmtree(db_path.parent)
         return result
 
-    if hasattr(episodes, name):
-        monkeypatch.setattr(episodes, name, then_remove)
+    if hasattr(episode_commands, name):
+        monkeypatch.setattr(episode_commands, name, then_remove)
     else:
-        monkeypatch.setattr(episodes.diary, name, then_remove)
+        monkeypatch.setattr(episode_commands.episodes, name, then_remove)
 
 
 def test_folder_removed_before_the_write_fails_cleanly(
@@ -286,7 +290,7 @@ def test_a_diary_replaced_during_the_write_is_not_written_to(
     shutil.copy(db_path, restored)  # the diary was closed: its WAL is merged into the file
     assert facts(restored).episodes == 1
     aside = db_path.with_name("aside.db")
-    real = episodes.diary.log_episode
+    real = episode_commands.episodes.log_episode
 
     def then_replace(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
@@ -294,7 +298,7 @@ def test_a_diary_replaced_during_the_write_is_not_written_to(
         os.replace(restored, db_path)  # ...and rename the restored copy into place
         return result
 
-    monkeypatch.setattr(episodes.diary, "log_episode", then_replace)
+    monkeypatch.setattr(episode_commands.episodes, "log_episode", then_replace)
     result = run("log", "--muscle", "foot")
 
     assert result.exit_code == 1 and "Logged" not in result.stdout

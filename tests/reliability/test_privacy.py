@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from spasmlog.cli import app
-from spasmlog.diary import episodes as diary
+from spasmlog.diary import episodes
 from tests.conftest import NOW, Run
 from tests.reliability.helpers import (
     WORKERS,
@@ -178,7 +178,7 @@ def _explode(*args: object, **kwargs: object) -> None:
 def test_an_unexpected_error_is_one_line_without_the_note(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(diary, "log_episode", _explode)
+    monkeypatch.setattr(episodes, "log_episode", _explode)
 
     result = run("log", "--muscle", "calf", "--note", SECRET)
 
@@ -192,7 +192,7 @@ def test_an_unexpected_error_is_one_line_without_the_note(
 def test_debug_shows_the_traceback(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    monkeypatch.setattr(diary, "log_episode", _explode)
+    monkeypatch.setattr(episodes, "log_episode", _explode)
 
     result = CliRunner().invoke(
         app, ["--db", str(db_path), "--debug", "log", "--muscle", "calf", "--note", SECRET]

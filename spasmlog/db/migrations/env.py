@@ -7,13 +7,14 @@ whatever it does next, and the caller commits; given only the engine, this commi
 """
 
 from alembic import context
+from sqlalchemy import Connection
 
 from spasmlog.db.models import Base
 
 config = context.config
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -1,4 +1,4 @@
-"""Every select the diary's use cases need; writes go through the ORM inside `Store.writing()`."""
+"""The selects of episodes: one by ID, listings, the week before one, their medication lists."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
-from spasmlog.core.clock import analysis_day, local_time
 from spasmlog.core.errors import NotFound
-from spasmlog.core.parsing import Bound
-from spasmlog.db.models import Checkin, DiarySetting, Episode, ExerciseSession, Medication
+from spasmlog.core.when import Bound
+from spasmlog.db.models import Episode, ExerciseSession
 
 
 def get_episode(session: Session, episode_id: int, include_deleted: bool = False) -> Episode:
@@ -98,12 +97,6 @@ def set_episode_medications(
         )
 
 
-def live_medications(session: Session) -> Sequence[Medication]:
-    """Every live medication period, in the order they started."""
-    query = select(Medication).where(Medication.deleted_at.is_(None))
-    return session.scalars(query.order_by(Medication.started_on, Medication.id)).all()
-
-
 def exercise_for(session: Session, episode: Episode) -> ExerciseSession | None:
     if episode.exercise_session_id is None:
         return None
@@ -111,49 +104,3 @@ def exercise_for(session: Session, episode: Episode) -> ExerciseSession | None:
 
 
 # --- observation ---------------------------------------------------------------------------------
-
-OBSERVED_SINCE = "observed_since"  # the diary_settings key of a start set by hand
-
-
-def setting(executor: Session | Connection, key: str) -> str | None:
-    """A live diary setting's value, or None."""
-    query = select(DiarySetting.value).where(
-        DiarySetting.key == key, DiarySetting.deleted_at.is_(None)
-    )
-    return executor.execute(query).scalar()
-
-
-def setting_row(session: Session, key: str) -> DiarySetting | None:
-    """A setting's row, even a deleted one (the key is unique), for writing."""
-    return session.scalars(select(DiarySetting).where(DiarySetting.key == key)).first()
-
-
-def first_records(executor: Session | Connection) -> tuple[dt.date | None, dt.date | None]:
-    """The analysis day of the earliest live episode and the date of the earliest live check-in.
-
-    Only what the person recorded counts: episodes (logged or imported) and check-ins, never
-    medications, conditions or labs, whose start dates reach back years before any diary."""
-    live = Episode.deleted_at.is_(None)
-    first_date = executor.execute(select(func.min(Episode.local_date)).where(live)).scalar()
-    episode_day = None
-    if first_date is not None:  # the earliest analysis day is on that date or the one before
-        early = executor.execute(
-            select(Episode.started_at, Episode.utc_offset_min).where(
-                live, Episode.local_date <= first_date + dt.timedelta(days=1)
-            )
-        )
-        episode_day = min(analysis_day(local_time(start, offset)) for start, offset in early)
-    checkin_day = executor.execute(
-        select(func.min(Checkin.date)).where(Checkin.deleted_at.is_(None))
-    ).scalar()
-    return episode_day, checkin_day
-
-
-def observed_from(executor: Session | Connection) -> dt.date | None:
-    """The first day of observation: the earliest episode or check-in, or the start the person
-    set (`spasmlog observe --since`) when that is earlier. None for a diary with neither."""
-    days = [day for day in first_records(executor) if day is not None]
-    set_by_hand = setting(executor, OBSERVED_SINCE)
-    if set_by_hand:
-        days.append(dt.date.fromisoformat(set_by_hand))
-    return min(days, default=None)

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from spasmlog.core import parsing
+from spasmlog.core import parsing, when
 from spasmlog.core.clock import local_offset_min
 from spasmlog.core.errors import InvalidInput
 from spasmlog.db.models import EXERCISE_SOURCES
-from spasmlog.diary import checkins
-from spasmlog.diary import conditions as context
-from spasmlog.diary import medications as medlist
+from spasmlog.diary import labs as lab_results
 from spasmlog.knowledge import conditions, drugs, factors, labs
 from spasmlog.knowledge.muscles import resolve_muscle
 
@@ -41,7 +39,7 @@ class Now:
     @functools.cached_property
     def latest(self) -> dt.datetime:
         """The latest time a row may have: parse_when's tolerance for clocks a little ahead."""
-        return self.moment + parsing.FUTURE_TOLERANCE
+        return self.moment + when.FUTURE_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def _named(parse: Callable[[str, str], Any], option: str) -> Callable[[Cell, Now
 
 
 def _when(option: str) -> Callable[[Cell, Now], Any]:
-    """parsing.parse_when, with a shortcut for the cell it would read the slow way.
+    """when.parse_when, with a shortcut for the cell it would read the slow way.
 
     A time that `datetime.fromisoformat` reads with a UTC offset, between 1900 and now, is
     taken as it reads it: exactly what parse_when returns for it (none of its phrases is an ISO
@@ -150,13 +148,13 @@ def _when(option: str) -> Callable[[Cell, Now], Any]:
         if moment is not None and moment.tzinfo is not None:
             if moment.year >= 1900 and moment <= now.latest:
                 return moment
-        return parsing.parse_when(text, now.moment, option)
+        return when.parse_when(text, now.moment, option)
 
     return parse
 
 
 def _date(option: str) -> Callable[[Cell, Now], Any]:
-    return lambda cell, now: parsing.parse_date(_text(cell, option), now.today, option)
+    return lambda cell, now: when.parse_date(_text(cell, option), now.today, option)
 
 
 def _items(cell: Cell) -> list[str]:
@@ -185,7 +183,7 @@ def _free_list(cell: Cell, now: Now) -> tuple[str, ...]:
 
 
 def _tags(cell: Cell, now: Now) -> tuple[str, ...]:
-    return checkins.parse_tags(_items(cell), "tags")
+    return parsing.parse_tags(_items(cell), "tags")
 
 
 def _muscles(cell: Cell, now: Now) -> tuple[str, ...]:
@@ -309,9 +307,9 @@ CHECKINS = Kind(
             Column(name, _bool(name))
             for name in ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
         ),
-        Column("sleep_h", _named(checkins.parse_sleep, "sleep_h")),
-        Column("magnesium_mg", _named(checkins.parse_magnesium, "magnesium_mg")),
-        Column("alcohol_units", _named(checkins.parse_alcohol, "alcohol_units")),
+        Column("sleep_h", _named(parsing.parse_sleep, "sleep_h")),
+        Column("magnesium_mg", _named(parsing.parse_magnesium, "magnesium_mg")),
+        Column("alcohol_units", _named(parsing.parse_alcohol, "alcohol_units")),
         Column("tags", _tags),
         Column("note", _note, repeats=False),
         Column("exercised", _bool("exercised")),
@@ -350,8 +348,8 @@ EXERCISE = Kind(
     noun="exercise session",
     columns=(
         Column("started_at", _when("started_at"), required=True, repeats=False),
-        Column("activity", _named(checkins.parse_activity, "activity"), required=True),
-        Column("minutes", _named(checkins.parse_minutes, "minutes"), required=True),
+        Column("activity", _named(parsing.parse_activity, "activity"), required=True),
+        Column("minutes", _named(parsing.parse_minutes, "minutes"), required=True),
         Column(
             "intensity",
             lambda cell, now: parsing.parse_choice(
@@ -420,8 +418,8 @@ MEDS = Kind(
     name="meds",
     noun="medication period",
     columns=(
-        Column("name", _named(medlist.parse_med_name, "name"), required=True),
-        Column("dose", _named(medlist.parse_dose, "dose")),
+        Column("name", _named(parsing.parse_med_name, "name"), required=True),
+        Column("dose", _named(parsing.parse_dose, "dose")),
         Column("class", _named(drugs.parse_drug_class, "class")),
         Column("started_on", _date("started_on"), required=True),
         Column("stopped_on", _date("stopped_on")),
@@ -468,7 +466,7 @@ CONDITIONS = Kind(
     name="conditions",
     noun="condition",
     columns=(
-        Column("name", _named(context.parse_condition_name, "name"), required=True),
+        Column("name", _named(parsing.parse_condition_name, "name"), required=True),
         Column("group", _named(conditions.parse_group, "group")),
         Column("since", _date("since")),
         Column("until", _date("until")),
@@ -483,7 +481,7 @@ CONDITIONS = Kind(
 
 def _lab(v: dict[str, Any]) -> dict[str, Any]:
     """The checks and derived values of `labs add`: plausible value, mmol/L, flag."""
-    entry = context.LabInput(
+    entry = lab_results.LabInput(
         test=v["test"],
         value=v["value"],
         unit=v["unit"],
@@ -491,7 +489,7 @@ def _lab(v: dict[str, Any]) -> dict[str, Any]:
         lab_range=v["range"],
     )
     try:
-        value_mmol, judged = context.evaluate(entry)
+        value_mmol, judged = lab_results.evaluate(entry)
     except InvalidInput as error:
         raise InvalidInput("value", error.value, "", message=f"value: {error}") from None
     return {
@@ -513,7 +511,7 @@ LABS = Kind(
         Column(
             "value",
             lambda cell, now: parsing.parse_number(
-                _text(cell, "value"), "value", low=0, high=context.MAX_VALUE
+                _text(cell, "value"), "value", low=0, high=lab_results.MAX_VALUE
             ),
             required=True,
         ),

@@ -28,11 +28,9 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, select, type_coerce
-from sqlalchemy.orm import InstrumentedAttribute, Session
-
 from spasmlog.core.clock import calendar_date
 from spasmlog.core.parsing import ExerciseSpec
+from spasmlog.db import Session, queries
 from spasmlog.db.models import (
     Checkin,
     Condition,
@@ -42,8 +40,8 @@ from spasmlog.db.models import (
     Medication,
     Tracked,
 )
-from spasmlog.db.queries import context as cq
-from spasmlog.diary import medications as medlist
+from spasmlog.db.queries import imports
+from spasmlog.diary import medications
 from spasmlog.interchange.importing.kinds import KINDS, Kind, norm_name
 from spasmlog.interchange.importing.read import CheckedKind, Problems
 
@@ -111,17 +109,6 @@ def _span(rows: Sequence[Values], index: int) -> tuple[Any, Any]:
     return min(values), max(values)
 
 
-def _as_stored(column: InstrumentedAttribute[Any]) -> Any:
-    """A column's text as stored: no per-row processing (a million of them are read)."""
-    return type_coerce(column, String)
-
-
-def _streamed(session: Session, query: Select[Any]) -> Iterator[Values]:
-    """A query's rows a batch at a time: a million stored rows never sit in memory at once."""
-    for batch in session.execute(query.execution_options(yield_per=10_000)).partitions():
-        yield from batch
-
-
 def _lists() -> Callable[[str | None], tuple[str, ...]]:
     """A stored JSON list's text -> tuple, each distinct text decoded once."""
     decoded: dict[str | None, tuple[str, ...]] = {}
@@ -137,32 +124,11 @@ def _lists() -> Callable[[str | None], tuple[str, ...]]:
 
 def _stored_episodes(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
     low, high = _span(rows, kind.index("started_utc"))
-    started = _as_stored(Episode.started_at)
-    query = (
-        select(
-            Episode.id,
-            started,
-            Episode.muscle,
-            Episode.side,
-            Episode.duration_s,
-            Episode.severity,
-            Episode.woke,
-            Episode.fluid_ml_24h,
-            ExerciseSession.activity,
-            ExerciseSession.minutes,
-            ExerciseSession.intensity,
-            _as_stored(Episode.relief),
-            Episode.relief_score,
-            _as_stored(Episode.symptoms),
-            _as_stored(Episode.medications),
-            Episode.note,
-        )  # fmt: skip
-        .outerjoin(ExerciseSession, ExerciseSession.id == Episode.exercise_session_id)
-        .where(Episode.deleted_at.is_(None), started >= low, started <= high)
-    )
     listed = _lists()
     for (row_id, utc, muscle, side, seconds, severity, woke, fluid, activity, minutes, intensity,
-         relief, score, symptoms, meds, note) in _streamed(session, query):  # fmt: skip
+         relief, score, symptoms, meds, note) in imports.episodes_started_between(
+             session, low, high
+         ):  # fmt: skip
         spec = None if activity is None else ExerciseSpec(activity, minutes, intensity)
         yield (
             row_id,
@@ -188,13 +154,9 @@ def _stored_episodes(session: Session, kind: Kind, rows: Sequence[Values]) -> It
 
 def _stored_exercise(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:
     low, high = _span(rows, kind.index("started_utc"))
-    started = _as_stored(ExerciseSession.started_at)
-    query = select(
-        ExerciseSession.id, started, ExerciseSession.activity, ExerciseSession.minutes,
-        ExerciseSession.intensity, _as_stored(ExerciseSession.muscles), ExerciseSession.source,
-    ).where(ExerciseSession.deleted_at.is_(None), started >= low, started <= high)  # fmt: skip
     listed = _lists()
-    for row_id, utc, activity, minutes, intensity, muscles, source in _streamed(session, query):
+    stored = imports.sessions_started_between(session, low, high)
+    for row_id, utc, activity, minutes, intensity, muscles, source in stored:
         yield row_id, (None, utc, None, activity, minutes, intensity, listed(muscles), source)
 
 
@@ -206,12 +168,9 @@ def _stored_small(session: Session, kind: Kind, rows: Sequence[Values]) -> Itera
     """Check-ins of the rows' dates; every live medication period, condition and lab."""
     model = MODELS[kind.name]
     names = _ATTRIBUTES.get(kind.name, {})
-    columns = [getattr(model, names.get(name, name)) for name in kind.fields]
-    query = select(model.id, *columns).where(model.deleted_at.is_(None))
-    if kind.name == "checkins":
-        low, high = _span(rows, kind.index("date"))
-        query = query.where(Checkin.date >= low, Checkin.date <= high)
-    for row_id, *values in _streamed(session, query):
+    columns = [names.get(name, name) for name in kind.fields]
+    days = _span(rows, kind.index("date")) if kind.name == "checkins" else None
+    for row_id, *values in imports.live_rows(session, model, columns, days):
         yield row_id, tuple(tuple(v) if isinstance(v, list) else v for v in values)
 
 
@@ -351,10 +310,7 @@ def _revive_deleted_checkins(session: Session, result: Plan) -> None:
     """A new check-in for the date of a deleted one takes its row (the date is unique)."""
     rows = result.checked.rows
     days = [rows[p][0] for p in result.new]
-    deleted = select(Checkin.id, Checkin.date).where(
-        Checkin.deleted_at.is_not(None), Checkin.date.in_(days)
-    )
-    by_day = {day: row_id for row_id, day in session.execute(deleted)}
+    by_day = imports.deleted_checkins_on(session, days)
     result.revive = {p: by_day[rows[p][0]] for p in result.new if rows[p][0] in by_day}
 
 
@@ -370,7 +326,7 @@ def _medication_clashes(session: Session, result: Plan, problems: Problems) -> N
     replaced = dict((row_id, p) for p, row_id in result.changed)
     periods: list[tuple[tuple[str, str], Medication, int | None]] = [
         (drug(row.name, row.generic), row, None)
-        for row in session.scalars(select(Medication).where(Medication.deleted_at.is_(None)))
+        for row in queries.live_medications(session)
         if row.id not in replaced
     ]
     for new in [*result.new, *replaced.values()]:
@@ -382,7 +338,7 @@ def _medication_clashes(session: Session, result: Plan, problems: Problems) -> N
             at = position if position is not None else other_position
             if this_drug != other_drug or at is None:
                 continue
-            if medlist._clash(other, this.started_on, this.stopped_on):
+            if medications.overlap(other, this.started_on, this.stopped_on):
                 end = other.stopped_on or "now"
                 hint = _UPDATE_HINT if at in result.alike else ""
                 problems.add(
@@ -401,10 +357,8 @@ def _condition_clashes(session: Session, result: Plan, problems: Problems) -> No
     replaced = {row_id: p for p, row_id in result.changed}
     current = {
         norm_name(name)
-        for row_id, name, until in session.execute(
-            select(Condition.id, Condition.name, Condition.until).where(
-                Condition.deleted_at.is_(None)
-            )
+        for row_id, name, until in (
+            (row.id, row.name, row.until) for row in queries.list_conditions(session)
         )
         if until is None and row_id not in replaced
     }
@@ -438,7 +392,7 @@ def _checkin_exercise_clashes(session: Session, result: Plan, problems: Problems
     days = [calendar_date(checked.rows[p][start_at]) for p in positions]
     taken = {
         day
-        for day, row in cq.checkin_exercise(session, min(days), max(days)).items()
+        for day, row in queries.checkin_exercise(session, min(days), max(days)).items()
         if row.id not in replaced
     }
     for position, day in zip(positions, days, strict=True):

@@ -1,70 +1,28 @@
 """The writing side of an import, inside the caller's transaction, as one change.
 
-New rows go in with one Core `insert()` per table run as a DBAPI executemany of values already
-in the diary's storage form; their ids are recorded as created in the change history in bulk.
-Duplicates that --update changes are updated through the ORM, so that each keeps its state
-before in the change and `spasmlog undo` restores it.
+New rows go in through spasmlog.db.bulk, in the diary's storage form, recorded as created in the
+change in bulk. Duplicates that --update changes are updated through the ORM, so that each keeps
+its state before in the change and `spasmlog undo` restores it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, func, insert, select, type_coerce
-from sqlalchemy.orm import Session
-
 from spasmlog.core.clock import calendar_date, local_offset_min
 from spasmlog.core.parsing import ExerciseSpec
-from spasmlog.db import history
-from spasmlog.db.models import ChangeRow, Episode, ExerciseSession, Tracked
-from spasmlog.diary import episodes as diary
+from spasmlog.db import Session, bulk, history
+from spasmlog.db.models import Episode, ExerciseSession, Tracked
+from spasmlog.db.queries import imports
+from spasmlog.diary import medications
 from spasmlog.interchange.importing.kinds import KINDS, utc_text
 from spasmlog.interchange.importing.plan import MODELS, UPDATES, Plan, update_values
 from spasmlog.interchange.importing.read import Progress
-
-CHUNK = 10_000  # rows per executemany, so that progress can move
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-def _new_ids(connection: Connection, table: Table, last: int, count: int) -> list[int]:
-    """The ids of the `count` rows just inserted after id `last`, in order.
-
-    SQLite gives a new row of an INTEGER PRIMARY KEY table the largest id plus one, and the
-    write lock is held, so they are last+1 .. last+count: checked with one aggregate rather than
-    read back one by one (reading 100,000 ids through the ORM's result objects takes longer than
-    inserting them). Should the check ever fail, they are read back.
-    """
-    newer = select(func.count(), func.max(table.c.id)).where(table.c.id > last)
-    found, highest = connection.execute(newer).one()
-    if (found, highest) == (count, last + count):
-        return list(range(last + 1, last + count + 1))
-    query = select(table.c.id).where(table.c.id > last).order_by(table.c.id)
-    return list(connection.execute(query).scalars())
-
-
-def _executemany(
-    session: Session, table: Table, columns: list[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """A Core insert() of `columns`, run as one DBAPI executemany of values already as stored.
-
-    Skipping SQLAlchemy's per-value bind processing is the point: it would cost more than all
-    the rest of a 100,000-row import. Created rows are recorded in the change history in bulk
-    the same way (history.remember_created_ids, without its per-row processing).
-    """
-    connection = session.connection()
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=columns)
-    order = list(compiled.positiontup or ())
-    if order != columns:
-        reorder = itemgetter(*(columns.index(name) for name in order))
-        rows = [reorder(row) for row in rows]
-    connection.exec_driver_sql(str(compiled), rows)
 
 
 @dataclass
@@ -76,10 +34,9 @@ class Writer:
     now: dt.datetime
     progress: Progress | None = None
     json_texts: dict[tuple[str, ...], str] = field(default_factory=dict)
-    CACHE_KIB = 65_536  # SQLite's page cache for the import (default 2 MiB): fewer spills
 
     def __post_init__(self) -> None:
-        self.session.connection().exec_driver_sql(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+        bulk.prepare(self.session)
 
     @property
     def stamp(self) -> str:
@@ -104,27 +61,13 @@ class Writer:
     def insert_tuples(
         self, model: type[Tracked], columns: list[str], rows: Iterable[tuple[Any, ...]], total: int
     ) -> list[int]:
-        """insert() for `total` rows given as tuples of `columns`, made chunk by chunk (so that a
-        million of them never sit in memory twice): one Core insert, executemany per chunk."""
-        table: Table = model.__table__  # type: ignore[attr-defined]
-        change_rows: Table = ChangeRow.__table__  # type: ignore[assignment]
-        connection = self.session.connection()
-        ids: list[int] = []
-        rows = iter(rows)
-        while chunk := list(itertools.islice(rows, CHUNK)):
-            last = connection.scalar(select(func.max(table.c.id))) or 0
-            _executemany(self.session, table, columns, chunk)
-            made = _new_ids(connection, table, last, len(chunk))
-            _executemany(
-                self.session,
-                change_rows,
-                ["change_id", "table_name", "row_id", "before"],
-                [(self.change.id, table.name, row_id, None) for row_id in made],
-            )
-            ids += made
+        """New rows given as tuples of `columns`, in bulk (spasmlog.db.bulk); their ids."""
+
+        def moved(done: int) -> None:
             if self.progress is not None:
-                self.progress("writing", len(ids), total)
-        return ids
+                self.progress("writing", done, total)
+
+        return bulk.insert_rows(self.session, self.change, model, columns, rows, moved)
 
     def update(self, model: type[Tracked], row_id: int, values: dict[str, Any]) -> None:
         """Set values on a stored row, keeping its state before in the change."""
@@ -212,22 +155,8 @@ def _exercise_links(
             )
     if not wanted:
         return {}
-    raw = type_coerce(ExerciseSession.started_at, String)
     starts = [key[0] for key in wanted.values()]
-    query = (
-        select(
-            ExerciseSession.id,
-            raw,
-            ExerciseSession.activity,
-            ExerciseSession.minutes,
-            ExerciseSession.intensity,
-            ExerciseSession.source,
-            Episode.id,
-        )
-        .outerjoin(Episode, Episode.exercise_session_id == ExerciseSession.id)
-        .where(ExerciseSession.deleted_at.is_(None), raw >= min(starts), raw <= max(starts))
-    )  # sorted here: in SQL, SQLite would walk the whole table by id rather than search by start
-    found = sorted(writer.session.execute(query), key=lambda row: row[0])  # oldest first
+    found = imports.sessions_with_episodes(writer.session, starts)  # oldest first
     logged: dict[int, tuple[Any, ...]] = {}
     others: dict[tuple[Any, ...], int] = {}
     taken: set[int] = set()  # log sessions another episode links to
@@ -306,7 +235,9 @@ def write_episodes(writer: Writer, the_plan: Plan) -> None:
         if "exercise" in checked.columns
         else {}
     )
-    listed = None if "medications" in checked.columns else diary.medication_lists(writer.session)
+    listed = (
+        None if "medications" in checked.columns else medications.medication_lists(writer.session)
+    )
     stamp, as_json = writer.stamp, writer.as_json
 
     def stored() -> Iterator[tuple[Any, ...]]:

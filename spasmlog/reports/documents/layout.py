@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from spasmlog.core.parsing import format_duration
 from spasmlog.knowledge import factors
+from spasmlog.reports.documents.content import CHART_IN, FactorLine, MedChange, SummaryData
 from spasmlog.reports.factor_results import q_above
-from spasmlog.reports.summary import CHART_IN, FactorLine, MedChange, SummaryData
 
 if TYPE_CHECKING:
     from spasmlog.reports.trial import TrialSummary

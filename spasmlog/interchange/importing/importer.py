@@ -16,7 +16,7 @@ from pathlib import Path
 from spasmlog.db import history
 from spasmlog.db.backup import automatic_backup
 from spasmlog.db.store import Store
-from spasmlog.diary import episodes as diary
+from spasmlog.diary import medications
 from spasmlog.interchange.importing.plan import Plan, plan
 from spasmlog.interchange.importing.read import (
     CheckedFile,
@@ -135,7 +135,7 @@ def _write_medications(writer: Writer, the_plan: Plan) -> int:
         write_plain(writer, the_plan)
         return 0
     first = min(rows[p][start_at] for p in touched)
-    with diary.following_the_medication_list(
+    with medications.following_the_medication_list(
         writer.session, writer.change, first, None, writer.now
     ) as refreshed:
         write_plain(writer, the_plan)

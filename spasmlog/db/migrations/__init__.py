@@ -1,0 +1,1 @@
+"""Alembic: the environment and the schema revisions, run in-process (spasmlog.db.migrate)."""
