@@ -149,7 +149,7 @@ def _stored_episodes(session: Session, kind: Kind, rows: Sequence[Values]) -> It
                 listed(meds),
                 note,
             ),
-        )  # fmt: skip  (in the order of import_rows.EPISODE_FIELDS)
+        )  # fmt: skip  (in the order of kinds.EPISODE_FIELDS)
 
 
 def _stored_exercise(session: Session, kind: Kind, rows: Sequence[Values]) -> Iterator[Stored]:

@@ -9,16 +9,14 @@ FORMATS = ("pdf", "html", "md")
 
 def render(data: SummaryData, format: str, paper: str) -> bytes:
     """The summary in one format: "pdf", "html" or "md"; paper "a4" or "letter"."""
-    from spasmlog.reports.documents import html as summary_html
-    from spasmlog.reports.documents import markdown as summary_md
-    from spasmlog.reports.documents import pdf as summary_pdf
+    from spasmlog.reports.documents import html, markdown, pdf
     from spasmlog.reports.documents.layout import layout
 
     document = layout(data)
     if format == "pdf":
-        return summary_pdf.render_pdf(document, paper)
+        return pdf.render_pdf(document, paper)
     if format == "html":
-        return summary_html.render_html(document, paper).encode()
+        return html.render_html(document, paper).encode()
     if format == "md":
-        return summary_md.render_markdown(document).encode()
+        return markdown.render_markdown(document).encode()
     raise ValueError(f"unknown summary format {format!r}")
