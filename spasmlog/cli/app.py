@@ -100,7 +100,8 @@ COMMANDS: dict[str, Entry] = {
     "import": Entry(
         "importing",
         OUT,
-        "Import a CSV of one kind, or a whole diary from `export json`: every row, or none.",
+        "Import spasmlog's own CSV or JSON, or an export of Apple Health, Bearable, Daylio or "
+        "Flaredown: every row, or none.",
     ),
     "db": Entry("dbcmd", FILE, "The diary file: path, check, backups, restore, upgrade, destroy."),
     "demo": Entry(

@@ -82,7 +82,7 @@ def day_table(frames: Frames) -> pd.DataFrame:
     )
     # Before observation began (the person's first episode or check-in), a day's check-in can
     # only be one an import of health data made: its zero spasms are not known zeros.
-    first = max(frames.start, frames.observed_from or dt.date.max)
+    first = max(frames.start, frames.observed_from or frames.start)
     inside = (checkins["date"] >= pd.Timestamp(first)) & (checkins["date"] <= pd.Timestamp(last))
     days = checkins[inside].drop_duplicates("date").set_index("date").sort_index()
     counts = frames.episodes["day"].value_counts()

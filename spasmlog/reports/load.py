@@ -266,15 +266,18 @@ def load(
     """Everything a report needs for the local dates [start, end] as of `now`, in one read
     transaction."""
     with reading(store) as connection:
+        observed = queries.observed_from(connection)
+        checkins = load_checkins(connection, start, end)
         return Frames(
             start=start,
             end=end,
             episodes=load_episodes(connection, start, end, detail=detail),
-            checkins=load_checkins(connection, start, end),
+            # nothing observed yet: check-ins an import of health data made are no diary days
+            checkins=checkins if observed is not None else checkins.iloc[0:0],
             exercise=load_exercise(connection, start, end),
             medications=load_medications(connection, end),
             conditions=load_conditions(connection),
             labs=load_labs(connection, end),
-            observed_from=queries.observed_from(connection),
+            observed_from=observed,
             ongoing_from=analysis_day(now),
         )

@@ -25,6 +25,8 @@ def detect(opened: Opened, chosen: str | None) -> SimpleFormat:
     for candidate in known:
         if candidate.recognises(sniff):
             return candidate
+    if opened.name.lower().endswith(".json") and sniff.zip_names is None:
+        return own.FORMAT  # whose reader says what is wrong with it
     looked = "; ".join(f"{f.label}: {f.looks_for}" for f in known)
     raise ImportRejected(
         f"{opened.name}: not a format spasmlog knows. It looked for {looked}. Name the format "
