@@ -306,10 +306,12 @@ class Generator:
 
 
 def union_hours(spans: list[tuple[dt.datetime, dt.datetime]]) -> float:
-    """Hours covered by the union of the spans."""
+    """Hours covered by the union of the spans (in UTC: a night the clocks change is not 8 h
+    of wall-clock time)."""
     total = 0.0
     high: dt.datetime | None = None
-    for low, end in sorted(spans):
+    utc = sorted((low.astimezone(dt.UTC), end.astimezone(dt.UTC)) for low, end in spans)
+    for low, end in utc:
         if high is None or low > high:
             total += (end - low).total_seconds()
             high = end

@@ -50,12 +50,12 @@ class Opened:
     zip_names: tuple[str, ...] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        if self.path is not None and zipfile.is_zipfile(self.path):
+        if self.path is not None and self.head().startswith(b"PK\x03\x04"):
             try:
                 with zipfile.ZipFile(self.path) as archive:
                     self.zip_names = tuple(archive.namelist())
             except (zipfile.BadZipFile, OSError, EOFError):
-                self.zip_names = ()
+                self.zip_names = ()  # a ZIP, damaged (cut short?)
 
     def head(self) -> bytes:
         return self.stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
