@@ -204,9 +204,14 @@ def load_episodes(
                 "severity": "Float64",
                 "fluid_ml_24h": "Float64",
                 "woke": "boolean",
+                "time_known": "boolean",
             }
         )
-        chunk = chunk.assign(muscle=_shared_text(chunk["muscle"]), side=_shared_text(chunk["side"]))
+        chunk = chunk.assign(
+            muscle=_shared_text(chunk["muscle"]),
+            side=_shared_text(chunk["side"]),
+            severity_scale=_shared_text(chunk["severity_scale"]),
+        )
         if detail:
             chunk["note"] = chunk["note"].astype("str")  # whatever NULLs a chunk happens to hold
             for column in ("symptoms", "relief", "medications"):
