@@ -19,9 +19,16 @@ def names() -> tuple[str, ...]:
 def detect(opened: Opened, chosen: str | None) -> SimpleFormat:
     """The format `--from` names, else the one whose signature the file has."""
     known = formats()
-    if chosen is not None:
-        return next(f for f in known if f.name == chosen)
     sniff = Sniff.of(opened)
+    if chosen is not None:
+        named = next(f for f in known if f.name == chosen)
+        # a CSV app's reader trusts its header; the XML and spasmlog readers check for themselves
+        if named.name in (apple_health.NAME, own.NAME) or named.recognises(sniff):
+            return named
+        raise ImportRejected(
+            f"{opened.name} is not a {named.label} export: it looked for {named.looks_for}. "
+            "Nothing was imported."
+        )
     for candidate in known:
         if candidate.recognises(sniff):
             return candidate
