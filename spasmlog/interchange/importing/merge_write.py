@@ -19,15 +19,28 @@ WholeRow = SessionRow | EpisodeRow | PeriodRow
 
 
 class _Writer:
+    """Writes rows in the change: new ones are added, then flushed and remembered in bulk
+    (`flush`), so that a year of check-ins is a few statements, not one flush a row."""
+
     def __init__(
         self, session: Session, change: history.Change, harvest: Harvest, now: dt.datetime
     ):
         self.session, self.change, self.harvest, self.now = session, change, harvest, now
+        self.pending: list[Tracked] = []
 
     def created(self, row: Tracked) -> None:
         self.session.add(row)
+        self.pending.append(row)
+
+    def flush(self) -> None:
+        """Insert the rows created so far, and record them as created in the change."""
         self.session.flush()
-        history.remember_created(self.session, self.change, row)
+        made: dict[str, list[int]] = {}
+        for row in self.pending:
+            made.setdefault(row.__tablename__, []).append(row.id)
+        for table, ids in made.items():
+            history.remember_created_ids(self.session, self.change, table, ids)
+        self.pending.clear()
 
     def changing(self, row: Tracked) -> None:
         history.remember_before(self.session, self.change, row)
@@ -65,6 +78,7 @@ def _write_checkins(w: _Writer, writes: dict[dt.date, dict[str, Any]]) -> None:
     live = [row.id for row in rows.values() if row.deleted_at is None]
     table = Checkin.__tablename__
     wrote = {(p.row_id, p.field): p for p in stored.provenance_of(w.session, table, live)}
+    written: list[tuple[Checkin, dict[str, Any]]] = []
     for day, values in writes.items():
         row = rows.get(day)
         if row is None:
@@ -76,9 +90,14 @@ def _write_checkins(w: _Writer, writes: dict[dt.date, dict[str, Any]]) -> None:
                 for name in ANSWERS:
                     setattr(row, name, [] if name == "tags" else None)
                 row.deleted_at = None
-        for name, (value, source_value) in values.items():
+        for name, (value, _) in values.items():
             setattr(row, name, value)
+        written.append((row, values))
+    w.flush()
+    for row, values in written:
+        for name, (_, source_value) in values.items():
             w.provenance(table, row.id, name, source_value, wrote.get((row.id, name)))
+    w.flush()
 
 
 def _session(w: _Writer, row: SessionRow, existing: ExerciseSession | None) -> ExerciseSession:
@@ -150,20 +169,29 @@ def write(
     if periods:
         first = min(r.started_on for r, _ in periods)
         with medications.following_the_medication_list(session, change, first, None, now) as done:
-            for period, before in periods:
-                existing = session.get(Medication, before.row_id) if before else None
-                made = _period(w, period, existing)
-                w.provenance("medications", made.id, "*", period.value(), before, period.key)
+            made = [
+                (_period(w, period, session.get(Medication, before.row_id) if before else None),
+                 period, before)
+                for period, before in periods
+            ]  # fmt: skip
+            w.flush()
+            for row, period, before in made:
+                w.provenance("medications", row.id, "*", period.value(), before, period.key)
+            w.flush()
         refreshed = done.episodes
     listed = medications.medication_lists(session)
-    for _, row, before in whole:
-        if isinstance(row, SessionRow):
+    rows: list[tuple[Tracked, WholeRow, Provenance | None]] = []
+    for _, whole_row, before in whole:
+        if isinstance(whole_row, SessionRow):
             existing_session = session.get(ExerciseSession, before.row_id) if before else None
-            made_session = _session(w, row, existing_session)
-            w.provenance("exercise_sessions", made_session.id, "*", row.value(), before, row.key)
-        elif isinstance(row, EpisodeRow):
+            rows.append((_session(w, whole_row, existing_session), whole_row, before))
+        elif isinstance(whole_row, EpisodeRow):
             existing_episode = session.get(Episode, before.row_id) if before else None
-            made_episode = _episode(w, row, existing_episode, listed)
-            w.provenance("episodes", made_episode.id, "*", row.value(), before, row.key)
-    session.flush()
+            rows.append((_episode(w, whole_row, existing_episode, listed), whole_row, before))
+    w.flush()
+    for made_row, whole_row, before in rows:
+        w.provenance(
+            made_row.__tablename__, made_row.id, "*", whole_row.value(), before, whole_row.key
+        )
+    w.flush()
     return refreshed
