@@ -235,3 +235,26 @@ def test_runs_cover_every_day_taken_once(offsets: list[int]) -> None:
     ]
     assert sorted(covered) == sorted(runs.recorded)
     assert len({p.key for p in periods}) == len(periods)
+
+
+def test_a_progress_bar_only_on_a_terminal_and_only_when_slow(run: Run, tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from spasmlog.cli.importing import _Bar
+
+    result = run("import", str(SAMPLES / "apple-health-export.zip"))
+    assert result.exit_code == 0 and result.stderr == ""  # CliRunner's stderr is a pipe
+    screen = io.StringIO()
+    slow = _Bar(Console(file=screen, force_terminal=True, width=80))
+    slow.started -= _Bar.DELAY_S  # an export that takes a while
+    slow("reading", 50, 200)
+    slow("reading", 150, 200)
+    slow.close()
+    assert "Reading" in screen.getvalue() and "━" in screen.getvalue()
+    quiet_screen = io.StringIO()
+    quick = _Bar(Console(file=quiet_screen, force_terminal=True, width=80))
+    quick("reading", 1, 2)
+    quick.close()
+    assert quiet_screen.getvalue() == ""
