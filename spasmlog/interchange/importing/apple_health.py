@@ -125,11 +125,13 @@ class _Reading:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         """The one handler: called for every element's start, millions of times."""
-        if name == "Record":
+        if name == "Record":  # most elements: one lookup decides
             self.open_workout = None
-            kind = attrs.get("type")
-            if kind in _RECORDS and self._kept(attrs):
-                _RECORDS[kind](self, attrs)
+            handler = _RECORDS.get(attrs.get("type", ""))
+            if handler is not None and self._kept(attrs):
+                handler(self, attrs)
+        elif name == "MetadataEntry" and self.open_workout is None:
+            return  # a record's metadata (a heart rate's motion context...): the next most
         elif self.open_workout is not None and name in ("MetadataEntry", "WorkoutStatistics"):
             self._workout_detail(self.open_workout, name, attrs)
         elif name == "Workout":
