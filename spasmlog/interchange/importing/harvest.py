@@ -32,8 +32,6 @@ DAY_FIELDS: dict[str, str] = {
     "hot_weather": "hot weather",
     "tags": "tags",
 }
-# Check-in columns a person can type: any of them set, and not by an import, makes the day theirs.
-TYPED_FIELDS = (*DAY_FIELDS, "note", "trial_taken")
 
 
 class ImportRejected(SpasmlogError):
