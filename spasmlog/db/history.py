@@ -118,6 +118,12 @@ def last_change(session: Session) -> Change | None:
     ).first()
 
 
+def recent_changes(session: Session, limit: int) -> list[Change]:
+    """The newest changes not undone, newest first."""
+    query = select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
 def change_by_id(session: Session, change_id: int) -> Change | None:
     return session.get(Change, change_id)
 

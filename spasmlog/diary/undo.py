@@ -4,6 +4,7 @@ named by its id (the web app's Undo button), refused when later changes built on
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from spasmlog.core.errors import Conflict, NotFound
 from spasmlog.db import Session, history
@@ -21,6 +22,21 @@ def undo_last(session: Session, now: dt.datetime) -> str:
 def newest_change_id(session: Session) -> int | None:
     """The change a write just made (called inside that write), for an Undo of exactly it."""
     return history.newest_change_id(session)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    id: int
+    made_at: dt.datetime
+    summary: str
+
+
+def recent_changes(session: Session, limit: int = 5) -> list[ChangeLine]:
+    """The newest changes not undone, newest first: what an Undo button may revert."""
+    return [
+        ChangeLine(change.id, change.made_at, change.summary)
+        for change in history.recent_changes(session, limit)
+    ]
 
 
 def undo_change(session: Session, change_id: int, now: dt.datetime) -> str:
