@@ -47,11 +47,11 @@ def _weekly(weeks: int) -> tuple[Any, list[Any], dt.date, dt.date]:
 
 def _row(row: Any) -> dict[str, str]:
     if not row.has_data:
-        return {"week": row.monday.strftime("%d %b %Y"), "nodata": "no data"}
+        return {"week": row.monday.strftime("%d %b"), "nodata": "no data"}
     return {
-        "week": row.monday.strftime("%d %b %Y"),
+        "week": row.monday.strftime("%d %b"),
         "episodes": str(row.episodes),
-        "worst": "-" if row.worst_severity is None else f"{row.worst_severity}/10",
+        "worst": "-" if row.worst_severity is None else str(row.worst_severity),
         "woken": str(row.nights_woken),
         "checkins": f"{row.checkin_days}/{row.days}",
         "fluids": "-" if row.mean_fluid_ml is None else f"{row.mean_fluid_ml / 1000:.1f} L",
@@ -104,8 +104,38 @@ def factor_report() -> Response:
         trial = _trial(first, end)
         text = factors.render_text(factors.analyse(loaded), trial.all if trial else ())
     return page(
-        "factors.html", title="Factor report", tab="reports", text=text, start=first, end=end
+        "factors.html",
+        title="Factor report",
+        tab="reports",
+        lines=report_lines(text),
+        start=first,
+        end=end,
     )
+
+
+def report_lines(text: str) -> list[tuple[str, str]]:
+    """The factor report's text, its hard-wrapped lines joined again so that a phone wraps
+    them: (kind, line) with kind "head" (a top-level line ending in ":"), "item" (a "- "
+    point), "text" or "gap" (an empty line)."""
+    lines: list[tuple[int, str]] = []
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        indent = len(raw) - len(raw.lstrip(" "))
+        if stripped and lines and lines[-1][1].startswith("- ") and indent >= lines[-1][0] + 2:
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {stripped}")
+        else:
+            lines.append((indent, stripped))
+    kinds = []
+    for indent, line in lines:
+        if not line:
+            kinds.append(("gap", ""))
+        elif line.startswith("- "):
+            kinds.append(("item", line[2:]))
+        elif indent == 0 and line.endswith(":"):
+            kinds.append(("head", line))
+        else:
+            kinds.append(("text", line))
+    return kinds
 
 
 def _trial(first: dt.date, last: dt.date) -> Any:
