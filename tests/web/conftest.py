@@ -37,9 +37,10 @@ def app(seeded: Path) -> Iterator[Flask]:
     made.extensions["spasmlog"].store.close()
 
 
-def log_in(client: FlaskClient, diary: Path) -> None:
+def log_in(client: FlaskClient, diary: Path, base_url: str = ORIGIN) -> None:
+    """Open a fresh login link, as the device would (cookies are kept per host name)."""
     token = Logins(diary).new_link(clock.now())
-    response = client.get(f"/login?token={token}", base_url=ORIGIN)
+    response = client.get(f"/login?token={token}", base_url=base_url)
     assert response.status_code == 303, response.text
 
 
