@@ -118,29 +118,10 @@ def serve(settings: Settings, lan: bool, open_browser: bool, say: Say) -> None:
         raise
     port = int(getattr(server, "effective_port", settings.port))
     try:
-        settings = replace(settings, port=port)
-        app = create_app(settings)
-        holder["app"] = app
-        logins: Logins = app.extensions["spasmlog"].logins
-        base = url_of(host, port).rstrip("/")
-        logins.record_server(base, os.getpid())
-        link = login_link(logins, base)
-        mode = " read-only" if settings.read_only else ""
-        say(f"Serving{mode} {settings.diary} at {base}/ (Ctrl-C stops it).")
-        if lan:
-            say(LAN_WARNING)
-            say("Scan this with your phone's camera to log in (the link works once, for an hour):")
-            say(qr_code(link))
-        say(f"Login link (works once, for an hour): {link}")
-        say("Another device: spasmlog serve --new-link")
-        if open_browser:
-            webbrowser.open(login_link(logins, base))  # a link of its own, not the one above
-            say("Opened a login link in your browser.")
         with _stop_on_sigterm():
-            try:
-                server.run()
-            except KeyboardInterrupt:
-                pass
+            _run(server, holder, replace(settings, port=port), lan, open_browser, say)
+    except KeyboardInterrupt:
+        pass
     finally:
         server.task_dispatcher.shutdown(timeout=5)  # lets requests under way finish
         server.close()
@@ -149,3 +130,27 @@ def serve(settings: Settings, lan: bool, open_browser: bool, say: Say) -> None:
             context.logins.clear_server(os.getpid())
             context.store.close()
     say("Stopped.")
+
+
+def _run(
+    server: Any, holder: dict[str, Any], settings: Settings, lan: bool, open_browser: bool, say: Say
+) -> None:
+    host, port = settings.bound[0], settings.port
+    app = create_app(settings)
+    holder["app"] = app
+    logins: Logins = app.extensions["spasmlog"].logins
+    base = url_of(host, port).rstrip("/")
+    logins.record_server(base, os.getpid())
+    link = login_link(logins, base)
+    mode = " read-only" if settings.read_only else ""
+    say(f"Serving{mode} {settings.diary} at {base}/ (Ctrl-C stops it).")
+    if lan:
+        say(LAN_WARNING)
+        say("Scan this with your phone's camera to log in (the link works once, for an hour):")
+        say(qr_code(link))
+    say(f"Login link (works once, for an hour): {link}")
+    say("Another device: spasmlog serve --new-link")
+    if open_browser:
+        webbrowser.open(login_link(logins, base))  # a link of its own, not the one above
+        say("Opened a login link in your browser.")
+    server.run()  # until Ctrl-C or SIGTERM
