@@ -52,7 +52,9 @@ class Client:
         self.base, self.cookie = base, cookie
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
         headers = {"Cookie": self.cookie}
         body = None
         if form is not None:
@@ -62,7 +64,9 @@ class Client:
         response = self.connection.getresponse()
         return response.status, response.read(), dict(response.getheaders())
 
-    def timed(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[float, int]:
+    def timed(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[float, int]:
         start = time.perf_counter()
         status, _, _ = self.request(method, path, form)
         return time.perf_counter() - start, status

@@ -110,7 +110,7 @@ COMMANDS: dict[str, Entry] = {
     "serve": Entry(
         "spasmlog.web.command",
         FILE,
-        "Serve the diary to your phone's browser (log, check in, reports). Example: spasmlog serve",
+        "Serve the diary to your phone's browser (log, check in, reports). Example: spasmlog serve --lan",
     ),
 }
 

@@ -78,12 +78,10 @@ def serve(
         bool, typer.Option("--uninstall", help="Stop the service and remove it.")
     ] = False,
 ) -> None:
-    """Serve the diary to your phone's browser: Log, Check-in, Diary and Reports pages.
+    """Serve the diary to your phone's browser (log, check in, reports). Example: spasmlog serve --lan
 
-    Listens on 127.0.0.1 (--lan: the local network, plain HTTP) and prints a login link that
+    Pages: Log, Check-in, Diary and Reports. Listens on 127.0.0.1 (--lan: the local network, plain HTTP) and prints a login link that
     works once; each device that opens one gets its own session (90 days, renewed by use).
-
-    Example: spasmlog serve --lan
     """
     diary = _diary(ctx)
     if revoke is not None:

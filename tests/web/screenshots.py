@@ -37,11 +37,12 @@ def main() -> None:
         diary = demo_diary(Path(tmp))
         browser = launch(playwright)
         with live_server(diary) as live:
-            for size, options in (("phone", PHONE), ("desktop", DESKTOP)):
+            dark = {**PHONE, "color_scheme": "dark"}
+            for size, options in (("phone", PHONE), ("desktop", DESKTOP), ("phone-dark", dark)):
                 context = browser.new_context(**options)
                 page = context.new_page()
                 page.goto(live.link if size == "phone" else live.new_link(diary, {}))
-                for name, path in PAGES:
+                for name, path in PAGES if size != "phone-dark" else PAGES[:3]:
                     page.goto(live.base + path)
                     page.wait_for_load_state("networkidle")
                     page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=True)
