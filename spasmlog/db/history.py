@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, inspect, select, tuple_, update
+from sqlalchemy import func, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import USER_TABLES, Change, ChangeRow, Tracked
@@ -122,6 +122,13 @@ def recent_changes(session: Session, limit: int) -> list[Change]:
     """The newest changes not undone, newest first."""
     query = select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc())
     return list(session.scalars(query.limit(limit)))
+
+
+def mark(session: Session) -> tuple[int, str]:
+    """What changes with every change and every undo: the newest change's id and the newest
+    undo's time (both indexed)."""
+    newest, undone = session.execute(select(func.max(Change.id), func.max(Change.undone_at))).one()
+    return int(newest or 0), str(undone or "")
 
 
 def change_by_id(session: Session, change_id: int) -> Change | None:

@@ -19,6 +19,11 @@ def undo_last(session: Session, now: dt.datetime) -> str:
     return change.summary
 
 
+def history_mark(session: Session) -> tuple[int, str]:
+    """Differs after any change or undo: a cached report is stale when it moved."""
+    return history.mark(session)
+
+
 def newest_change_id(session: Session) -> int | None:
     """The change a write just made (called inside that write), for an Undo of exactly it."""
     return history.newest_change_id(session)

@@ -100,6 +100,37 @@ class Context:
     logins: Logins
     outcomes: Outcomes = field(default_factory=Outcomes)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    charts: OrderedDict[tuple[Any, ...], bytes] = field(default_factory=OrderedDict)
+    charts_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def diary_state(self) -> tuple[Any, ...]:
+        """Changes whenever anyone writes to the diary (this server, the CLI, an import): the
+        history's newest change and undo, and the size and time of the file and its log."""
+        from spasmlog.diary import undo
+
+        with self.store.reading() as session:
+            state: list[Any] = [*undo.history_mark(session)]
+        for path in (self.store.path, self.store.path.with_name(self.store.path.name + "-wal")):
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                state += [0, 0]
+            else:
+                state += [status.st_size, status.st_mtime_ns]
+        return tuple(state)
+
+    def chart(self, key: tuple[Any, ...], draw: Callable[[], bytes]) -> bytes:
+        """A drawn chart, again while the diary is unchanged (drawing takes a second or more)."""
+        full = (*key, self.diary_state())
+        with self.charts_lock:
+            found = self.charts.get(full)
+        if found is None:
+            found = draw()
+            with self.charts_lock:
+                self.charts[full] = found
+                while len(self.charts) > 8:
+                    self.charts.popitem(last=False)
+        return found
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Any]:

@@ -3,6 +3,7 @@ stop), and the latest changes with an Undo of each."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -20,6 +21,7 @@ from spasmlog.web.common import Outcome, context, new_nonce, once, page
 pages = Blueprint("diary", __name__)
 
 PAGE_SIZE = 30
+CHECKIN_DAYS = 14  # the Diary lists the check-ins of the last two weeks; Check-in shows any day
 MAX_SHOWN = 3000
 MAX_ID = 2**63 - 1
 
@@ -79,7 +81,8 @@ def diary() -> Response:
     with context().reading() as session:
         rows = episodes.list_episodes(session, limit=shown + 1, include_deleted=deleted)
         items = [_shown(episode, exercise) for episode, exercise in rows[:shown]]
-        days = checkins.list_checkins(session)[:14]
+        recent = clock.today() - dt.timedelta(days=CHECKIN_DAYS - 1)
+        days = checkins.list_checkins(session, since=recent)
         days_shown = [(day.checkin.date, _checkin_line(day)) for day in days]
         meds = [
             (row.id, medications.describe(row), row.dose or "", str(row.started_on))

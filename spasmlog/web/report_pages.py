@@ -85,8 +85,13 @@ def weekly_chart(kind: str) -> Response:
 
     if kind not in CHART_TYPES:
         return page("refused.html", 404, title="Not found", message="Charts are .svg or .png.")
-    loaded, rows, _, _ = _weekly(_weeks())
-    data = charts.weekly_chart(loaded, rows, LOW_FLUID_ML, kind)
+    weeks = _weeks()
+
+    def draw() -> bytes:
+        loaded, rows, _, _ = _weekly(weeks)
+        return charts.weekly_chart(loaded, rows, LOW_FLUID_ML, kind)
+
+    data = context().chart(("weekly", kind, weeks, clock.today()), draw)
     return Response(data, mimetype=CHART_TYPES[kind])
 
 

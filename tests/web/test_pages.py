@@ -348,3 +348,13 @@ def test_a_diary_locked_by_an_import_says_busy(client: FlaskClient, seeded: Path
     assert shown.headers["Retry-After"] == "5"
     again = follow(client, post(client, "/log", form))  # the same form, once it is free
     assert "Logged #4 calf" in again.text
+
+
+def test_a_chart_is_drawn_again_once_the_diary_changed(client: FlaskClient, run: Run) -> None:
+    first = get(client, "/reports/weekly.svg?weeks=2").data
+    assert get(client, "/reports/weekly.svg?weeks=2").data == first  # kept while unchanged
+    assert run("log", "--muscle", "hand", "--severity", "9").exit_code == 0  # another process
+    second = get(client, "/reports/weekly.svg?weeks=2").data
+    assert second != first
+    assert run("undo").exit_code == 0
+    assert get(client, "/reports/weekly.svg?weeks=2").data != second
