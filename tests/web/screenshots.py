@@ -45,7 +45,8 @@ def main() -> None:
                 for name, path in PAGES if size != "phone-dark" else PAGES[:3]:
                     page.goto(live.base + path)
                     page.wait_for_load_state("networkidle")
-                    page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=True)
+                    whole = size == "desktop" or name != "log"  # a phone shows Log as one screen
+                    page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=whole)
                 # the page after logging: the tip, the signs and Undo
                 page.goto(live.base + "/")
                 page.click("label[for='muscle-calf']")

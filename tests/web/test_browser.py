@@ -39,7 +39,7 @@ PAGES = [
     "/reports/summary",
     "/episodes/1/edit",
 ]
-SCRIPT_NOTE = "<script>window.hacked = 1</script><img src=x onerror='window.hacked=2'>"
+SCRIPT_NOTE = "<script>window.hacked = 1</script><img src=x onerror='window.hacked=2'>" + "a" * 120
 
 
 @pytest.fixture(scope="module")
