@@ -74,6 +74,13 @@ class Client:
         return time.perf_counter() - start, status
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): what a request cost the
+    server, whatever else the machine was doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def log_form(note: str) -> dict[str, str]:
     return {"nonce": secrets.token_urlsafe(16), "muscle": "calf", "side": "left", "severity": "5",
             "at": "now", "duration": "1m", "note": note}  # fmt: skip
@@ -83,7 +90,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def measure(client: Client, runs: int) -> dict[str, float]:
+def measure(client: Client, runs: int, pid: int) -> dict[str, float]:
     results: dict[str, float] = {}
     for _ in range(5):  # warm: templates compiled, pandas and matplotlib imported
         client.request("GET", "/")
@@ -104,15 +111,19 @@ def measure(client: Client, runs: int) -> dict[str, float]:
             assert status == 200, (path, status)
             samples.append(seconds)
         results[name] = median_ms(samples)
-    fresh, again = [], []
+    fresh, again, cpu = [], [], []
     for index in range(max(3, runs // 6)):
         client.request("POST", "/log", log_form(f"chart-{index}"))  # the chart must be redrawn
         for samples in (fresh, again):
+            used = cpu_seconds(pid)
             page_s, status = client.timed("GET", "/reports?weeks=12")
             chart_s, chart_status = client.timed("GET", "/reports/weekly.svg?weeks=12")
             assert status == chart_status == 200
             samples.append(page_s + chart_s)
+            if samples is fresh:
+                cpu.append(cpu_seconds(pid) - used)
     results["weekly chart page, just after a change"] = median_ms(fresh)
+    results["  of which server CPU time"] = median_ms(cpu)
     results["weekly chart page, again (chart kept)"] = median_ms(again)
     return results
 
@@ -210,7 +221,8 @@ def main() -> None:
             status, _, headers = first.request("GET", login)
             assert status == 303, status
             cookie = headers["Set-Cookie"].split(";")[0]
-            timings = measure(Client(base, cookie), options.runs)
+            timings = measure(Client(base, cookie), options.runs, process.pid)
+            load_before = os.getloadavg()[0]
             for name, value in timings.items():
                 print(f"{name:<45} {value:8.1f} ms (median)", flush=True)
             print(f"load: {options.clients} clients + a CLI log loop, {options.seconds:g} s...")
@@ -222,8 +234,18 @@ def main() -> None:
             process.wait(timeout=30)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
+    print(f"load average (1 min) during the run: {load_before:.1f} on {os.cpu_count()} cores")
     (out / "web.json").write_text(
-        json.dumps({"size": options.size, "timings_ms": timings, "load": loaded}, indent=2)
+        json.dumps(
+            {
+                "size": options.size,
+                "timings_ms": timings,
+                "load": loaded,
+                "load_average": load_before,
+                "cores": os.cpu_count(),
+            },
+            indent=2,
+        )  # fmt: skip
     )
 
 
