@@ -34,6 +34,7 @@ class Entry:
 
 
 EPISODES, CONTEXT, OUT, FILE = "Episodes", "Context", "Reports and exports", "The diary"
+HABIT = "Reminders and settings"
 COMMANDS: dict[str, Entry] = {
     "log": Entry(
         "episodes", EPISODES, "Log a spasm. With no --muscle on a terminal, asks for each field."
@@ -105,6 +106,13 @@ COMMANDS: dict[str, Entry] = {
     "db": Entry("dbcmd", FILE, "The diary file: path, check, backups, restore, upgrade, destroy."),
     "demo": Entry(
         "demo", FILE, "Show what spasmlog does, on a realistic made-up diary of six months."
+    ),
+    # issue 16: the habit of checking in (reminders; settings)
+    "remind": Entry(
+        "remind", HABIT, "A daily desktop reminder to check in: set, off, status, test."
+    ),
+    "config": Entry(
+        "config", HABIT, "Your settings: fluid unit, low-fluid line, reminder, nudge, week start."
     ),
 }
 
