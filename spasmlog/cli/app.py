@@ -111,10 +111,12 @@ COMMANDS: dict[str, Entry] = {
     ),
     # issue 16: the habit of checking in (reminders; settings)
     "remind": Entry(
-        "remind", HABIT, "A daily desktop reminder to check in: set, off, status, test."
+        "remind", HABIT, "A daily desktop reminder to check in, only on days without one."
     ),
     "config": Entry(
-        "config", HABIT, "Your settings: fluid unit, low-fluid line, reminder, nudge, week start."
+        "config",
+        HABIT,
+        "Your settings: fluid unit, low-fluid line, reminder, nudge, default side, week start.",
     ),
 }
 

@@ -17,7 +17,7 @@ from spasmlog.db.sqlite import sqlite_uri
 
 # Both lookups use an index: the first change by primary key, the check-in by its unique date.
 _CHECKIN_GAP = (
-    "SELECT (SELECT made_at FROM changes ORDER BY id LIMIT 1), "
+    "SELECT (SELECT made_at FROM changes WHERE id = (SELECT min(id) FROM changes)), "
     "EXISTS (SELECT 1 FROM checkins WHERE date = ? AND deleted_at IS NULL)"
 )
 
