@@ -209,3 +209,40 @@ def test_whatever_is_typed_the_file_only_ever_holds_accepted_values(
             pass
     loaded = settings.load(path)  # never raises: only checked values were written
     assert set(loaded.values) == set(settings.KEYS)
+
+
+# --- what the settings change, and what they never change -----------------------------------------
+
+
+def test_default_side_for_muscles_with_sides(run: Run) -> None:
+    _ok(run, "config", "set", "default_side", "left")
+    assert _ok(run, "log", "--muscle", "calf").startswith("Logged #1: calf (left),")
+    assert _ok(run, "log", "--muscle", "neck").startswith("Logged #2: neck,")  # no sides
+    assert _ok(run, "log", "--muscle", "calf", "--side", "right").startswith(
+        "Logged #3: calf (right)"
+    )
+
+
+def test_tables_use_the_unit_and_exports_stay_in_litres(run: Run) -> None:
+    _ok(run, "config", "set", "fluid_unit", "ml")
+    _ok(run, "log", "--muscle", "calf", "--fluid", "1.2L")
+    assert "1200 ml" in _ok(run, "list")
+    assert ",1.2," in _ok(run, "list", "--format", "csv")
+    assert '"fluid_l_24h": 1.2' in _ok(run, "list", "--format", "json")
+    assert _ok(run, "checkin", "--fluid", "2L") == "Checked in for 2026-03-15: fluids 2000 ml.\n"
+    _ok(run, "config", "set", "fluid_unit", "oz")
+    assert _ok(run, "checkin", "--fluid", "1.5L") == (
+        "Updated the check-in for 2026-03-15:\n  fluids: 67.6 oz -> 50.7 oz\n"
+    )
+
+
+def test_the_doctor_summary_states_litres_and_the_persons_unit(run: Run, tmp_path: Path) -> None:
+    _ok(run, "config", "set", "fluid_unit", "glass")
+    for day, fluid in (("2026-03-13", "1L"), ("2026-03-14", "2L"), ("2026-03-15", "1.5L")):
+        _ok(run, "checkin", "--date", day, "--fluid", fluid)
+    out = tmp_path / "summary.md"
+    _ok(run, "export", "doctor", "--out", str(out))
+    assert (
+        "Daily fluids: 1.5 L (6 glasses) a day on average over 3 check-in days that recorded "
+        "them; under 1.5 L (6 glasses) on 1 of them"
+    ) in out.read_text().replace("**", "")

@@ -273,7 +273,8 @@ KEYS: dict[str, Key] = {
             "daily", '"daily", "mon-fri", "mon,wed,fri"', _days),
         Key("nudge", "On a terminal, the next day's one-line note when a day had no check-in.",
             True, "on or off", _switch("nudge")),
-        Key("default_side", "The side `spasmlog log` takes when none is given.", None,
+        Key("default_side", "The side `spasmlog log` takes when none is given (muscles with a "
+            "left and a right).", None,
             ", ".join(SIDES), _side),
         Key("week_start", "The first day of a week in the weekly report.", "monday",
             "monday or sunday", _choice("week_start", ("monday", "sunday"))),
