@@ -140,16 +140,23 @@ def remind_status() -> None:
     said = {True: "active", False: "NOT active (run `spasmlog remind set` again)", None: "unknown"}
     typer.echo(
         f"Reminder: {known.time}, {_days_label(known.days)}, with {_name(known.scheduler)} "
-        f"({known.where}); set {known.installed_at}; scheduler: {said[live]}."
+        f"({known.where}); set {_when(known.installed_at)}; scheduler: {said[live]}."
     )
     last = reminders.last_fired(state)
-    typer.echo(f"Last run: {last[0]}, {last[1].rstrip('.')}." if last else "Last run: not yet.")
+    typer.echo(
+        f"Last run: {_when(last[0])}, {last[1].rstrip('.')}." if last else "Last run: not yet."
+    )
     wanted = settings.load()
     if (wanted["reminder_time"], wanted["reminder_days"]) != (known.time, known.days):
         typer.echo(
             f"Your settings say {wanted['reminder_time']}, {_days_label(wanted['reminder_days'])}: "
             "`spasmlog remind set` applies them."
         )
+
+
+def _when(iso: str) -> str:
+    """ "2026-12-07T21:30:00+01:00" -> "2026-12-07 21:30"."""
+    return iso[:16].replace("T", " ")
 
 
 @remind_app.command("test")
