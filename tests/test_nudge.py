@@ -89,10 +89,8 @@ def test_not_for_a_diary_begun_today_and_never_creates_one(tmp_path: Path) -> No
     "args",
     [
         ("list", "--format", "json"),
-        ("list", "--format=csv"),
-        ("list", "--limit", "1", "--format", "csv"),
+        ("list", "--limit", "1", "--format=csv"),
         ("export", "csv", "--what", "episodes", "--out", "-"),
-        ("--help",),
         ("list", "--help"),
     ],
 )
