@@ -304,6 +304,8 @@ def remove(state: Path, scheduler: str | None = None) -> list[str]:
             _must(("schtasks", "/Delete", "/TN", TASK, "/F"))
             removed.append(f"the task \\{TASK}")
     (state / MANIFEST).unlink(missing_ok=True)
+    if removed:
+        (state / LAST_FIRED).unlink(missing_ok=True)  # a new reminder starts its own record
     return removed
 
 
