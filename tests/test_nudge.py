@@ -150,3 +150,18 @@ def test_the_mark_is_a_date_in_the_state_folder(tmp_path: Path) -> None:
     assert not nudge.shown_today(tmp_path, dt.date(2026, 3, 17))
     (tmp_path / nudge.MARK).write_bytes(b"\xff")
     assert not nudge.shown_today(tmp_path, dt.date(2026, 3, 17))
+
+
+def test_the_glance_is_one_indexed_query(seeded: Path) -> None:
+    import sqlite3
+
+    from spasmlog.db import glance
+
+    with sqlite3.connect(seeded) as connection:
+        plan = [
+            row[3]
+            for row in connection.execute(f"EXPLAIN QUERY PLAN {glance._CHECKIN_GAP}", ("x",))
+        ]
+    assert "SEARCH checkins USING INDEX sqlite_autoindex_checkins_1 (date=?)" in plan
+    assert "SEARCH changes USING INTEGER PRIMARY KEY (rowid=?)" in plan
+    assert not [line for line in plan if line.startswith("SCAN") and "CONSTANT" not in line]
