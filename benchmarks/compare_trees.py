@@ -11,7 +11,9 @@ for both. Prints the medians and the ratio this/baseline per command. Not part o
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +68,7 @@ def main() -> None:
     os.environ["SPASMLOG_NOW"] = bench.NOW
     os.environ.setdefault("SPASMLOG_TZ", "UTC")
     own = Path(tempfile.mkdtemp(prefix="spasmlog-compare-home-"))  # never the person's settings
+    atexit.register(shutil.rmtree, own, ignore_errors=True)
     os.environ["SPASMLOG_CONFIG"] = str(own / "config.toml")
     os.environ["SPASMLOG_STATE"] = str(own / "state")
     for tree in trees.values():

@@ -11,11 +11,13 @@ Prints a table and writes benchmarks/out/results.json. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -381,6 +383,7 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")]
     os.environ["SPASMLOG_NOW"] = NOW  # every child sees the diaries' last day as today
     own = Path(tempfile.mkdtemp(prefix="spasmlog-bench-home-"))  # never the person's settings
+    atexit.register(shutil.rmtree, own, ignore_errors=True)
     os.environ["SPASMLOG_CONFIG"] = str(own / "config.toml")
     os.environ["SPASMLOG_STATE"] = str(own / "state")
     # An installed package carries compiled bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
