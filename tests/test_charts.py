@@ -21,6 +21,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from spasmlog.core.settings import FluidUnit
 from spasmlog.reports import chart_style, charts, weekly
 from spasmlog.reports import load as frames
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MedPeriod
@@ -341,3 +342,11 @@ def test_saving_again_to_a_path_gives_the_same_bytes(
         assert (tmp_path / f"again.{chart_format}").read_bytes() == files[chart_format]
     with pytest.raises(ValueError, match="unknown chart format 'jpg'"):
         charts.save_figure(figure, tmp_path / "chart.jpg", "jpg")
+
+
+def test_the_fluid_panel_speaks_the_persons_unit(known: frames.Frames, ax: Axes) -> None:
+    charts.draw_fluids(ax, weekly.fluid_panel(known, 1500, FluidUnit("glass", 300)))
+    daily = _xy(ax.lines[0])
+    assert max(y for y in daily[1] if not math.isnan(y)) == pytest.approx(2000 / 300)
+    assert ax.get_ylabel() == "Fluids (glasses of 300 ml a day)"
+    assert "low-fluid threshold 5 glasses" in _legend(ax)

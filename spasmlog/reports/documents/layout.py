@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from spasmlog.core.parsing import format_duration
 from spasmlog.knowledge import factors
-from spasmlog.reports.documents.content import CHART_IN, FactorLine, MedChange, SummaryData
+from spasmlog.reports.documents.content import (
+    CHART_IN,
+    FactorLine,
+    FluidLine,
+    MedChange,
+    SummaryData,
+)
 from spasmlog.reports.factor_results import q_above
 
 if TYPE_CHECKING:
@@ -155,8 +161,21 @@ def _key_numbers(data: SummaryData) -> Section:
         ("Duration", duration),
         ("Nights woken", str(data.nights_woken)),
         ("Muscles and sides", _muscles(data)),
+        *((("Daily fluids", _fluids(data.fluids)),) if data.fluids else ()),
     )
     return Section("Key numbers", (Facts(pairs), Note(COUNTING_RULES)))
+
+
+def _fluids(line: FluidLine) -> str:
+    """Litres, and the person's own unit beside them: "1.6 L (6.4 glasses) a day ..."."""
+    if line.mean_ml is None:
+        return "not recorded on any check-in day"
+    unit = line.unit
+    days = _count(line.days, "check-in day")
+    return (
+        f"{unit.both(line.mean_ml)} a day on average over {days} that recorded them; under "
+        f"{unit.both(line.threshold_ml)} on {line.low_days} of them"
+    )
 
 
 COUNTING_RULES = (
