@@ -1,7 +1,8 @@
 """The article's risk factors, tips and "see a doctor" signs, written down once as data.
 
 Reports, the tip after `spasmlog log` and the doctor summary read them from here; nothing else
-quotes the article. Quotations are verbatim from shared/reference/article.md.
+quotes the article. Quotations are the article's own words: spasmlog.knowledge.article holds the
+passages they come from (tests/test_article.py checks every one).
 """
 
 from __future__ import annotations
