@@ -20,7 +20,6 @@ import pytest
 from typer.testing import Result
 
 from spasmlog import __version__
-from spasmlog.core.errors import NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
@@ -128,7 +127,6 @@ def test_list_csv_and_json_keep_a_note_exactly(run: Run) -> None:
 
 
 def test_list_table(run: Run) -> None:
-    assert "No episodes yet" in ok(run("list"))
     ok(run(*FULL_LOG))
     ok(run("log", "--muscle", "foot", "--note", "evil \x1b[2J escape"))
     lines = ok(run("list")).splitlines()
@@ -419,10 +417,14 @@ def test_bad_input_in_a_real_process(seeded: Path) -> None:
     assert diary_fingerprint(seeded) == before
 
 
-def test_debug_lets_the_error_through(seeded: Path, run: Run) -> None:
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(seeded: Path, run: Run) -> None:
     result = run("--debug", "show", "99")
-    assert isinstance(result.exception, NotFound) and result.exit_code == 1
-    assert "No episode with ID 99" in str(result.exception)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "spasmlog.core.errors.NotFound: No episode with ID 99" in result.stderr
+    assert result.stderr.endswith("Error: No episode with ID 99. See `spasmlog list`.\n")
+    done = run_process(seeded, "--debug", "log", "--muscle", "calf", "--severity", "11")
+    assert done.returncode == 2 and "Traceback" in done.stderr
 
 
 def test_a_real_process_logs(db_path: Path, run: Run) -> None:

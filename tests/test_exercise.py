@@ -78,6 +78,7 @@ def test_list_since_until_take_whole_days_or_times(run: Run) -> None:
 
 
 def test_no_sessions_yet(run: Run) -> None:
+    _ok(run, "db", "upgrade")  # a new, empty diary
     assert _ok(run, "exercise", "list") == (
         "No exercise sessions yet. Add one: spasmlog exercise add --activity run --minutes 30\n"
     )

@@ -160,6 +160,7 @@ def test_json_include_deleted_marks_rows(diary: Run) -> None:
 
 
 def test_empty_diary_exports(run: Run) -> None:
+    ok(run, "db", "upgrade")  # a new, empty diary
     document = json.loads(ok(run, "export", "json", "--out", "-"))
     assert all(document[kind] == [] for kind in COLUMNS_BY_KIND)
     assert (

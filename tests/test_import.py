@@ -428,6 +428,7 @@ def test_progress_only_on_a_terminal(
     from spasmlog.cli.importing import _Progress
 
     lines = "".join(f"2026-02-01T03:{m:02d}:{s:02d},calf\n" for m in range(60) for s in range(60))
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
     result = run("import", write(tmp_path, "started_at,muscle\n" + lines), "--kind", "episodes")
     assert result.exit_code == 0 and "3600 added" in result.stdout
     assert result.stderr == ""  # CliRunner's stderr is not a terminal: no progress line
@@ -668,6 +669,7 @@ def test_two_different_checkins_for_one_date_are_a_bad_row(
     run: Run, db_path: Path, tmp_path: Path
 ) -> None:
     text = "date,fluid_l\n2026-03-01,1.5\n2026-03-02,1\n2026-03-01,1.5\n2026-03-01,2\n"
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
     result = run("import", write(tmp_path, text), "--kind", "checkins")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1:] == [

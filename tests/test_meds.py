@@ -320,6 +320,7 @@ def test_undo_of_add_and_stop(run: Run, db_path: Path) -> None:
 
 
 def test_empty_lists(run: Run) -> None:
+    _ok(run, "db", "upgrade")  # a new, empty diary
     assert _ok(run, "meds", "list") == (
         "No current medications. (`spasmlog meds list --all` shows stopped ones.)\n"
     )

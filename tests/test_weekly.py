@@ -466,6 +466,7 @@ def _assert_png(path: Path) -> None:
 
 def test_empty_diary_says_so_in_one_line(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "empty.png"
+    assert run("db", "upgrade").exit_code == 0  # a new, empty diary
     result = run("report", "weekly", "--out", str(out))
     assert result.exit_code == 0
     assert result.stdout == (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from spasmlog import __version__
@@ -188,6 +189,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (`spasmlog show 3 | head -1`): click exits quietly
         except SpasmlogError as error:
             _fail(ctx, str(error), error.exit_code, error)
         except OSError as error:
@@ -212,11 +215,24 @@ class _Group(TyperGroup):
 
 
 def _fail(ctx: Any, message: str, code: int, error: BaseException) -> None:
+    """The error's one line on stderr and its exit code; with --debug, its traceback first
+    (without local variables), and the same exit code."""
     state = ctx.find_object(State)
     if state is not None and state.debug:
-        raise error
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(int(code))
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """No "<bool>" beside a flag in the help: a flag takes no value."""
+    return None if self.is_flag else _value_type(self, ctx)
+
+
+_value_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 app = typer.Typer(
@@ -226,7 +242,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; commands still load lazily
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -8,6 +8,7 @@ import typer
 
 from spasmlog.cli.common import (
     ask,
+    diary_path,
     interactive,
     note_from,
     open_from,
@@ -149,7 +150,9 @@ def _yes_no(option: str) -> Any:
 
 
 def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
-    with open_from(ctx).reading() as session:
+    if not diary_path(ctx).exists():  # a new diary has no trial; it is made when written
+        return None
+    with open_from(ctx, reading=True).reading() as session:
         return trials.remedy_on(session, day)
 
 
@@ -279,7 +282,7 @@ def checkins_(
     today = clock.today()
     start = when.parse_date(since, today, "--since", future_ok=True) if since else None
     end = when.parse_date(until, today, "--until", future_ok=True) if until else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         days = checkins.list_checkins(session, start, end)
         rows = [_checkin_row(day.checkin, day.exercise) for day in days]
@@ -376,7 +379,7 @@ def exercise_list(
     """
     start = when.parse_bound(since, clock.now(), "--since") if since else None
     stop = when.parse_bound(until, clock.now(), "--until") if until else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = [
             [

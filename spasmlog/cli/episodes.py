@@ -278,7 +278,7 @@ def list_(
     start = when.parse_bound(since, now, "--since") if since else None
     end = when.parse_bound(until, now, "--until") if until else None
     wanted = resolve_muscle(muscle) if muscle else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = episodes.list_episodes(session, start, end, wanted, limit, include_deleted=deleted)
         records = [episode_record(episode, exercise) for episode, exercise in rows]
@@ -330,7 +330,7 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
 @app.command()
 def show(ctx: typer.Context, episode_id: IdArg) -> None:
     """Show every field of one episode. Example: spasmlog show 12"""
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         episode, exercise = episodes.show_episode(session, episode_id)
         record = episode_record(episode, exercise)
@@ -411,7 +411,7 @@ def restore(ctx: typer.Context, episode_id: IdArg) -> None:
 @app.command()
 def undo(ctx: typer.Context) -> None:
     """Revert the last change, whatever it was, and say what it was. Example: spasmlog undo"""
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.writing() as session:
         summary = undoing.undo_last(session, clock.now())
     typer.echo(f"Undid: {summary}.")

@@ -78,7 +78,7 @@ def export_csv(
 
     kind = parsing.parse_choice(what, "--what", KINDS)
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text, rows = export.export_csv(session, kind)
     _write(target, text.encode(), force, f"{_count(rows, 'row')} of {kind}")
 
@@ -99,7 +99,7 @@ def export_json(
     from spasmlog.interchange import export
 
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text = export.export_json(session, clock.now(), include_deleted)
     _write(target, text.encode(), force, "the whole diary")
 
@@ -113,7 +113,7 @@ def export_fhir(ctx: typer.Context, out: OutOpt, force: ForceOpt = False) -> Non
     from spasmlog.interchange import fhir
 
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text = fhir.export_fhir(session, clock.now())
     _write(target, text.encode(), force, "a FHIR R4 bundle")
 
@@ -176,7 +176,7 @@ def export_doctor(
             "--out", "-", "A PDF cannot be shown in a terminal; give a file or pipe it."
         )
     target = _target(out, force)
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     first = given_first or weekly.default_start(
         last - dt.timedelta(days=DEFAULT_DAYS - 1), frames.observed_from(store), last
     )

@@ -137,7 +137,7 @@ def meds_list(
 
     Example: spasmlog meds list --all
     """
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = medications.list_medications(session, include_stopped=all_)
         cells = [_med_row(row) for row in rows]
@@ -221,7 +221,7 @@ def conditions_list(ctx: typer.Context) -> None:
 
     Example: spasmlog conditions list
     """
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = [
             [str(row.id), printable(row.name, 40), groups.label(row.group),
@@ -335,7 +335,7 @@ def labs_list(
     Example: spasmlog labs list --test magnesium
     """
     wanted = lab_tests.parse_test(test, "--test") if test is not None else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         results = labs.list_labs(session, wanted)
         rows = [_lab_row(row) for row in results]

@@ -118,7 +118,7 @@ def weekly_report(
     threshold_ml = _parse_threshold(fluid_threshold)
     path, chart_format = (None, "") if no_chart else _chart_path(out, end, force)
 
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     if first is None and weeks is None:
         start = weekly.default_start(start, frames.observed_from(store), end)
     loaded = frames.load(store, start, end, clock.now())
