@@ -159,14 +159,37 @@ def test_list_filters(run: Run) -> None:
     assert "No episodes match" in ok(run("list", "--muscle", "hand"))
 
 
-def test_show(run: Run) -> None:
+def test_show_prints_labels_a_person_reads(run: Run) -> None:
     ok(run(*FULL_LOG))
-    out = ok(run("show", "1"))
-    shown = dict(line.split(": ", 1) for line in out.splitlines())
-    assert {key.strip() for key in shown} == set(FIELDS)
-    assert shown["   started_at"] == "2026-03-01T23:30:00-05:00"
-    assert shown["       relief"] == "stretch, heat, massage"
-    assert shown["         note"] == "woke at 3, left calf"
+    ok(run("log", "--muscle", "foot"))
+    assert ok(run("show", "1")) == (
+        "Episode #1\n"
+        "  Started:                     2026-03-01 23:30 -05:00\n"
+        "  Muscle:                      calf\n"
+        "  Side:                        left\n"
+        "  Duration:                    1m30s\n"
+        "  Severity:                    7/10\n"
+        "  Woke you:                    yes\n"
+        "  Fluids in the 24 h before:   1.5 L\n"
+        "  Exercise in the 24 h before: run 45m vigorous\n"
+        "  What you tried:              stretch, heat, massage\n"
+        "  How much it helped:          6/10\n"
+        "  Other symptoms:              numbness, tingling\n"
+        "  Medications:                 ibuprofen 200 mg, magnesium\n"
+        "  Note:                        woke at 3, left calf\n"
+    )
+    shown = ok(run("show", "2"))  # blanks are "not recorded", never a zero or a "no"
+    assert "  Severity:                    not recorded\n" in shown
+    assert "  Woke you:                    not recorded\n" in shown
+    assert "  Other symptoms:              none\n" in shown
+
+
+def test_show_json_is_the_raw_record(run: Run) -> None:
+    ok(run(*FULL_LOG))
+    record = json.loads(ok(run("show", "1", "--format", "json")))
+    assert record == json.loads(ok(run("list", "--format", "json")))[0]
+    assert set(record) == set(FIELDS)
+    assert record["started_at"] == "2026-03-01T23:30:00-05:00" and record["duration_s"] == 90
 
 
 def test_muscles_lists_the_vocabulary(run: Run) -> None:
@@ -265,7 +288,10 @@ def test_delete_and_restore(seeded: Path, run: Run) -> None:
     assert ids(run, "--deleted") == [1, 2, 3]
     assert "2 (deleted)" in ok(run("list", "--deleted"))
     shown = ok(run("show", "2"))
-    assert "deleted: 2026-03-15T12:00:00+01:00 (restore with `spasmlog restore 2`)" in shown
+    assert (
+        "  Deleted:                     2026-03-15 12:00 (bring it back with `spasmlog restore 2`)"
+        in shown
+    )
     assert ok(run("restore", "2")) == "Restored #2 foot, 2026-03-13 03:00.\n"
     assert ids(run) == [1, 2, 3]
 

@@ -1143,7 +1143,9 @@ def test_imported_medications_reach_the_episodes_already_logged(
     assert result.exit_code == 0, result.output
     assert "Updated the medications of 3 logged episodes to follow the periods." in result.stdout
     shown = run("show", "4").stdout
-    assert "medications: Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
+    assert (
+        "Medications:                 Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
+    )
     listed = {
         e["started_at"][:10]: e["medications"]
         for e in json.loads(run("list", "--format", "json").stdout)

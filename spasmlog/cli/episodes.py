@@ -327,20 +327,62 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
     return table(headers, rows)
 
 
+SHOWN = (
+    ("started_at", "Started"), ("muscle", "Muscle"), ("side", "Side"),
+    ("duration_s", "Duration"), ("severity", "Severity"), ("woke", "Woke you"),
+    ("fluid_l_24h", "Fluids in the 24 h before"), ("exercise", "Exercise in the 24 h before"),
+    ("relief", "What you tried"), ("relief_score", "How much it helped"),
+    ("symptoms", "Other symptoms"), ("medications", "Medications"), ("note", "Note"),
+)  # fmt: skip
+
+
+def _shown(key: str, value: Any) -> str:
+    """One field of an episode as a person reads it; a blank is "not recorded", never a zero."""
+    if value is None:
+        return "not recorded"
+    if isinstance(value, list):
+        return ", ".join(printable(item) for item in value) or "none"
+    if key == "started_at":
+        return when_cell(value)
+    if key == "duration_s":
+        return parsing.format_duration(value)
+    if key in ("severity", "relief_score"):
+        return f"{value}/10"
+    if key == "woke":
+        return "yes" if value else "no"
+    if key == "fluid_l_24h":
+        return f"{value:g} L"
+    return printable(str(value))
+
+
 @app.command()
-def show(ctx: typer.Context, episode_id: IdArg) -> None:
+def show(
+    ctx: typer.Context,
+    episode_id: IdArg,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text, or json for the raw record.")
+    ] = "text",
+) -> None:
     """Show every field of one episode. Example: spasmlog show 12"""
+    fmt = parsing.parse_choice(format, "--format", ("text", "json"))
     store = open_from(ctx, reading=True)
     with store.reading() as session:
         episode, exercise = episodes.show_episode(session, episode_id)
         record = episode_record(episode, exercise)
         deleted = episode.deleted_at
-    for key, value in record.items():
-        shown = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-        typer.echo(f"{key:>13}: {printable(shown)}")
+    if fmt == "json":
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    width = max(len(label) for _, label in SHOWN) + 1
+    typer.echo(f"Episode #{episode_id}")
+    for key, label in SHOWN:
+        typer.echo(f"  {label + ':':<{width}} {_shown(key, record[key])}")
     if deleted is not None:
-        when = local_time(deleted, clock.local_offset_min(clock.now())).isoformat()
-        typer.echo(f"{'deleted':>13}: {when} (restore with `spasmlog restore {episode_id}`)")
+        when = local_time(deleted, clock.local_offset_min(clock.now())).strftime("%Y-%m-%d %H:%M")
+        label = "Deleted:"
+        typer.echo(
+            f"  {label:<{width}} {when} (bring it back with `spasmlog restore {episode_id}`)"
+        )
 
 
 @app.command()
