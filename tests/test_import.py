@@ -497,9 +497,22 @@ def test_a_missing_file_or_kind(run: Run, tmp_path: Path) -> None:
     result = run("import", str(tmp_path / "nope.csv"), "--kind", "episodes")
     assert result.exit_code == 2 and "It cannot be read: No such file" in result.stderr
     result = run("import", write(tmp_path, "started_at,muscle\n"))
-    assert result.exit_code == 2 and "Missing option --kind" in result.stderr
+    assert result.exit_code == 2 and "Missing option --what" in result.stderr
     result = run("import", write(tmp_path, "started_at,muscle\n"), "--kind", "cramps")
-    assert result.exit_code == 2 and "--kind: invalid value 'cramps'" in result.stderr
+    assert result.exit_code == 2 and "--what: invalid value 'cramps'" in result.stderr
+
+
+def test_import_takes_the_word_export_csv_takes(run: Run, tmp_path: Path) -> None:
+    """`export csv --what KIND` and `import FILE --what KIND`; --kind stays as the same option."""
+    run("log", "--muscle", "calf", "--at", "2026-03-01T03:00")
+    out = tmp_path / "episodes.csv"
+    assert run("export", "csv", "--what", "episodes", "--out", str(out)).exit_code == 0
+    assert run("undo").exit_code == 0
+    result = run("import", str(out), "--what", "episodes")
+    assert result.exit_code == 0, result.output
+    assert "episodes: 1 added." in result.stdout
+    result = run("import", str(out), "--kind", "episodes")
+    assert result.exit_code == 0 and "1 already in the diary, skipped" in result.stdout
 
 
 def test_standard_input(run: Run, db_path: Path) -> None:

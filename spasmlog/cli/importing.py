@@ -115,7 +115,9 @@ def import_(
     file: Annotated[
         str, typer.Argument(metavar="FILE", help='A CSV or JSON file; "-" reads stdin.')
     ],
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help=KIND_HELP)] = None,
+    kind: Annotated[
+        str | None, typer.Option("--what", "--kind", "-k", help=KIND_HELP + " --kind is the same.")
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Check the file and say what would change; write nothing."),
@@ -135,14 +137,14 @@ def import_(
     in every column to one in the diary is skipped; --update overwrites the stored row with the
     same start, muscle and side (date for check-ins...). Columns: see the README.
 
-    Example: spasmlog import cramps.csv --kind episodes --dry-run
+    Example: spasmlog import cramps.csv --what episodes --dry-run
     """
     if kind is None and not file.lower().endswith(".json"):
         raise InvalidInput.missing(
-            "--kind",
-            f"Say what the file holds, e.g. --kind episodes ({', '.join(FILE_KINDS)}).",
+            "--what",
+            f"Say what the file holds, e.g. --what episodes ({', '.join(FILE_KINDS)}).",
         )
-    chosen = parsing.parse_choice(kind or "json", "--kind", FILE_KINDS)
+    chosen = parsing.parse_choice(kind or "json", "--what", FILE_KINDS)
     from spasmlog.interchange import importing as importer
 
     now = clock.now()
