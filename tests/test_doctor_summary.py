@@ -384,7 +384,8 @@ def test_file_is_private_and_never_overwritten(diary: Run, db_path: Path, tmp_pa
         (
             ("--to", "tomorrow", "--out", "x.pdf"),
             'Error: --to: invalid value \'tomorrow\'. Use YYYY-MM-DD, "today", "yesterday", '
-            '"3 days ago" or a weekday ("monday").\n',
+            '"3 days ago", a weekday ("monday", "last monday") or a day of a month ("Dec 3", '
+            '"3 December 2025").\n',
         ),
     ],
 )

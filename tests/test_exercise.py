@@ -105,8 +105,8 @@ def test_undo_of_an_exercise_session(run: Run) -> None:
         (["--activity", "run", "--minutes", "ages"], "Error: --minutes: invalid value 'ages'. Use "
          "a number with a unit: \"45s\", \"2m\", \"1m30s\", \"1.5 min\", \"1h\", or \"m:ss\" like "
          "\"1:30\"."),
-        (["--activity", "run", "--minutes", "30", "--intensity", "hard"], "Error: --intensity: "
-         "invalid value 'hard'. Use one of: light, moderate, vigorous."),
+        (["--activity", "run", "--minutes", "30", "--intensity", "brutal"], "Error: --intensity: "
+         "invalid value 'brutal'. Use one of: light, moderate, vigorous (or easy, medium, hard)."),
         (["--activity", "run", "--minutes", "30", "--muscle", "calff"], "Error: --muscle: invalid "
          "value 'calff'. Unknown muscle. Did you mean 'calf'? See `spasmlog muscles`."),
         (["--activity", "run", "--minutes", "30", "--at", "tomorrow 9:00"], "Error: --at: invalid "

@@ -177,7 +177,8 @@ def test_stop_refusals(run: Run, db_path: Path) -> None:
              "are not current).")  # fmt: skip
     _refused(run, db_path, ["meds", "stop", "lipitor", "--on", "tomorrow"],
              "Error: --on: invalid value 'tomorrow'. Use YYYY-MM-DD, \"today\", \"yesterday\", "
-             "\"3 days ago\" or a weekday (\"monday\").")  # fmt: skip
+             "\"3 days ago\", a weekday (\"monday\", \"last monday\") or a day of a month "
+             "(\"Dec 3\", \"3 December 2025\").")  # fmt: skip
     _ok(run, "meds", "stop", "lipitor")
     _refused(run, db_path, ["meds", "stop", "lipitor"],
              "Error: No current medication matches 'lipitor'. See `spasmlog meds list` (stopped "
@@ -204,7 +205,8 @@ def test_stop_refusals(run: Run, db_path: Path) -> None:
          "\"atorvastatin\" or \"Lipitor\"."),
         (["meds", "add", "Lipitor", "--started", "someday"],
          "Error: --started: invalid value 'someday'. Use YYYY-MM-DD, \"today\", \"yesterday\", "
-         "\"3 days ago\" or a weekday (\"monday\")."),
+         "\"3 days ago\", a weekday (\"monday\", \"last monday\") or a day of a month "
+             "(\"Dec 3\", \"3 December 2025\")."),
     ],
 )  # fmt: skip
 def test_add_bad_input(run: Run, db_path: Path, args: list[str], message: str) -> None:

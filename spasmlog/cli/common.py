@@ -12,6 +12,7 @@ import typer
 from spasmlog.cli.state import diary_path
 from spasmlog.core import clock, when
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import Doubt
 from spasmlog.diary.access import Store, open_store
 
 if TYPE_CHECKING:
@@ -85,6 +86,17 @@ def note_from(value: str | None) -> str | None:
             "asked for it.",
         )
     return piped
+
+
+def say_doubts(doubts: Sequence[tuple[str, Doubt]], fix: str) -> None:
+    """On stderr, after the write: each value taken as typed that may not be what was meant,
+    and the command that changes it (`fix` is the command without the option, e.g.
+    "spasmlog edit 12")."""
+    for option, doubt in doubts:
+        line = f"Note: {doubt.text}"
+        if doubt.instead is not None:
+            line += f' To change it: {fix} {option} "{doubt.instead}"'
+        typer.echo(line, err=True)
 
 
 def printable(text: str | None, width: int | None = None) -> str:

@@ -14,6 +14,7 @@ from spasmlog.cli.common import (
     open_from,
     parse_at,
     printable,
+    say_doubts,
     table,
     when_cell,
 )
@@ -257,6 +258,9 @@ def checkin(
             typer.echo(_change_line(change))
     else:
         typer.echo(f"The check-in for {day} already says that; nothing changed.")
+    if fluid is not None and "fluid_ml" in given:
+        doubts = parsing.volume_doubts(fluid, given["fluid_ml"])
+        say_doubts([("--fluid", doubt) for doubt in doubts], f"spasmlog checkin --date {day}")
 
 
 def _checkin_row(row: Checkin, exercise: ExerciseSession | None) -> list[str]:
@@ -328,7 +332,8 @@ def exercise_add(
         str | None, typer.Option(help='How long: "45" (minutes) or "1h15m".')
     ] = None,
     intensity: Annotated[
-        str | None, typer.Option(help=f"How hard: {', '.join(parsing.INTENSITIES)}.")
+        str | None,
+        typer.Option(help=f"How hard: {', '.join(parsing.INTENSITIES)} (or easy, medium, hard)."),
     ] = None,
     muscle: Annotated[
         list[str] | None,
@@ -353,9 +358,7 @@ def exercise_add(
         started_at=parse_at(at) if at else now,
         activity=parsing.parse_activity(activity),
         minutes=parsing.parse_minutes(minutes),
-        intensity=parsing.parse_choice(intensity, "--intensity", parsing.INTENSITIES)
-        if intensity
-        else None,
+        intensity=parsing.parse_intensity(intensity) if intensity else None,
         muscles=tuple(muscles),
     )
     store = open_from(ctx)

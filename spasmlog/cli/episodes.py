@@ -14,17 +14,19 @@ from spasmlog.cli.common import (
     open_from,
     parse_at,
     printable,
+    say_doubts,
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, notices, parsing, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput, NotFound
 from spasmlog.diary import episodes
 from spasmlog.diary import undo as undoing
+from spasmlog.diary.access import Store
 from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
 from spasmlog.knowledge import factors
-from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
+from spasmlog.knowledge.muscles import MUSCLES, muscle_and_side, resolve_muscle
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -33,7 +35,8 @@ MuscleOpt = Annotated[
     typer.Option(
         "--muscle",
         "-m",
-        help="Muscle, e.g. calf, 'lower back', 'charley horse' (see `spasmlog muscles`).",
+        help="Muscle, e.g. calf, 'right calf', 'lower back', 'charley horse' (see "
+        "`spasmlog muscles`).",
     ),
 ]
 SideOpt = Annotated[str | None, typer.Option(help="left, right, both or none.")]
@@ -44,12 +47,13 @@ AtOpt = Annotated[
     ),
 ]
 DurationOpt = Annotated[str | None, typer.Option(help='How long: "45s", "2m", "1m30s", "1.5 min".')]
-SeverityOpt = Annotated[str | None, typer.Option(help="0 (none) to 10 (worst).")]
+SeverityOpt = Annotated[str | None, typer.Option(help='0 (none) to 10 (worst): "7" or "7/10".')]
 WokeOpt = Annotated[bool | None, typer.Option("--woke/--no-woke", help="Did it wake you?")]
 FluidOpt = Annotated[
     str | None,
     typer.Option(
-        help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".'
+        help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz", '
+        '"2 pints" (UK).'
     ),
 ]
 ExerciseOpt = Annotated[
@@ -96,11 +100,18 @@ def _episode_id(text: str) -> int:
 IdArg = Annotated[int, typer.Argument(metavar="ID", parser=_episode_id)]
 
 
-def _choices(values: list[str] | None, option: str, allowed: tuple[str, ...]) -> list[str]:
+def _choices(
+    values: list[str] | None,
+    option: str,
+    allowed: tuple[str, ...],
+    words: dict[str, str] | None = None,
+) -> list[str]:
+    """Each value (comma-separated too) as one of `allowed`, or an everyday word for one."""
     picked: list[str] = []
     for value in values or []:
         for item in parsing.parse_list(value.replace(",", ";")):
-            choice = parsing.parse_choice(item, option, allowed)
+            word = " ".join(item.lower().split())
+            choice = parsing.parse_choice((words or {}).get(word, word), option, allowed)
             if choice not in picked:
                 picked.append(choice)
     return picked
@@ -123,10 +134,14 @@ def _parse_fields(
 ) -> dict[str, Any]:
     """The options that were given, parsed and checked, as EpisodeInput field values."""
     given: dict[str, Any] = {}
-    if muscle is not None:
-        given["muscle"] = resolve_muscle(muscle)
     if side is not None:
         given["side"] = parsing.parse_side(side)
+    if muscle is not None:
+        given["muscle"], said = muscle_and_side(muscle)  # "right calf": the side too
+        if said is not None and given.setdefault("side", said) != said:
+            raise InvalidInput(
+                "--side", side, f"--muscle {muscle!r} says {said}; give the side once."
+            )
     if at is not None:
         given["started_at"] = parse_at(at)
     if duration is not None:
@@ -140,7 +155,7 @@ def _parse_fields(
     if exercise is not None:
         given["exercise"] = parsing.parse_exercise(exercise)
     if relief is not None:
-        given["relief"] = _choices(relief, "--relief", factors.RELIEF)
+        given["relief"] = _choices(relief, "--relief", factors.RELIEF, factors.RELIEF_WORDS)
     if relief_score is not None:
         given["relief_score"] = parsing.parse_score(relief_score, "--relief-score")
     if symptom is not None:
@@ -152,9 +167,26 @@ def _parse_fields(
     return given
 
 
+def _doubts(
+    fluid: str | None, duration: str | None, given: dict[str, Any]
+) -> list[tuple[str, parsing.Doubt]]:
+    """Values taken as typed that may not be what was meant ("17L", a three-hour cramp)."""
+    found = []
+    if fluid is not None:
+        found += [("--fluid", d) for d in parsing.volume_doubts(fluid, given["fluid_ml_24h"])]
+    long = parsing.duration_doubt(duration, given["duration_s"]) if duration is not None else None
+    if long is not None:
+        found.append(("--duration", long))
+    return found
+
+
 def _ask_fields(given: dict[str, Any]) -> None:
     """Interactive `log`: ask for what was not given, with defaults; Enter skips optional ones."""
-    given["muscle"] = ask("Muscle (e.g. calf, foot, lower back)", resolve_muscle, required=True)
+    answer = ask("Muscle (e.g. calf, foot, lower back)", muscle_and_side, required=True)
+    assert answer is not None  # required: asked until given
+    given["muscle"], said = answer
+    if said is not None and "side" not in given:
+        given["side"] = said
     if "side" not in given:
         given["side"] = ask("Side (left/right/both/none)", parsing.parse_side)
     if "started_at" not in given:
@@ -177,7 +209,7 @@ def _ask_fields(given: dict[str, Any]) -> None:
         given["relief"] = (
             ask(
                 f"What helped ({', '.join(factors.RELIEF)}; comma-separated)",
-                lambda t: _choices([t], "--relief", factors.RELIEF),
+                lambda t: _choices([t], "--relief", factors.RELIEF, factors.RELIEF_WORDS),
             )
             or []
         )
@@ -250,14 +282,43 @@ def log(
     given.setdefault("started_at", clock.now())
     entry = episodes.EpisodeInput(**given)
     store = open_from(ctx)
+    if interactive() and not _log_it_again(store, entry):
+        typer.echo("Nothing was logged.")
+        return
     with store.writing() as session:
         logged = episodes.log_episode(session, entry, clock.now())
         record = episode_record(logged.episode, None)
-    typer.echo(f"Logged #{logged.episode.id}: {_summary_line(record)}.")
+        twin = None if logged.twin is None else episodes.describe(logged.twin)
+    new_id = logged.episode.id
+    typer.echo(f"Logged #{new_id}: {_summary_line(record)}.")
     typer.echo(f"Tip: {logged.tip.text}")
-    if logged.signs:
-        reasons = "; ".join(sign.message for sign in logged.signs)
+    due = notices.due([sign.id for sign in logged.signs], store.path, clock.today())
+    signs = [sign for sign in logged.signs if sign.id in due]
+    if signs:
+        reasons = "; ".join(sign.message for sign in signs)
         typer.echo(f"See a doctor: this episode was {reasons}. {factors.SEE_DOCTOR_QUOTE}")
+    if twin is not None and not interactive():
+        typer.echo(
+            f"Note: {twin} started within a minute of this one, on the same muscle and side: the "
+            f"same cramp logged twice? `spasmlog delete {new_id}` removes this one.",
+            err=True,
+        )
+    say_doubts(_doubts(fluid, duration, given), f"spasmlog edit {new_id}")
+
+
+def _log_it_again(store: Store, entry: episodes.EpisodeInput) -> bool:
+    """On a terminal, when an episode of the same muscle and side started within a minute of
+    this one: ask before logging what may be the same cramp twice."""
+    with store.reading() as session:
+        twin = episodes.near_duplicate(session, entry)
+        name = None if twin is None else episodes.describe(twin)
+    if name is None:
+        return True
+    return typer.confirm(
+        f"{name} started within a minute of this one, on the same muscle and side. "
+        "Log this one as well?",
+        default=False,
+    )
 
 
 @app.command("list")

@@ -172,7 +172,10 @@ app.add_typer(conditions_app, name="conditions")
 def conditions_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help='e.g. "hypothyroidism", "type 2 diabetes".')],
-    since: Annotated[str | None, typer.Option(help="When it was diagnosed or began.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help='When it was diagnosed or began: a date, or a month ("2026-10").'),
+    ] = None,
     group: Annotated[
         str | None, typer.Option(help=f"File it by hand: {', '.join(groups.GROUPS_BY_ID)}.")
     ] = None,
@@ -183,7 +186,7 @@ def conditions_add(
     """
     entry = conditions.ConditionInput(
         name=parsing.parse_condition_name(name),
-        since=when.parse_date(since, clock.today(), "--since") if since else None,
+        since=when.parse_date_or_month(since, clock.today(), "--since") if since else None,
         group=groups.parse_group(group) if group is not None else None,
     )
     store = open_from(ctx)

@@ -15,7 +15,7 @@ from spasmlog.cli.common import open_from
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
-from spasmlog.knowledge.factors import LOW_FLUID_ML
+from spasmlog.knowledge.factors import LOW_FLUID_ML, RED_FLAG_SYMPTOMS
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
@@ -126,7 +126,7 @@ def weekly_report(
 
     Example: spasmlog report weekly --weeks 8 --out weekly.pdf
     """
-    from spasmlog.reports import charts, weekly
+    from spasmlog.reports import charts, signs, weekly
     from spasmlog.reports import load as frames
 
     today = clock.today()
@@ -146,6 +146,9 @@ def weekly_report(
     rows = weekly.weekly_rows(loaded)
     typer.echo(f"Weekly report {start} to {end} ({len(rows)} weeks, local time)\n")
     typer.echo(weekly.render_table(rows, weekly.trend(rows)))
+    flagged = frames.episode_ids_with_symptoms(store, start, end, RED_FLAG_SYMPTOMS)
+    for line in signs.render(signs.sign_dates(loaded.episodes, flagged)):
+        typer.echo(line)
     if path is None:
         return
     if not _replaceable(path, out is not None, force):

@@ -41,11 +41,22 @@ class EpisodeInput:
 EDITABLE = frozenset(f.name for f in fields(EpisodeInput))
 
 
+TWIN_WITHIN = dt.timedelta(minutes=1)  # two of one muscle and side this close: logged twice?
+
+
 @dataclass(frozen=True)
 class Logged:
     episode: Episode
     tip: Tip
     signs: list[DoctorSign]
+    twin: Episode | None = None  # a live episode it may repeat (see `near_duplicate`)
+
+
+def near_duplicate(session: Session, entry: EpisodeInput) -> Episode | None:
+    """A live episode of the same muscle and side that started within a minute of `entry`: the
+    same cramp logged twice (a retried command, a second device) more likely than a second one."""
+    found = queries.episodes_near(session, entry.muscle, entry.side, entry.started_at, TWIN_WITHIN)
+    return found[0] if found else None
 
 
 def describe(episode: Episode) -> str:
@@ -94,6 +105,9 @@ def show_episode(session: Session, episode_id: int) -> tuple[Episode, ExerciseSe
 
 
 def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logged:
+    """Log an episode (and the exercise given with it) as one change; says which tip and
+    see-a-doctor signs fit it, and which episode it may repeat."""
+    twin = near_duplicate(session, entry)
     episode = Episode(
         started_at=entry.started_at,
         utc_offset_min=local_offset_min(entry.started_at),
@@ -130,6 +144,7 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
         episode=episode,
         tip=factors.tip_for(entry.fluid_ml_24h, entry.relief),
         signs=factors.doctor_signs(entry.severity, entry.symptoms, in_week),
+        twin=twin,
     )
 
 

@@ -45,17 +45,33 @@ def _plausible(test: str, mmol: float) -> bool:
     return low <= mmol <= high
 
 
+def likeliest_meant(entry: LabInput) -> tuple[float, str] | None:
+    """For a value no blood test shows, what was likeliest meant: a slipped decimal point in the
+    unit given (potassium "34 mmol/L" is 3.4), or the same number in another unit (calcium "9.5
+    mmol/L" is 9.5 mg/dL); of those a blood test can show, the one nearest the reference range,
+    the unit given first. None when nothing near makes sense."""
+    lab = labs.lab_test(entry.test)
+    candidates = [(entry.value * scale, entry.unit) for scale in (0.1, 0.01, 10.0)]
+    candidates += [(entry.value, unit) for unit in labs.UNITS if unit != entry.unit]
+
+    def distance(candidate: tuple[float, str]) -> float:
+        mmol = labs.to_mmol_l(entry.test, *candidate)
+        return max(lab.reference_low - mmol, mmol - lab.reference_high, 0.0) / lab.reference_high
+
+    plausible = [c for c in candidates if _plausible(entry.test, labs.to_mmol_l(entry.test, *c))]
+    if not plausible:
+        return None
+    order = {unit: rank for rank, unit in enumerate((entry.unit, *labs.UNITS))}
+    best = min(plausible, key=lambda c: (round(distance(c), 6), order[c[1]]))
+    return round(best[0], 6), best[1]
+
+
 def check_plausible(entry: LabInput) -> None:
-    """Refuse a value no blood test shows, naming the unit that would make it plausible."""
+    """Refuse a value no blood test shows, naming what was likeliest meant."""
     if _plausible(entry.test, labs.to_mmol_l(entry.test, entry.value, entry.unit)):
         return
-    others = [
-        unit
-        for unit in labs.UNITS
-        if unit != entry.unit
-        and _plausible(entry.test, labs.to_mmol_l(entry.test, entry.value, unit))
-    ]
-    hint = f" Did you mean {entry.value:g} {others[0]}?" if others else ""
+    meant = likeliest_meant(entry)
+    hint = f" Did you mean {meant[0]:g} {meant[1]}?" if meant else ""
     low, high = PLAUSIBLE_MMOL_L[entry.test]
     raise InvalidInput(
         "VALUE",
