@@ -60,7 +60,7 @@ def test_show_completion_prints_a_script_for_the_shell() -> None:
         ("spasmlog me", "1", {"meds"}),
         ("spasmlog meds s", "2", {"stop"}),
         ("spasmlog log --si", "2", {"--side"}),
-        ("spasmlog re", "1", {"report", "restore"}),
+        ("spasmlog re", "1", {"report", "restore", "redo"}),
     ],
 )
 def test_completion_completes_commands_and_options(

@@ -61,6 +61,11 @@ COMMANDS: dict[str, Entry] = {
         EPISODES,
         "Revert the last change, whatever it was, and say what it was. Example: spasmlog undo",
     ),
+    "redo": Entry(
+        "episodes",
+        EPISODES,
+        "Put back what the last `undo` took away, and say what it was. Example: spasmlog redo",
+    ),
     "muscles": Entry(
         "episodes",
         EPISODES,

@@ -20,7 +20,7 @@ from spasmlog.cli.common import (
 )
 from spasmlog.core import clock, notices, parsing, when
 from spasmlog.core.clock import local_time
-from spasmlog.core.errors import InvalidInput, NotFound
+from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.diary import episodes
 from spasmlog.diary import undo as undoing
 from spasmlog.diary.access import Store
@@ -514,10 +514,28 @@ def restore(ctx: typer.Context, episode_id: IdArg) -> None:
 @app.command()
 def undo(ctx: typer.Context) -> None:
     """Revert the last change, whatever it was, and say what it was. Example: spasmlog undo"""
+    store = open_from(ctx, reading=True)  # a diary that does not exist has nothing to undo
+    try:
+        with store.writing() as session:
+            summary = undoing.undo_last(session, clock.now())
+    except undoing.RestoreNotUndoable as refused:
+        if refused.kept is None:
+            raise
+        kept = store.path.with_name(refused.kept)
+        raise Conflict(
+            "The last change was a `db restore`, which undo cannot revert. The diary as it was "
+            f'before it is kept as {kept}; to go back to it: spasmlog db restore "{kept}"'
+        ) from None
+    typer.echo(f"Undid: {summary}.")
+
+
+@app.command()
+def redo(ctx: typer.Context) -> None:
+    """Put back what the last `undo` took away, and say what it was. Example: spasmlog redo"""
     store = open_from(ctx, reading=True)
     with store.writing() as session:
-        summary = undoing.undo_last(session, clock.now())
-    typer.echo(f"Undid: {summary}.")
+        summary = undoing.redo_last(session, clock.now())
+    typer.echo(f"Redid: {summary}.")
 
 
 @app.command()
