@@ -235,16 +235,27 @@ def test_edit_parses_like_log(run: Run) -> None:
                  "--at", "yesterday 23:30", "--side", "both", "--fluid", "40 oz",
                  "--exercise", "walk 30 min light", "--symptom", "fever", "--no-woke",
                  "--note", "corrected", "--med", "quinine"))  # fmt: skip
-    assert out == (
-        "Updated #1: quadriceps (both), 2026-03-14 23:30, 2m5s, severity 3/10. "
-        "(`spasmlog undo` reverts it.)\n"
-    )
+    assert out.splitlines() == [
+        "Updated #1 quadriceps / thigh (both), 2026-03-14 23:30 (`spasmlog undo` reverts it):",
+        "  muscle: calf -> quadriceps",
+        "  side: left -> both",
+        "  started: 2026-03-01 23:30 -05:00 -> 2026-03-14 23:30",
+        "  duration: 1m30s -> 2m5s",
+        "  severity: 7/10 -> 3/10",
+        "  woke you: yes -> no",
+        "  fluids: 1.5 L -> 1.183 L",
+        "  exercise: run 45m vigorous -> walk 30m light",
+        "  extra medications: ibuprofen 200 mg, magnesium -> quinine",
+        "  note: (20 characters) -> (9 characters)",  # health text is not echoed
+        "  symptoms: numbness, tingling -> numbness, tingling, fever",  # added, not replaced
+    ]
     [record] = listed(run)
     assert record | {"id": 0} == {
         "id": 0, "started_at": "2026-03-14T23:30:00+01:00", "muscle": "quadriceps", "side": "both",
         "duration_s": 125, "severity": 3, "woke": False, "fluid_l_24h": 1.183,
         "exercise": "walk 30m light", "relief": ["stretch", "heat", "massage"], "relief_score": 6,
-        "symptoms": ["fever"], "medications": ["quinine"], "note": "corrected",
+        "symptoms": ["numbness", "tingling", "fever"], "medications": ["quinine"],
+        "note": "corrected",
     }  # fmt: skip
 
 

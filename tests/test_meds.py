@@ -181,8 +181,9 @@ def test_stop_refusals(run: Run, db_path: Path) -> None:
              "(\"Dec 3\", \"3 December 2025\").")  # fmt: skip
     _ok(run, "meds", "stop", "lipitor")
     _refused(run, db_path, ["meds", "stop", "lipitor"],
-             "Error: No current medication matches 'lipitor'. See `spasmlog meds list` (stopped "
-             "ones are not current).")  # fmt: skip
+             "Error: No current medication matches 'lipitor': #1 Lipitor was stopped on "
+             "2026-03-15. To correct that date: `spasmlog meds stop 1 --on DATE` (or `spasmlog "
+             "meds edit 1 --stopped DATE`).")  # fmt: skip
 
 
 @pytest.mark.parametrize(

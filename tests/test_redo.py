@@ -112,30 +112,32 @@ def visible(store: Store) -> list[dict[str, Any]]:
 @given(st.lists(st.tuples(st.sampled_from(["log", "edit", "delete"]), fields), max_size=6))
 def test_undo_then_redo_is_where_it_was(store: Store, ops: list[Any]) -> None:
     start = visible(store)
+    made = 0  # changes written (an edit that changes nothing writes none)
     for kind, values in ops:
         with store.writing() as session:
             live = [e.id for e, _ in queries.list_episodes(session)]
+            made += 1
             if kind == "edit" and values and live:
-                episodes.edit_episode(session, live[-1], values, NOW_DT)
+                made -= not episodes.edit_episode(session, live[-1], values, NOW_DT).changes
             elif kind == "delete" and live:
                 episodes.delete_episode(session, live[0], NOW_DT)
             else:
                 entry = episodes.EpisodeInput(**{"started_at": NOW_DT, "muscle": "calf", **values})
                 episodes.log_episode(session, entry, NOW_DT)
     done = visible(store)
-    for _ in ops:
+    for _ in range(made):
         with store.writing() as session:
             undo.undo_last(session, NOW_DT)
     assert [row for row in visible(store) if not row["deleted"]] == [
         row for row in start if not row["deleted"]
     ]
-    for _ in ops:
+    for _ in range(made):
         with store.writing() as session:
             undo.redo_last(session, NOW_DT)
     assert visible(store) == done
     with store.writing() as session, pytest.raises(NotFound):
         undo.redo_last(session, NOW_DT)
-    for _ in ops:  # leave the shared diary as the next example expects it
+    for _ in range(made):  # leave the shared diary as the next example expects it
         with store.writing() as session:
             undo.undo_last(session, NOW_DT)
 

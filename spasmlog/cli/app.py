@@ -48,21 +48,25 @@ COMMANDS: dict[str, Entry] = {
         "episodes", EPISODES, "Show every field of one episode. Example: spasmlog show 12"
     ),
     "edit": Entry(
-        "episodes", EPISODES, "Correct fields of an episode (same options and checks as `log`)."
+        "episode_fixes",
+        EPISODES,
+        "Correct fields of an episode (same options as `log`); says what changed.",
     ),
     "delete": Entry(
-        "episodes", EPISODES, "Delete an episode (recoverable). Example: spasmlog delete 12"
+        "episode_fixes",
+        EPISODES,
+        "Delete episodes (recoverable). Example: spasmlog delete 12 13, or 12-15",
     ),
     "restore": Entry(
-        "episodes", EPISODES, "Bring back a deleted episode. Example: spasmlog restore 12"
+        "episode_fixes", EPISODES, "Bring back deleted episodes. Example: spasmlog restore 12"
     ),
     "undo": Entry(
-        "episodes",
+        "episode_fixes",
         EPISODES,
         "Revert the last change, whatever it was, and say what it was. Example: spasmlog undo",
     ),
     "redo": Entry(
-        "episodes",
+        "episode_fixes",
         EPISODES,
         "Put back what the last `undo` took away, and say what it was. Example: spasmlog redo",
     ),

@@ -18,6 +18,7 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
+from spasmlog.cli.corrections import IdArg, IdsArg, ids, say_deleted, say_edited, say_restored
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput
@@ -407,3 +408,84 @@ def exercise_list(
     typer.echo(
         table(["ID", "Started", "Activity", "Minutes", "Intensity", "Muscles", "Source"], rows)
     )
+
+
+EXERCISE_LABELS = {"started_at": "started"}
+
+
+def _exercise_shown(name: str, value: Any) -> str:
+    if value is None or value == []:
+        return ""
+    if name == "started_at":
+        return when_cell(value.astimezone(clock.zone()).isoformat())
+    if name == "muscles":
+        return ", ".join(value)
+    if name == "minutes":
+        return f"{value} min"
+    return printable(str(value))
+
+
+@exercise_app.command("edit")
+def exercise_edit(
+    ctx: typer.Context,
+    session_id: IdArg,
+    at: Annotated[str | None, typer.Option(help='When it started: "today 7:00", ISO 8601.')] = None,
+    activity: Annotated[str | None, typer.Option(help='What: "run", "swim".')] = None,
+    minutes: Annotated[str | None, typer.Option(help='How long: "45" or "1h15m".')] = None,
+    intensity: Annotated[
+        str | None, typer.Option(help="light, moderate or vigorous (or easy, medium, hard).")
+    ] = None,
+    muscle: Annotated[
+        list[str] | None,
+        typer.Option("--muscle", "-m", help='The muscles worked (replaces them; "none" clears).'),
+    ] = None,
+) -> None:
+    """Correct an exercise session, whichever command recorded it; says what changed.
+
+    Example: spasmlog exercise edit 4 --minutes 40 --intensity moderate
+    """
+    updates: dict[str, Any] = {}
+    if at is not None:
+        updates["started_at"] = parse_at(at)
+    if activity is not None:
+        updates["activity"] = parsing.parse_activity(activity)
+    if minutes is not None:
+        updates["minutes"] = parsing.parse_minutes(minutes)
+    if intensity is not None:
+        updates["intensity"] = parsing.parse_intensity(intensity)
+    if muscle is not None:
+        names = [] if [m.lower() for m in muscle] == ["none"] else muscle
+        updates["muscles"] = list(dict.fromkeys(resolve_muscle(name) for name in names))
+    if not updates:
+        raise InvalidInput("edit", "", "Give a field to change, e.g. --minutes 40.")
+    store = open_from(ctx)
+    with store.writing() as session:
+        edited = sessions.edit_exercise(session, session_id, updates, clock.now())
+        what = f"exercise session {sessions.describe_exercise(edited.session)}"
+    say_edited(what, edited.changes, EXERCISE_LABELS, _exercise_shown)
+
+
+@exercise_app.command("delete")
+def exercise_delete(ctx: typer.Context, session_ids: IdsArg) -> None:
+    """Delete exercise sessions (recoverable), from any source: a run recorded twice, by `log
+    --exercise` and `checkin --exercise`, keeps one copy.
+
+    Example: spasmlog exercise delete 4
+    """
+    numbers = ids(session_ids)
+    store = open_from(ctx)
+    with store.writing() as session:
+        rows = sessions.delete_exercise(session, numbers, clock.now())
+        names = [sessions.describe_exercise(row) for row in rows]
+    say_deleted(names, numbers, "spasmlog exercise restore")
+
+
+@exercise_app.command("restore")
+def exercise_restore(ctx: typer.Context, session_ids: IdsArg) -> None:
+    """Bring back deleted exercise sessions. Example: spasmlog exercise restore 4"""
+    numbers = ids(session_ids)
+    store = open_from(ctx)
+    with store.writing() as session:
+        rows = sessions.restore_exercise(session, numbers, clock.now())
+        names = [sessions.describe_exercise(row) for row in rows]
+    say_restored(names)

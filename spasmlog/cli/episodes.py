@@ -1,4 +1,4 @@
-"""Episode commands: log, list, show, edit, delete, restore, undo, muscles."""
+"""Episode commands: log, list, show, muscles (corrections: spasmlog.cli.episode_fixes)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from spasmlog.cli.common import (
 )
 from spasmlog.core import clock, notices, parsing, when
 from spasmlog.core.clock import local_time
-from spasmlog.core.errors import Conflict, InvalidInput, NotFound
+from spasmlog.core.errors import InvalidInput, NotFound
 from spasmlog.diary import episodes
-from spasmlog.diary import undo as undoing
 from spasmlog.diary.access import Store
 from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
 from spasmlog.knowledge import factors
@@ -110,6 +109,12 @@ def _choices(
     picked: list[str] = []
     for value in values or []:
         for item in parsing.parse_list(value.replace(",", ";")):
+            if item.startswith("-"):
+                raise InvalidInput(
+                    option,
+                    item,
+                    "A minus takes an item out with `spasmlog edit`; leave it out here.",
+                )
             word = " ".join(item.lower().split())
             choice = parsing.parse_choice((words or {}).get(word, word), option, allowed)
             if choice not in picked:
@@ -134,14 +139,17 @@ def _parse_fields(
 ) -> dict[str, Any]:
     """The options that were given, parsed and checked, as EpisodeInput field values."""
     given: dict[str, Any] = {}
-    if side is not None:
-        given["side"] = parsing.parse_side(side)
+    said = None
     if muscle is not None:
         given["muscle"], said = muscle_and_side(muscle)  # "right calf": the side too
-        if said is not None and given.setdefault("side", said) != said:
+    if side is not None:
+        given["side"] = parsing.parse_side(side)
+        if said is not None and given["side"] != said:
             raise InvalidInput(
                 "--side", side, f"--muscle {muscle!r} says {said}; give the side once."
             )
+    elif said is not None:
+        given["side"] = said
     if at is not None:
         given["started_at"] = parse_at(at)
     if duration is not None:
@@ -444,98 +452,6 @@ def show(
         typer.echo(
             f"  {label:<{width}} {when} (bring it back with `spasmlog restore {episode_id}`)"
         )
-
-
-@app.command()
-def edit(
-    ctx: typer.Context,
-    episode_id: IdArg,
-    muscle: MuscleOpt = None,
-    side: SideOpt = None,
-    at: AtOpt = None,
-    duration: DurationOpt = None,
-    severity: SeverityOpt = None,
-    woke: WokeOpt = None,
-    fluid: FluidOpt = None,
-    exercise: ExerciseOpt = None,
-    relief: ReliefOpt = None,
-    relief_score: ReliefScoreOpt = None,
-    symptom: SymptomOpt = None,
-    note: NoteOpt = None,
-    med: MedOpt = None,
-) -> None:
-    """Correct fields of an episode (same options and checks as `log`).
-
-    Example: spasmlog edit 12 --severity 6 --duration 90s
-    """
-    updates = _parse_fields(
-        muscle,
-        side,
-        at,
-        duration,
-        severity,
-        woke,
-        fluid,
-        exercise,
-        relief,
-        relief_score,
-        symptom,
-        note,
-        med,
-    )
-    if not updates:
-        raise InvalidInput("edit", "", "Give at least one field to change, e.g. --severity 6.")
-    store = open_from(ctx)
-    with store.writing() as session:
-        episode = episodes.edit_episode(session, episode_id, updates, clock.now())
-        summary = _summary_line(episode_record(episode, None))
-    typer.echo(f"Updated #{episode_id}: {summary}. (`spasmlog undo` reverts it.)")
-
-
-@app.command()
-def delete(ctx: typer.Context, episode_id: IdArg) -> None:
-    """Delete an episode (recoverable). Example: spasmlog delete 12"""
-    store = open_from(ctx)
-    with store.writing() as session:
-        episode = episodes.delete_episode(session, episode_id, clock.now())
-        name = episodes.describe(episode)
-    typer.echo(f"Deleted {name}. Bring it back with `spasmlog restore {episode_id}`.")
-
-
-@app.command()
-def restore(ctx: typer.Context, episode_id: IdArg) -> None:
-    """Bring back a deleted episode. Example: spasmlog restore 12"""
-    store = open_from(ctx)
-    with store.writing() as session:
-        name = episodes.describe(episodes.restore_episode(session, episode_id, clock.now()))
-    typer.echo(f"Restored {name}.")
-
-
-@app.command()
-def undo(ctx: typer.Context) -> None:
-    """Revert the last change, whatever it was, and say what it was. Example: spasmlog undo"""
-    store = open_from(ctx, reading=True)  # a diary that does not exist has nothing to undo
-    try:
-        with store.writing() as session:
-            summary = undoing.undo_last(session, clock.now())
-    except undoing.RestoreNotUndoable as refused:
-        if refused.kept is None:
-            raise
-        kept = store.path.with_name(refused.kept)
-        raise Conflict(
-            "The last change was a `db restore`, which undo cannot revert. The diary as it was "
-            f'before it is kept as {kept}; to go back to it: spasmlog db restore "{kept}"'
-        ) from None
-    typer.echo(f"Undid: {summary}.")
-
-
-@app.command()
-def redo(ctx: typer.Context) -> None:
-    """Put back what the last `undo` took away, and say what it was. Example: spasmlog redo"""
-    store = open_from(ctx, reading=True)
-    with store.writing() as session:
-        summary = undoing.redo_last(session, clock.now())
-    typer.echo(f"Redid: {summary}.")
 
 
 @app.command()

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from spasmlog.cli import medical_fixes as fixes
 from spasmlog.cli.common import medications_updated, open_from, printable, table
+from spasmlog.cli.medical_fixes import judgement
 from spasmlog.core import clock, parsing, when
 from spasmlog.diary import conditions, labs, medications
 from spasmlog.diary.labs import LabResult
@@ -15,7 +17,6 @@ from spasmlog.diary.medications import Medication
 from spasmlog.knowledge import conditions as groups
 from spasmlog.knowledge import drugs
 from spasmlog.knowledge import labs as lab_tests
-from spasmlog.knowledge.labs import LabFlag
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -100,7 +101,8 @@ def meds_stop(
     name: Annotated[str, typer.Argument(metavar="NAME|ID", help="Name, generic or ID.")],
     on: OnOpt = None,
 ) -> None:
-    """Stop a current medication; the date given is the last day taken.
+    """Stop a current medication; the date given is the last day taken. The ID of a period
+    stopped already moves its stop date (a date typed wrong).
 
     Example: spasmlog meds stop Lipitor --on yesterday
     """
@@ -109,6 +111,13 @@ def meds_stop(
     with store.writing() as session:
         stopped = medications.stop_medication(session, name, day, clock.now())
         what, start = medications.describe(stopped.medication), stopped.medication.started_on
+    if stopped.moved_from is not None:
+        typer.echo(
+            f"Moved the stop date of {what} from {stopped.moved_from} to {day}: taken from "
+            f"{start} to {day}. (`spasmlog undo` reverts it.)"
+        )
+        _say(medications_updated(stopped.episodes_updated, "between the two dates"))
+        return
     typer.echo(f"Stopped {what}: taken from {start} to {day}. (`spasmlog undo` reverts it.)")
     _say(medications_updated(stopped.episodes_updated, f"after {day}"))
 
@@ -257,12 +266,6 @@ def _num(value: float) -> str:
     return f"{value:.4g}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def _range_in(judged: LabFlag, unit: str) -> str:
-    low, high = judged.limits
-    whose = "the lab's range" if judged.range_source == "lab" else "the adult reference range"
-    return f"{whose} {low:g}-{high:g} {unit}"
-
-
 @labs_app.command("add")
 def labs_add(
     ctx: typer.Context,
@@ -305,15 +308,8 @@ def labs_add(
         f"Added lab #{row_id}: {lab.label} {entry.value:g} {entry.unit}{mmol}, "
         f"taken {entry.taken_on}."
     )
-    where = _range_in(judged, entry.unit)
-    if judged.flag == "normal":
-        typer.echo(f"Normal: within {where}.")
-        return
-    side = "below" if judged.flag == "low" else "above"
-    typer.echo(f"{judged.flag.capitalize()}: {judged.condition} ({side} {where}).")
-    line = lab_tests.ARTICLE_LINES.get(judged.condition or "")
-    if line:
-        typer.echo(f'The article: "{line}"')
+    for line in judgement(judged, entry.unit):
+        typer.echo(line)
 
 
 def _lab_row(row: LabResult) -> list[str]:
@@ -355,3 +351,16 @@ def labs_list(
         typer.echo(
             f"ref: adult reference range, from {lab_tests.REFERENCE_SOURCE}. lab: the lab's own range."
         )
+
+
+# --- corrections (spasmlog.cli.medical_fixes) ---------------------------------------------------
+
+meds_app.command("edit")(fixes.meds_edit)
+meds_app.command("delete")(fixes.meds_delete)
+meds_app.command("restore")(fixes.meds_restore)
+conditions_app.command("edit")(fixes.conditions_edit)
+conditions_app.command("delete")(fixes.conditions_delete)
+conditions_app.command("restore")(fixes.conditions_restore)
+labs_app.command("edit")(fixes.labs_edit)
+labs_app.command("delete")(fixes.labs_delete)
+labs_app.command("restore")(fixes.labs_restore)

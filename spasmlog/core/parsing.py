@@ -376,6 +376,36 @@ def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
     return tuple(tags)
 
 
+# --- IDs --------------------------------------------------------------------------------------
+
+MAX_IDS = 1000  # one command's worth: a range wider than this is a typo
+
+
+def parse_ids(values: list[str], option: str = "ID") -> list[int]:
+    """ "2", "3", "5-7", "9..10" -> [2, 3, 5, 6, 7, 9, 10], in the order given, each once."""
+    found: list[int] = []
+    seen: set[int] = set()
+    for value in values:
+        for part in value.replace(",", " ").split():
+            first, sep, last = part.replace("..", "-").partition("-")
+            if not first.isdigit() or (sep and not last.isdigit()):
+                raise InvalidInput(
+                    option, value, 'Use the numbers `list` shows: "12", "12 13" or "12-15".'
+                )
+            low, high = int(first), int(last) if sep else int(first)
+            if high < low or high - low >= MAX_IDS:
+                raise InvalidInput(
+                    option, value, f"A range runs from low to high, at most {MAX_IDS} IDs."
+                )
+            for number in range(low, high + 1):
+                if number not in seen:
+                    seen.add(number)
+                    found.append(number)
+    if not found:
+        raise InvalidInput.missing(option, 'Give the ID `list` shows, e.g. "12" or "12-15".')
+    return found
+
+
 # --- names ------------------------------------------------------------------------------------
 
 
