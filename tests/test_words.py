@@ -249,8 +249,7 @@ def test_the_marks_are_per_diary_and_never_in_it(tmp_path: Path, run: Run, db_pa
 
     other = tmp_path / "other.db"
     ok(run("log", "--muscle", "calf", "--severity", "8"))
-    said = CliRunner().invoke(app, ["--db", str(other), "log", "--muscle", "calf", "-m", "calf",
-                                    "--severity", "8"])  # fmt: skip
+    said = CliRunner().invoke(app, ["--db", str(other), "log", "-m", "calf", "--severity", "8"])
     assert f"{NOTICE} severe (8/10)." in said.stdout
     files = [db_path, db_path.with_name("diary.db-wal")]
     dump = b"".join(path.read_bytes() for path in files if path.exists())

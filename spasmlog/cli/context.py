@@ -467,8 +467,9 @@ def exercise_edit(
 
 @exercise_app.command("delete")
 def exercise_delete(ctx: typer.Context, session_ids: IdsArg) -> None:
-    """Delete exercise sessions (recoverable), from any source: a run recorded twice, by `log
-    --exercise` and `checkin --exercise`, keeps one copy.
+    """Delete exercise sessions (recoverable), whichever command recorded them.
+
+    A run recorded twice, by `log --exercise` and `checkin --exercise`, keeps one copy.
 
     Example: spasmlog exercise delete 4
     """

@@ -23,7 +23,7 @@ def _one_id(text: str) -> int:
 IdArg = Annotated[int, typer.Argument(metavar="ID", parser=_one_id, help="The ID its list shows.")]
 IdsArg = Annotated[
     list[str],
-    typer.Argument(metavar="ID...", help='One ID or more: "12", "12 13", "12-15".'),
+    typer.Argument(metavar="ID", help='One ID or more: "12", "12 13", "12-15".'),
 ]
 
 

@@ -101,8 +101,9 @@ def meds_stop(
     name: Annotated[str, typer.Argument(metavar="NAME|ID", help="Name, generic or ID.")],
     on: OnOpt = None,
 ) -> None:
-    """Stop a current medication; the date given is the last day taken. The ID of a period
-    stopped already moves its stop date (a date typed wrong).
+    """Stop a current medication; the date given is the last day taken.
+
+    The ID of a period stopped already moves its stop date (a date typed wrong).
 
     Example: spasmlog meds stop Lipitor --on yesterday
     """

@@ -76,8 +76,9 @@ def meds_edit(
         typer.Option("--class", help=f"Class it by hand: {', '.join(drugs.DRUG_CLASSES)}."),
     ] = None,
 ) -> None:
-    """Correct a medication period, current or stopped: name, dose, start or stop date, class.
-    The episodes of the days concerned follow; says what changed.
+    """Correct a medication period, current or stopped; says what changed.
+
+    Name, dose, start or stop date, class: the episodes of the days concerned follow.
 
     Example: spasmlog meds edit 2 --started 2026-01-05 --dose "40 mg"
     """
@@ -104,8 +105,9 @@ def meds_edit(
 
 
 def meds_delete(ctx: typer.Context, med_ids: IdsArg) -> None:
-    """Delete medication periods (recoverable), e.g. one added by mistake; the episodes of its
-    days follow. To record that you stopped taking it, use `meds stop` instead.
+    """Delete medication periods (recoverable), e.g. one added by mistake.
+
+    The episodes of its days follow. To record that you stopped taking it, use `meds stop`.
 
     Example: spasmlog meds delete 2
     """
