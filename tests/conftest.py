@@ -44,9 +44,11 @@ def pin_clock(patch: pytest.MonkeyPatch, now: str = NOW, zone: str = ZONE) -> No
 
 
 @pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     pin_clock(monkeypatch)
     monkeypatch.delenv("SPASMLOG_DB", raising=False)
+    # which see-a-doctor notice was shown today: a folder of this test's own, never the home's
+    monkeypatch.setenv("SPASMLOG_STATE", str(tmp_path / "state"))
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,7 @@ def test_checkins_since_and_until(run: Run) -> None:
 
 
 def test_no_checkins_yet(run: Run) -> None:
+    _ok(run, "db", "upgrade")  # a new, empty diary
     assert _ok(run, "checkins") == (
         "No check-ins yet. Add one: spasmlog checkin --fluid 1.5L --sleep 7\n"
     )
@@ -216,7 +217,7 @@ def test_exercise_only_checkin_still_creates_the_day(run: Run) -> None:
          "That date is in the future"),
         (["--exercise", "run fast"], "Error: --exercise: invalid value 'run fast'. Use \"ACTIVITY"),
         (["--tag", " "], "Error: --tag: invalid value ' '. A tag is 1-40 characters."),
-        (["--note", "-"], "Error: --note: invalid value '-'. A prompt for the note needs a terminal"),
+        (["--note", "-"], "Error: --note: invalid value '-'. Nothing came on standard input"),
         ([], "Error: Missing option a field. Give at least one, e.g. --fluid 1.5L"),
         (["--date", "yesterday"], "Error: Missing option a field. Give at least one"),
     ],

@@ -154,8 +154,8 @@ def test_end_refusals_and_undo(run: Run, db_path: Path) -> None:
          "Error: --group: invalid value 'joints'. Use one of: nerve_damage, thyroid, addisons, "
          "kidney, liver, diabetes, other."),
         (["conditions", "add", "gout", "--since", "next year"],
-         "Error: --since: invalid value 'next year'. Use YYYY-MM-DD, \"today\", \"yesterday\", "
-         "\"3 days ago\" or a weekday (\"monday\")."),
+         "Error: --since: invalid value 'next year'. Use YYYY-MM-DD, a month (\"2026-10\", "
+         "\"Oct 2026\") or a phrase such as \"yesterday\"."),
         (["conditions", "end", "asthma", "--on", "2026-04-01"],
          "Error: --on: invalid value '2026-04-01'. That date is in the future; give one that has "
          "passed."),

@@ -188,6 +188,6 @@ def test_the_first_week_walkthrough_shows_real_output(
         pin_clock(monkeypatch, now)
         result = CliRunner().invoke(app, ["--db", str(db), *words])
         assert result.exit_code == 0, (words, result.output)
-        shown = (result.stdout + result.stderr).replace(str(tmp_path), "/home/you")
+        shown = result.output.replace(str(tmp_path), "/home/you")  # stdout and stderr, in order
         actual = shown.rstrip("\n").split("\n")
         assert _same(expected, actual), "\n".join([" ".join(words), *actual])

@@ -314,6 +314,7 @@ def test_long_notes_are_cut_so_every_format_renders(data: SummaryData) -> None:
 
 def test_empty_period_still_makes_a_summary(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "empty.pdf"
+    ok(run, "db", "upgrade")  # a new, empty diary
     ok(run, "export", "doctor", "--out", str(out))
     text = " ".join(_pdf_text(out.read_bytes()))
     assert "Period: 2025-12-16 to 2026-03-15 (90 days)" in text  # the default: the last 90 days
@@ -383,7 +384,8 @@ def test_file_is_private_and_never_overwritten(diary: Run, db_path: Path, tmp_pa
         (
             ("--to", "tomorrow", "--out", "x.pdf"),
             'Error: --to: invalid value \'tomorrow\'. Use YYYY-MM-DD, "today", "yesterday", '
-            '"3 days ago" or a weekday ("monday").\n',
+            '"3 days ago", a weekday ("monday", "last monday") or a day of a month ("Dec 3", '
+            '"3 December 2025").\n',
         ),
     ],
 )

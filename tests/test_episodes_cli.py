@@ -20,7 +20,6 @@ import pytest
 from typer.testing import Result
 
 from spasmlog import __version__
-from spasmlog.core.errors import NotFound
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, run_process
@@ -128,7 +127,6 @@ def test_list_csv_and_json_keep_a_note_exactly(run: Run) -> None:
 
 
 def test_list_table(run: Run) -> None:
-    assert "No episodes yet" in ok(run("list"))
     ok(run(*FULL_LOG))
     ok(run("log", "--muscle", "foot", "--note", "evil \x1b[2J escape"))
     lines = ok(run("list")).splitlines()
@@ -161,14 +159,37 @@ def test_list_filters(run: Run) -> None:
     assert "No episodes match" in ok(run("list", "--muscle", "hand"))
 
 
-def test_show(run: Run) -> None:
+def test_show_prints_labels_a_person_reads(run: Run) -> None:
     ok(run(*FULL_LOG))
-    out = ok(run("show", "1"))
-    shown = dict(line.split(": ", 1) for line in out.splitlines())
-    assert {key.strip() for key in shown} == set(FIELDS)
-    assert shown["   started_at"] == "2026-03-01T23:30:00-05:00"
-    assert shown["       relief"] == "stretch, heat, massage"
-    assert shown["         note"] == "woke at 3, left calf"
+    ok(run("log", "--muscle", "foot"))
+    assert ok(run("show", "1")) == (
+        "Episode #1\n"
+        "  Started:                     2026-03-01 23:30 -05:00\n"
+        "  Muscle:                      calf\n"
+        "  Side:                        left\n"
+        "  Duration:                    1m30s\n"
+        "  Severity:                    7/10\n"
+        "  Woke you:                    yes\n"
+        "  Fluids in the 24 h before:   1.5 L\n"
+        "  Exercise in the 24 h before: run 45m vigorous\n"
+        "  What you tried:              stretch, heat, massage\n"
+        "  How much it helped:          6/10\n"
+        "  Other symptoms:              numbness, tingling\n"
+        "  Medications:                 ibuprofen 200 mg, magnesium\n"
+        "  Note:                        woke at 3, left calf\n"
+    )
+    shown = ok(run("show", "2"))  # blanks are "not recorded", never a zero or a "no"
+    assert "  Severity:                    not recorded\n" in shown
+    assert "  Woke you:                    not recorded\n" in shown
+    assert "  Other symptoms:              none\n" in shown
+
+
+def test_show_json_is_the_raw_record(run: Run) -> None:
+    ok(run(*FULL_LOG))
+    record = json.loads(ok(run("show", "1", "--format", "json")))
+    assert record == json.loads(ok(run("list", "--format", "json")))[0]
+    assert set(record) == set(FIELDS)
+    assert record["started_at"] == "2026-03-01T23:30:00-05:00" and record["duration_s"] == 90
 
 
 def test_muscles_lists_the_vocabulary(run: Run) -> None:
@@ -214,16 +235,27 @@ def test_edit_parses_like_log(run: Run) -> None:
                  "--at", "yesterday 23:30", "--side", "both", "--fluid", "40 oz",
                  "--exercise", "walk 30 min light", "--symptom", "fever", "--no-woke",
                  "--note", "corrected", "--med", "quinine"))  # fmt: skip
-    assert out == (
-        "Updated #1: quadriceps (both), 2026-03-14 23:30, 2m5s, severity 3/10. "
-        "(`spasmlog undo` reverts it.)\n"
-    )
+    assert out.splitlines() == [
+        "Updated #1 quadriceps / thigh (both), 2026-03-14 23:30 (`spasmlog undo` reverts it):",
+        "  muscle: calf -> quadriceps",
+        "  side: left -> both",
+        "  started: 2026-03-01 23:30 -05:00 -> 2026-03-14 23:30",
+        "  duration: 1m30s -> 2m5s",
+        "  severity: 7/10 -> 3/10",
+        "  woke you: yes -> no",
+        "  fluids: 1.5 L -> 1.18 L",
+        "  exercise: run 45m vigorous -> walk 30m light",
+        "  extra medications: ibuprofen 200 mg, magnesium -> quinine",
+        "  note: (20 characters) -> (9 characters)",  # health text is not echoed
+        "  symptoms: numbness, tingling -> numbness, tingling, fever",  # added, not replaced
+    ]
     [record] = listed(run)
     assert record | {"id": 0} == {
         "id": 0, "started_at": "2026-03-14T23:30:00+01:00", "muscle": "quadriceps", "side": "both",
         "duration_s": 125, "severity": 3, "woke": False, "fluid_l_24h": 1.183,
         "exercise": "walk 30m light", "relief": ["stretch", "heat", "massage"], "relief_score": 6,
-        "symptoms": ["fever"], "medications": ["quinine"], "note": "corrected",
+        "symptoms": ["numbness", "tingling", "fever"], "medications": ["quinine"],
+        "note": "corrected",
     }  # fmt: skip
 
 
@@ -267,7 +299,10 @@ def test_delete_and_restore(seeded: Path, run: Run) -> None:
     assert ids(run, "--deleted") == [1, 2, 3]
     assert "2 (deleted)" in ok(run("list", "--deleted"))
     shown = ok(run("show", "2"))
-    assert "deleted: 2026-03-15T12:00:00+01:00 (restore with `spasmlog restore 2`)" in shown
+    assert (
+        "  Deleted:                     2026-03-15 12:00 (bring it back with `spasmlog restore 2`)"
+        in shown
+    )
     assert ok(run("restore", "2")) == "Restored #2 foot, 2026-03-13 03:00.\n"
     assert ids(run) == [1, 2, 3]
 
@@ -419,10 +454,14 @@ def test_bad_input_in_a_real_process(seeded: Path) -> None:
     assert diary_fingerprint(seeded) == before
 
 
-def test_debug_lets_the_error_through(seeded: Path, run: Run) -> None:
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(seeded: Path, run: Run) -> None:
     result = run("--debug", "show", "99")
-    assert isinstance(result.exception, NotFound) and result.exit_code == 1
-    assert "No episode with ID 99" in str(result.exception)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "spasmlog.core.errors.NotFound: No episode with ID 99" in result.stderr
+    assert result.stderr.endswith("Error: No episode with ID 99. See `spasmlog list`.\n")
+    done = run_process(seeded, "--debug", "log", "--muscle", "calf", "--severity", "11")
+    assert done.returncode == 2 and "Traceback" in done.stderr
 
 
 def test_a_real_process_logs(db_path: Path, run: Run) -> None:

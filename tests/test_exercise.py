@@ -78,6 +78,7 @@ def test_list_since_until_take_whole_days_or_times(run: Run) -> None:
 
 
 def test_no_sessions_yet(run: Run) -> None:
+    _ok(run, "db", "upgrade")  # a new, empty diary
     assert _ok(run, "exercise", "list") == (
         "No exercise sessions yet. Add one: spasmlog exercise add --activity run --minutes 30\n"
     )
@@ -104,8 +105,8 @@ def test_undo_of_an_exercise_session(run: Run) -> None:
         (["--activity", "run", "--minutes", "ages"], "Error: --minutes: invalid value 'ages'. Use "
          "a number with a unit: \"45s\", \"2m\", \"1m30s\", \"1.5 min\", \"1h\", or \"m:ss\" like "
          "\"1:30\"."),
-        (["--activity", "run", "--minutes", "30", "--intensity", "hard"], "Error: --intensity: "
-         "invalid value 'hard'. Use one of: light, moderate, vigorous."),
+        (["--activity", "run", "--minutes", "30", "--intensity", "brutal"], "Error: --intensity: "
+         "invalid value 'brutal'. Use one of: light, moderate, vigorous (or easy, medium, hard)."),
         (["--activity", "run", "--minutes", "30", "--muscle", "calff"], "Error: --muscle: invalid "
          "value 'calff'. Unknown muscle. Did you mean 'calf'? See `spasmlog muscles`."),
         (["--activity", "run", "--minutes", "30", "--at", "tomorrow 9:00"], "Error: --at: invalid "

@@ -160,6 +160,7 @@ def test_json_include_deleted_marks_rows(diary: Run) -> None:
 
 
 def test_empty_diary_exports(run: Run) -> None:
+    ok(run, "db", "upgrade")  # a new, empty diary
     document = json.loads(ok(run, "export", "json", "--out", "-"))
     assert all(document[kind] == [] for kind in COLUMNS_BY_KIND)
     assert (
@@ -211,7 +212,7 @@ def test_unknown_kind_is_rejected_before_opening(diary: Run, db_path: Path, tmp_
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: --what: invalid value 'episode'. "
-        "Use one of: episodes, checkins, exercise, meds, conditions, labs.\n"
+        "Use one of: episodes, checkins, exercise, meds, conditions, labs, all.\n"
     )
     assert diary_fingerprint(db_path) == before
     assert not (tmp_path / "x.csv").exists()
@@ -316,3 +317,32 @@ def test_the_row_count_counts_rows_not_lines(run: Run, tmp_path: Path) -> None:
     result = run("export", "csv", "--what", "episodes", "--out", str(tmp_path / "e.csv"))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Wrote 2 rows of episodes to ")
+
+
+def test_csv_what_all_writes_one_file_per_kind_into_a_folder(
+    diary: Run, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out" / "csv"
+    said = ok(diary, "export", "csv", "--what", "all", "--out", str(folder))
+    assert said.startswith(f"Wrote 6 files to {folder}: episodes.csv (2 rows), checkins.csv (")
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        f"{kind}.csv" for kind in COLUMNS_BY_KIND
+    )
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for kind in COLUMNS_BY_KIND:
+        path = folder / f"{kind}.csv"
+        assert path.read_text() == ok(diary, "export", "csv", "--what", kind, "--out", "-")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    (folder / "labs.csv").write_text("mine")
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    refused = diary("export", "csv", "--what", "all", "--out", str(folder))
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"Error: {folder} already holds episodes.csv, checkins.csv, exercise.csv, meds.csv, "
+        "conditions.csv, labs.csv. Nothing was written; add --force to replace them.\n"
+    )
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    ok(diary, "export", "csv", "--what", "all", "--out", str(folder), "--force")
+    assert (folder / "labs.csv").read_text().startswith("taken_on,test,value,unit,range\n")
+    refused = diary("export", "csv", "--what", "all", "--out", "-")
+    assert refused.exit_code == 2 and "With --what all, give a folder" in refused.stderr

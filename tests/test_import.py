@@ -428,6 +428,7 @@ def test_progress_only_on_a_terminal(
     from spasmlog.cli.importing import _Progress
 
     lines = "".join(f"2026-02-01T03:{m:02d}:{s:02d},calf\n" for m in range(60) for s in range(60))
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
     result = run("import", write(tmp_path, "started_at,muscle\n" + lines), "--kind", "episodes")
     assert result.exit_code == 0 and "3600 added" in result.stdout
     assert result.stderr == ""  # CliRunner's stderr is not a terminal: no progress line
@@ -501,7 +502,20 @@ def test_a_missing_file_or_kind(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a format spasmlog knows" in result.stderr
     assert "Name the format with --from" in result.stderr and "--kind" not in result.stderr
     result = run("import", write(tmp_path, "started_at,muscle\n"), "--kind", "cramps")
-    assert result.exit_code == 2 and "--kind: invalid value 'cramps'" in result.stderr
+    assert result.exit_code == 2 and "--what: invalid value 'cramps'" in result.stderr
+
+
+def test_import_takes_the_word_export_csv_takes(run: Run, tmp_path: Path) -> None:
+    """`export csv --what KIND` and `import FILE --what KIND`; --kind stays as the same option."""
+    run("log", "--muscle", "calf", "--at", "2026-03-01T03:00")
+    out = tmp_path / "episodes.csv"
+    assert run("export", "csv", "--what", "episodes", "--out", str(out)).exit_code == 0
+    assert run("undo").exit_code == 0
+    result = run("import", str(out), "--what", "episodes")
+    assert result.exit_code == 0, result.output
+    assert "episodes: 1 added." in result.stdout
+    result = run("import", str(out), "--kind", "episodes")
+    assert result.exit_code == 0 and "1 already in the diary, skipped" in result.stdout
 
 
 def test_standard_input(run: Run, db_path: Path) -> None:
@@ -671,6 +685,7 @@ def test_two_different_checkins_for_one_date_are_a_bad_row(
     run: Run, db_path: Path, tmp_path: Path
 ) -> None:
     text = "date,fluid_l\n2026-03-01,1.5\n2026-03-02,1\n2026-03-01,1.5\n2026-03-01,2\n"
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
     result = run("import", write(tmp_path, text), "--kind", "checkins")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1:] == [
@@ -1144,7 +1159,9 @@ def test_imported_medications_reach_the_episodes_already_logged(
     assert result.exit_code == 0, result.output
     assert "Updated the medications of 3 logged episodes to follow the periods." in result.stdout
     shown = run("show", "4").stdout
-    assert "medications: Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
+    assert (
+        "Medications:                 Levothyroxine 50 mcg, Atorvastatin 20 mg, ibuprofen" in shown
+    )
     listed = {
         e["started_at"][:10]: e["medications"]
         for e in json.loads(run("list", "--format", "json").stdout)

@@ -107,6 +107,7 @@ def test_a_time_that_happened_twice_is_the_first_and_says_so(
     second: int,
 ) -> None:  # fmt: skip
     pin_clock(monkeypatch, WINTER_BERLIN, zone)
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
     result = run("log", "--muscle", "calf", "--at", typed)
     iso = typed.replace(" ", "T")
     assert result.stderr == (

@@ -177,11 +177,13 @@ def test_stop_refusals(run: Run, db_path: Path) -> None:
              "are not current).")  # fmt: skip
     _refused(run, db_path, ["meds", "stop", "lipitor", "--on", "tomorrow"],
              "Error: --on: invalid value 'tomorrow'. Use YYYY-MM-DD, \"today\", \"yesterday\", "
-             "\"3 days ago\" or a weekday (\"monday\").")  # fmt: skip
+             "\"3 days ago\", a weekday (\"monday\", \"last monday\") or a day of a month "
+             "(\"Dec 3\", \"3 December 2025\").")  # fmt: skip
     _ok(run, "meds", "stop", "lipitor")
     _refused(run, db_path, ["meds", "stop", "lipitor"],
-             "Error: No current medication matches 'lipitor'. See `spasmlog meds list` (stopped "
-             "ones are not current).")  # fmt: skip
+             "Error: No current medication matches 'lipitor': #1 Lipitor was stopped on "
+             "2026-03-15. To correct that date: `spasmlog meds stop 1 --on DATE` (or `spasmlog "
+             "meds edit 1 --stopped DATE`).")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -204,7 +206,8 @@ def test_stop_refusals(run: Run, db_path: Path) -> None:
          "\"atorvastatin\" or \"Lipitor\"."),
         (["meds", "add", "Lipitor", "--started", "someday"],
          "Error: --started: invalid value 'someday'. Use YYYY-MM-DD, \"today\", \"yesterday\", "
-         "\"3 days ago\" or a weekday (\"monday\")."),
+         "\"3 days ago\", a weekday (\"monday\", \"last monday\") or a day of a month "
+             "(\"Dec 3\", \"3 December 2025\")."),
     ],
 )  # fmt: skip
 def test_add_bad_input(run: Run, db_path: Path, args: list[str], message: str) -> None:
@@ -320,6 +323,7 @@ def test_undo_of_add_and_stop(run: Run, db_path: Path) -> None:
 
 
 def test_empty_lists(run: Run) -> None:
+    _ok(run, "db", "upgrade")  # a new, empty diary
     assert _ok(run, "meds", "list") == (
         "No current medications. (`spasmlog meds list --all` shows stopped ones.)\n"
     )

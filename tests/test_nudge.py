@@ -79,7 +79,7 @@ def test_not_when_yesterday_has_a_check_in(seeded: Path) -> None:
 
 def test_not_for_a_diary_begun_today_and_never_creates_one(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
-    assert on_terminal(fresh, "log", "--muscle", "calf")[2] == ""
+    assert on_terminal(fresh, "log", "--muscle", "calf")[2] == f"Created a new diary at {fresh}.\n"
     missing = tmp_path / "none" / "diary.db"
     assert on_terminal(missing, "config", "path")[2] == ""
     assert not missing.parent.exists()

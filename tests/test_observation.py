@@ -91,6 +91,7 @@ def test_a_short_diary_s_default_summary_starts_with_the_diary(
 
 
 def test_observe_shows_sets_and_clears_the_start(run: Run, db_path: Path) -> None:
+    ok(run("db", "upgrade"))  # a new, empty diary
     assert ok(run("observe")) == (
         "Nothing recorded yet: observation begins with your first episode or check-in.\n"
     )

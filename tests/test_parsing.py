@@ -238,7 +238,21 @@ def at(text: str) -> dt.datetime:
     ("last night", at("2026-03-15T03:00:00+01:00")), ("23:30", at("2026-03-14T23:30:00+01:00")),
     ("09:15", at("2026-03-15T09:15:00+01:00")), ("today 8am", at("2026-03-15T08:00:00+01:00")),
     ("Friday 22:00", at("2026-03-13T22:00:00+01:00")),
-    ("sunday 9:00", at("2026-03-08T09:00:00+01:00")),
+    ("sunday 9:00", at("2026-03-15T09:00:00+01:00")),  # today is a Sunday: this morning
+    ("sunday 14:00", at("2026-03-08T14:00:00+01:00")),  # not yet today: a week back
+    ("last sunday 9:00", at("2026-03-08T09:00:00+01:00")),
+    ("2 days ago 3am", at("2026-03-13T03:00:00+01:00")),
+    ("1 day ago at 23:30", at("2026-03-14T23:30:00+01:00")),
+    ("last saturday 4am", at("2026-03-14T04:00:00+01:00")),
+    ("last friday", at("2026-03-13T12:00:00+01:00")),
+    ("Dec 3 3am", at("2025-12-03T03:00:00+01:00")), ("3 Dec 02:40", at("2025-12-03T02:40:00+01:00")),
+    ("march 3rd at 4pm", at("2026-03-03T16:00:00+01:00")),
+    ("3rd of December 2024 23:00", at("2024-12-03T23:00:00+01:00")),
+    ("Jul 1 22:00", at("2025-07-01T22:00:00+02:00")),  # summer time, on its own date
+    ("last night at 2", at("2026-03-15T02:00:00+01:00")),
+    ("last night at 11", at("2026-03-14T23:00:00+01:00")),
+    ("last night at 12", at("2026-03-15T00:00:00+01:00")),
+    ("yesterday at 23:30", at("2026-03-14T23:30:00+01:00")),
     ("  Yesterday   23:30 ", at("2026-03-14T23:30:00+01:00")),
     ("2026-03-01T23:30:00-05:00", at("2026-03-01T23:30:00-05:00")),
     ("2026-03-01 23:30", at("2026-03-01T23:30:00+01:00")),
@@ -295,6 +309,8 @@ def test_when_future_is_rejected(ahead: dt.timedelta) -> None:
 @pytest.mark.parametrize("text", [
     "tomorrow", "today 14:00", "tonight", "in 2h", "2026-13-01", "25:00", "yesterday 25:00",
     "last night 13am", "3", "", "1899-12-31", "99999999999 days ago", "3000000 days ago",
+    "yesterday at 3", "2h ago 3am", "last night at 13", "Feb 30 3am", "last funday 3am",
+    "Dec 3 25:00",
 ])
 # fmt: on
 def test_when_rejects(text: str) -> None:
@@ -318,6 +334,11 @@ past_phrases = st.one_of(
         lambda h, ap: f"last night {h}{ap}", st.integers(1, 12), st.sampled_from(["am", "pm"])
     ),
     st.builds(lambda d, h: f"{d} {h:02d}:00", st.sampled_from(when._WEEKDAYS), hours),
+    st.builds(lambda d, h: f"last {d} {h:02d}:00", st.sampled_from(when._WEEKDAYS), hours),
+    st.builds(lambda n, h: f"{n} days ago {h}:00", st.integers(0, 365), hours),
+    st.builds(lambda h: f"last night at {h}", st.integers(1, 12)),
+    st.builds(lambda d: f"{d:%b} {d.day} 3am", st.dates(dt.date(2001, 1, 1), dt.date(2001, 12, 31))),
+    st.builds(lambda d: f"{d.day} {d:%B} 02:40", st.dates(dt.date(2001, 1, 1), dt.date(2001, 12, 31))),
 )
 
 
@@ -360,7 +381,9 @@ def test_when_arbitrary_text(text: str, now: dt.datetime) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("today", TODAY), ("yesterday", dt.date(2026, 3, 14)), ("3 days ago", dt.date(2026, 3, 12)),
     ("2 weeks ago", dt.date(2026, 3, 1)), ("1w ago", dt.date(2026, 3, 8)),
-    ("monday", dt.date(2026, 3, 9)), ("Sunday", dt.date(2026, 3, 8)),
+    ("monday", dt.date(2026, 3, 9)), ("Sunday", TODAY), ("last sunday", dt.date(2026, 3, 8)),
+    ("last monday", dt.date(2026, 3, 9)), ("Dec 3", dt.date(2025, 12, 3)),
+    ("15 march", TODAY), ("16 march", dt.date(2025, 3, 16)), ("3 Dec 2024", dt.date(2024, 12, 3)),
     ("2026-02-28", dt.date(2026, 2, 28)), ("1900-01-01", dt.date(1900, 1, 1)),
 ])
 # fmt: on
@@ -382,10 +405,61 @@ def test_date_days_ago(days: int) -> None:
 
 @quick
 @given(st.sampled_from(when._WEEKDAYS), st.dates(min_value=dt.date(1901, 1, 1)))
-def test_date_weekday_is_the_last_one_before_today(name: str, today: dt.date) -> None:
+def test_date_weekday_is_the_latest_one_today_included(name: str, today: dt.date) -> None:
+    """ "monday" on a Monday is today; "last monday" the one before it."""
     day = parse_date(name, today)
-    assert 1 <= (today - day).days <= 7
+    assert 0 <= (today - day).days <= 6
     assert day.strftime("%A").lower() == name
+    before = parse_date(f"last {name}", today)
+    assert 1 <= (today - before).days <= 7 and before.strftime("%A").lower() == name
+
+
+@quick
+@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 12, 31)), st.dates())
+def test_a_day_of_a_month_is_the_latest_one_up_to_today(today: dt.date, named: dt.date) -> None:
+    text = f"{named:%b} {named.day}"
+    try:
+        day = parse_date(text, today)
+    except InvalidInput:  # 29 February in a year without one, or before 1900
+        assert (named.month, named.day) == (2, 29) or today.year < 1902
+        return
+    assert (day.month, day.day) == (named.month, named.day)
+    assert day <= today and (today - day).days < 366 + 365 * 3  # leap days come back slowly
+    assert parse_date(f"{named.day} {named:%B} {day.year}", today) == day
+
+
+@quick
+@given(st.sampled_from(when._WEEKDAYS), hours, minutes, instants, st.sampled_from(ZONES))
+def test_a_weekday_and_time_is_the_latest_that_has_passed(
+    name: str, hour: int, minute: int, instant: dt.datetime, zone: str
+) -> None:
+    """ "monday 3am" on a Monday afternoon is this morning; before 3 a.m., a week back."""
+    now = instant.astimezone(ZoneInfo(zone))
+    with pinned_zone(zone):
+        try:
+            moment = parse_when(f"{name} {hour:02d}:{minute:02d}", now)
+        except InvalidInput as error:
+            assert "did not exist" in str(error)
+            return
+    local = moment.astimezone(ZoneInfo(zone))
+    assert local.strftime("%A").lower() == name and (local.hour, local.minute) == (hour, minute)
+    assert moment <= now + FUTURE_TOLERANCE
+    assert now - moment < dt.timedelta(days=7, hours=2)  # the latest one (clock changes aside)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-10", dt.date(2026, 10, 1)), ("Oct 2025", dt.date(2025, 10, 1)),
+     ("october, 2025", dt.date(2025, 10, 1)), ("2026-03", dt.date(2026, 3, 1)),
+     ("2024-02-29", dt.date(2024, 2, 29)), ("yesterday", dt.date(2026, 11, 1))],
+)  # fmt: skip
+def test_date_or_month(text: str, expected: dt.date) -> None:
+    assert when.parse_date_or_month(text, dt.date(2026, 11, 2)) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-12", "Dec 2026", "1899-05", "sometime"])
+def test_date_or_month_rejects(text: str) -> None:
+    rejected(lambda t: when.parse_date_or_month(t, dt.date(2026, 11, 2)), text, "--since")
 
 
 @quick
@@ -618,3 +692,91 @@ def test_last_night_small_hour_not_yet_come_is_the_night_before() -> None:
     one_am = at("2026-03-15T01:00:00+01:00")
     assert parse_when("last night 3am", one_am) == at("2026-03-14T03:00:00+01:00")
     assert parse_when("last night 0:30", one_am) == at("2026-03-15T00:30:00+01:00")
+
+
+# --- the words people type (issue 19) -----------------------------------------------------------
+
+
+@quick
+@given(st.integers(0, 10), st.sampled_from(["/10", " / 10", " out of 10", "/ 10 "]))
+def test_score_out_of_ten(score: int, tail: str) -> None:
+    assert parse_score(f"{score}{tail}", "--severity") == score
+
+
+@pytest.mark.parametrize("text", ["7/5", "11/10", "7/10/10", "/10", "7 of 100"])
+def test_score_out_of_something_else_is_refused(text: str) -> None:
+    rejected(lambda t: parse_score(t, "--severity"), text, "--severity")
+
+
+@quick
+@given(st.integers(1, 30))
+def test_pints_uk_by_default_and_us_when_said(pints: int) -> None:
+    uk, us = parse_volume(f"{pints} pints"), parse_volume(f"{pints} US pints")
+    assert uk == round(pints * 568.261) == parse_volume(f"{pints} UK pints")
+    assert us == round(pints * 473.176)
+    [doubt, *_] = parsing.volume_doubts(f"{pints} pints", uk)
+    assert "as UK pints (568 ml each" in doubt.text and doubt.instead == f"{pints} US pints"
+    assert not any("UK pints" in d.text for d in parsing.volume_doubts(f"{pints} US pints", us))
+
+
+@quick
+@given(st.integers(1, MAX_VOLUME_ML))
+def test_a_huge_days_fluids_is_doubted_with_the_decimal_moved(ml: int) -> None:
+    doubts = parsing.volume_doubts(f"{ml} ml", ml)
+    assert bool(doubts) is (ml > parsing.MANY_LITRES_ML)
+    if doubts:
+        assert doubts[0].instead == f"{ml / 10:g} ml"
+    assert [d.instead for d in parsing.volume_doubts("17L", 17_000)] == ["1.7L"]
+
+
+@quick
+@given(st.integers(1, MAX_DURATION_S))
+def test_a_long_cramp_is_doubted(seconds: int) -> None:
+    text = format_duration(seconds)
+    doubt = parsing.duration_doubt(text, seconds)
+    assert (doubt is not None) is (seconds > parsing.LONG_CRAMP_S)
+    assert parsing.duration_doubt("3h", 3 * 3600) == parsing.Doubt(
+        "--duration 3h is long for a cramp, which usually lasts seconds to minutes. "
+        "Did you mean 3m?",
+        "3m",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "intensity"),
+    [("hard", "vigorous"), ("Easy", "light"), ("medium", "moderate"), ("vigorous", "vigorous")],
+)
+def test_intensity_words(text: str, intensity: str) -> None:
+    assert parsing.parse_intensity(text) == intensity
+    assert parse_exercise(f"run 45m {text}") == ExerciseSpec("run", 45, intensity)
+
+
+@quick
+@given(any_text)
+def test_intensity_arbitrary_text(text: str) -> None:
+    assert only_invalid_input(parsing.parse_intensity, text) in (None, *INTENSITIES)
+
+
+@quick
+@given(
+    st.sampled_from(ALL_WORDS),
+    st.sampled_from([("left", "left"), ("right", "right"), ("both", "both"), ("R", "right")]),
+    st.booleans(),
+)
+def test_a_side_before_or_after_the_muscle(
+    word_name: tuple[str, str], side: tuple[str, str], before: bool
+) -> None:
+    from spasmlog.knowledge.muscles import muscle_and_side
+
+    word, name = word_name
+    text = f"{side[0]} {word}" if before else f"{word} ({side[0]})"
+    assert muscle_and_side(text) == (name, side[1])
+    assert muscle_and_side(word) == (name, None)
+
+
+def test_a_side_with_a_muscle_typo_gets_the_muscles_did_you_mean() -> None:
+    from spasmlog.knowledge.muscles import muscle_and_side
+
+    error = rejected(muscle_and_side, "right calff", "--muscle")
+    assert "Did you mean 'calf'?" in str(error)
+    rejected(muscle_and_side, "right left", "--muscle")

@@ -76,6 +76,7 @@ def test_default_period_starts_at_the_first_checkin_or_episode(run: Run) -> None
 
 
 def test_empty_diary_command_says_so_in_one_line(run: Run) -> None:
+    assert run("db", "upgrade").exit_code == 0  # a new, empty diary
     result = run("report", "factors")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [

@@ -339,7 +339,7 @@ def test_report_weekly_prints_the_table_and_writes_a_private_chart(
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_default_file_name_in_the_current_folder_and_force(
+def test_run_twice_a_day_the_default_chart_is_replaced(
     run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -348,18 +348,53 @@ def test_default_file_name_in_the_current_folder_and_force(
     chart = tmp_path / "spasmlog-weekly-2026-03-15.png"
     assert first.exit_code == 0
     assert first.stdout.splitlines()[-1] == f"Chart written to {chart}"
+    run("log", "--muscle", "calf", "--at", "2026-03-15T03:00", "--severity", "8")
+    again = run("report", "weekly", "--weeks", "2")  # later the same day: no --force needed
+    assert again.exit_code == 0, again.output
+    assert again.stdout != first.stdout  # the second cramp is in the new table
+    assert again.stdout.splitlines()[-1] == f"Chart written to {chart}"
+    assert chart.read_bytes() != b"" and chart.read_bytes().startswith(b"\x89PNG")
+    assert stat.S_IMODE(chart.stat().st_mode) == 0o600
+
+
+def test_a_file_that_is_not_a_chart_at_the_default_name_is_kept(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run("log", "--muscle", "calf", "--at", "2026-03-14T03:00", "--severity", "6")
+    chart = tmp_path / "spasmlog-weekly-2026-03-15.png"
     chart.write_bytes(b"the person's own file")
-    before = diary_fingerprint(db_path)
     refused = run("report", "weekly", "--weeks", "2")
     assert refused.exit_code == 2
+    assert "Week of" in refused.stdout  # the table printed all the same
     assert refused.stderr == (
-        f"Error: {chart} already exists. Add --force to replace it, or "
-        "choose another name with --out.\n"
+        f"Error: {chart} already exists, so the chart was not written (the table above is "
+        "complete). Add --force to replace it, or choose another name with --out.\n"
     )
     assert chart.read_bytes() == b"the person's own file"
-    assert diary_fingerprint(db_path) == before
     assert run("report", "weekly", "--weeks", "2", "--force").exit_code == 0
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_file_named_with_out_needs_force_but_the_table_prints(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    run("log", "--muscle", "calf", "--at", "2026-03-14T03:00", "--severity", "6")
+    out = tmp_path / "weekly.png"
+    assert run("report", "weekly", "--weeks", "2", "--out", str(out)).exit_code == 0
+    made = out.read_bytes()
+    out.write_bytes(made + b"kept")
+    before = diary_fingerprint(db_path)
+    refused = run("report", "weekly", "--weeks", "2", "--out", str(out))
+    assert refused.exit_code == 2
+    assert "Week of" in refused.stdout and "Chart written" not in refused.stdout
+    assert refused.stderr.startswith(f"Error: {out} already exists, so the chart was not written")
+    assert out.read_bytes() == made + b"kept"
+    assert diary_fingerprint(db_path) == before
+    no_chart = run("report", "weekly", "--weeks", "2", "--out", str(out), "--no-chart")
+    assert no_chart.exit_code == 0 and "Week of" in no_chart.stdout
+    assert run("report", "weekly", "--weeks", "2", "--out", str(out), "--force").exit_code == 0
+    assert out.read_bytes() == made
 
 
 @pytest.mark.parametrize(
@@ -466,6 +501,7 @@ def _assert_png(path: Path) -> None:
 
 def test_empty_diary_says_so_in_one_line(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "empty.png"
+    assert run("db", "upgrade").exit_code == 0  # a new, empty diary
     result = run("report", "weekly", "--out", str(out))
     assert result.exit_code == 0
     assert result.stdout == (

@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from spasmlog import __version__
@@ -50,18 +50,27 @@ COMMANDS: dict[str, Entry] = {
         "episodes", EPISODES, "Show every field of one episode. Example: spasmlog show 12"
     ),
     "edit": Entry(
-        "episodes", EPISODES, "Correct fields of an episode (same options and checks as `log`)."
+        "episode_fixes",
+        EPISODES,
+        "Correct fields of an episode (same options as `log`); says what changed.",
     ),
     "delete": Entry(
-        "episodes", EPISODES, "Delete an episode (recoverable). Example: spasmlog delete 12"
+        "episode_fixes",
+        EPISODES,
+        "Delete episodes (recoverable). Example: spasmlog delete 12 13, or 12-15",
     ),
     "restore": Entry(
-        "episodes", EPISODES, "Bring back a deleted episode. Example: spasmlog restore 12"
+        "episode_fixes", EPISODES, "Bring back deleted episodes. Example: spasmlog restore 12"
     ),
     "undo": Entry(
-        "episodes",
+        "episode_fixes",
         EPISODES,
         "Revert the last change, whatever it was, and say what it was. Example: spasmlog undo",
+    ),
+    "redo": Entry(
+        "episode_fixes",
+        EPISODES,
+        "Put back what the last `undo` took away, and say what it was. Example: spasmlog redo",
     ),
     "muscles": Entry(
         "episodes",
@@ -212,6 +221,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (`spasmlog show 3 | head -1`): click exits quietly
         except SpasmlogError as error:
             _fail(ctx, str(error), error.exit_code, error)
         except OSError as error:
@@ -241,11 +252,24 @@ class _Group(TyperGroup):
 
 
 def _fail(ctx: Any, message: str, code: int, error: BaseException) -> NoReturn:
+    """The error's one line on stderr and its exit code; with --debug, its traceback first
+    (without local variables), and the same exit code."""
     state = ctx.find_object(State)
     if state is not None and state.debug:
-        raise error
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(int(code))
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """No "<bool>" beside a flag in the help: a flag takes no value."""
+    return None if self.is_flag else _value_type(self, ctx)
+
+
+_value_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 app = typer.Typer(
@@ -255,7 +279,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; commands still load lazily
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -12,6 +12,7 @@ import typer
 from spasmlog.cli.state import diary_path
 from spasmlog.core import clock, when
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import Doubt
 from spasmlog.diary.access import Store, open_store
 
 if TYPE_CHECKING:
@@ -20,11 +21,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def open_from(ctx: typer.Context) -> Store:
+def open_from(ctx: typer.Context, reading: bool = False) -> Store:
     """The diary for this command, closed (connections released, WAL checkpointed) when it ends.
-    An upgrade that repaired entries says so, on stderr, before the command's own output."""
-    store = open_store(diary_path(ctx))
+
+    A command that only reads (`reading=True`) refuses a diary that does not exist ("No diary
+    at PATH"), creating nothing; one that writes creates it and says so, once. An upgrade that
+    repaired entries says so too. Both lines go to stderr, before the command's own output."""
+    store = open_store(diary_path(ctx), create=not reading)
     ctx.call_on_close(store.close)
+    if store.created:
+        typer.echo(f"Created a new diary at {store.path}.", err=True)
     line = repaired_line(store)
     if line:
         typer.echo(line, err=True)
@@ -68,10 +74,29 @@ def note_from(value: str | None) -> str | None:
     """`--note -` asks for the note at a prompt, so health text stays out of shell history."""
     if value != "-":
         return value
-    if not interactive():
-        raise InvalidInput("--note", "-", "A prompt for the note needs a terminal; pass the text.")
-    text = typer.prompt("Note (not saved in shell history)", default="", show_default=False)
-    return text.strip() or None
+    if sys.stdin.isatty():
+        text = typer.prompt("Note (not saved in shell history)", default="", show_default=False)
+        return text.strip() or None
+    piped = typer.get_text_stream("stdin").read().strip()  # `pass show cramp | spasmlog ...`
+    if not piped:
+        raise InvalidInput(
+            "--note",
+            "-",
+            "Nothing came on standard input: pipe the note in, or run it on a terminal to be "
+            "asked for it.",
+        )
+    return piped
+
+
+def say_doubts(doubts: Sequence[tuple[str, Doubt]], fix: str) -> None:
+    """On stderr, after the write: each value taken as typed that may not be what was meant,
+    and the command that changes it (`fix` is the command without the option, e.g.
+    "spasmlog edit 12")."""
+    for option, doubt in doubts:
+        line = f"Note: {doubt.text}"
+        if doubt.instead is not None:
+            line += f' To change it: {fix} {option} "{doubt.instead}"'
+        typer.echo(line, err=True)
 
 
 def printable(text: str | None, width: int | None = None) -> str:

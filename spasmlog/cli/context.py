@@ -9,21 +9,25 @@ import typer
 
 from spasmlog.cli import quick_checkin
 from spasmlog.cli.common import (
+    diary_path,
     interactive,
     note_from,
     open_from,
     parse_at,
     printable,
+    say_doubts,
     table,
     when_cell,
 )
+from spasmlog.cli.corrections import IdArg, IdsArg, ids, say_deleted, say_edited, say_restored
 from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.diary import checkins, trials
 from spasmlog.diary import exercise as sessions
-from spasmlog.diary.checkins import LABELS, Checkin, CheckinInput, FieldChange
+from spasmlog.diary.checkins import LABELS, Checkin, CheckinInput
+from spasmlog.diary.edits import FieldChange
 from spasmlog.diary.exercise import ExerciseInput, ExerciseSession
 from spasmlog.knowledge.muscles import resolve_muscle
 
@@ -158,7 +162,9 @@ def _parse_checkin(
 
 
 def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
-    with open_from(ctx).reading() as session:
+    if not diary_path(ctx).exists():  # a new diary has no trial; it is made when written
+        return None
+    with open_from(ctx, reading=True).reading() as session:
         return trials.remedy_on(session, day)
 
 
@@ -304,6 +310,9 @@ def checkin(
             typer.echo(_change_line(change, unit))
     else:
         typer.echo(f"The check-in for {day} already says that; nothing changed.")
+    if fluid is not None and "fluid_ml" in given:
+        doubts = parsing.volume_doubts(fluid, given["fluid_ml"])
+        say_doubts([("--fluid", doubt) for doubt in doubts], f"spasmlog checkin --date {day}")
 
 
 def _checkin_row(row: Checkin, exercise: ExerciseSession | None, unit: FluidUnit) -> list[str]:
@@ -330,7 +339,7 @@ def checkins_(
     unit = settings.load().fluid
     start = when.parse_date(since, today, "--since", future_ok=True) if since else None
     end = when.parse_date(until, today, "--until", future_ok=True) if until else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         days = checkins.list_checkins(session, start, end)
         rows = [_checkin_row(day.checkin, day.exercise, unit) for day in days]
@@ -376,7 +385,8 @@ def exercise_add(
         str | None, typer.Option(help='How long: "45" (minutes) or "1h15m".')
     ] = None,
     intensity: Annotated[
-        str | None, typer.Option(help=f"How hard: {', '.join(parsing.INTENSITIES)}.")
+        str | None,
+        typer.Option(help=f"How hard: {', '.join(parsing.INTENSITIES)} (or easy, medium, hard)."),
     ] = None,
     muscle: Annotated[
         list[str] | None,
@@ -401,9 +411,7 @@ def exercise_add(
         started_at=parse_at(at) if at else now,
         activity=parsing.parse_activity(activity),
         minutes=parsing.parse_minutes(minutes),
-        intensity=parsing.parse_choice(intensity, "--intensity", parsing.INTENSITIES)
-        if intensity
-        else None,
+        intensity=parsing.parse_intensity(intensity) if intensity else None,
         muscles=tuple(muscles),
     )
     store = open_from(ctx)
@@ -427,7 +435,7 @@ def exercise_list(
     """
     start = when.parse_bound(since, clock.now(), "--since") if since else None
     stop = when.parse_bound(until, clock.now(), "--until") if until else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = [
             [
@@ -452,3 +460,85 @@ def exercise_list(
     typer.echo(
         table(["ID", "Started", "Activity", "Minutes", "Intensity", "Muscles", "Source"], rows)
     )
+
+
+EXERCISE_LABELS = {"started_at": "started"}
+
+
+def _exercise_shown(name: str, value: Any) -> str:
+    if value is None or value == []:
+        return ""
+    if name == "started_at":
+        return when_cell(value.astimezone(clock.zone()).isoformat())
+    if name == "muscles":
+        return ", ".join(value)
+    if name == "minutes":
+        return f"{value} min"
+    return printable(str(value))
+
+
+@exercise_app.command("edit")
+def exercise_edit(
+    ctx: typer.Context,
+    session_id: IdArg,
+    at: Annotated[str | None, typer.Option(help='When it started: "today 7:00", ISO 8601.')] = None,
+    activity: Annotated[str | None, typer.Option(help='What: "run", "swim".')] = None,
+    minutes: Annotated[str | None, typer.Option(help='How long: "45" or "1h15m".')] = None,
+    intensity: Annotated[
+        str | None, typer.Option(help="light, moderate or vigorous (or easy, medium, hard).")
+    ] = None,
+    muscle: Annotated[
+        list[str] | None,
+        typer.Option("--muscle", "-m", help='The muscles worked (replaces them; "none" clears).'),
+    ] = None,
+) -> None:
+    """Correct an exercise session, whichever command recorded it; says what changed.
+
+    Example: spasmlog exercise edit 4 --minutes 40 --intensity moderate
+    """
+    updates: dict[str, Any] = {}
+    if at is not None:
+        updates["started_at"] = parse_at(at)
+    if activity is not None:
+        updates["activity"] = parsing.parse_activity(activity)
+    if minutes is not None:
+        updates["minutes"] = parsing.parse_minutes(minutes)
+    if intensity is not None:
+        updates["intensity"] = parsing.parse_intensity(intensity)
+    if muscle is not None:
+        names = [] if [m.lower() for m in muscle] == ["none"] else muscle
+        updates["muscles"] = list(dict.fromkeys(resolve_muscle(name) for name in names))
+    if not updates:
+        raise InvalidInput("edit", "", "Give a field to change, e.g. --minutes 40.")
+    store = open_from(ctx)
+    with store.writing() as session:
+        edited = sessions.edit_exercise(session, session_id, updates, clock.now())
+        what = f"exercise session {sessions.describe_exercise(edited.session)}"
+    say_edited(what, edited.changes, EXERCISE_LABELS, _exercise_shown)
+
+
+@exercise_app.command("delete")
+def exercise_delete(ctx: typer.Context, session_ids: IdsArg) -> None:
+    """Delete exercise sessions (recoverable), whichever command recorded them.
+
+    A run recorded twice, by `log --exercise` and `checkin --exercise`, keeps one copy.
+
+    Example: spasmlog exercise delete 4
+    """
+    numbers = ids(session_ids)
+    store = open_from(ctx)
+    with store.writing() as session:
+        rows = sessions.delete_exercise(session, numbers, clock.now())
+        names = [sessions.describe_exercise(row) for row in rows]
+    say_deleted(names, numbers, "spasmlog exercise restore")
+
+
+@exercise_app.command("restore")
+def exercise_restore(ctx: typer.Context, session_ids: IdsArg) -> None:
+    """Bring back deleted exercise sessions. Example: spasmlog exercise restore 4"""
+    numbers = ids(session_ids)
+    store = open_from(ctx)
+    with store.writing() as session:
+        rows = sessions.restore_exercise(session, numbers, clock.now())
+        names = [sessions.describe_exercise(row) for row in rows]
+    say_restored(names)

@@ -36,7 +36,7 @@ def backup_(
     force: Annotated[bool, typer.Option(help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Copy the diary safely, even while it is in use. Example: spasmlog db backup ~/diary-copy.db"""
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     store.close()
     if file is None:
         dest = files.back_up(store.path)

@@ -1,4 +1,4 @@
-"""Episode commands: log, list, show, edit, delete, restore, undo, muscles."""
+"""Episode commands: log, list, show, muscles (corrections: spasmlog.cli.episode_fixes)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,19 @@ from spasmlog.cli.common import (
     open_from,
     parse_at,
     printable,
+    say_doubts,
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing, settings, when
+from spasmlog.core import clock, notices, parsing, settings, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput, NotFound
 from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.diary import episodes
-from spasmlog.diary import undo as undoing
+from spasmlog.diary.access import Store
 from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
 from spasmlog.knowledge import factors
-from spasmlog.knowledge.muscles import MUSCLES, resolve_muscle
+from spasmlog.knowledge.muscles import MUSCLES, muscle_and_side, resolve_muscle
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -34,7 +35,8 @@ MuscleOpt = Annotated[
     typer.Option(
         "--muscle",
         "-m",
-        help="Muscle, e.g. calf, 'lower back', 'charley horse' (see `spasmlog muscles`).",
+        help="Muscle, e.g. calf, 'right calf', 'lower back', 'charley horse' (see "
+        "`spasmlog muscles`).",
     ),
 ]
 SideOpt = Annotated[str | None, typer.Option(help="left, right, both or none.")]
@@ -45,12 +47,13 @@ AtOpt = Annotated[
     ),
 ]
 DurationOpt = Annotated[str | None, typer.Option(help='How long: "45s", "2m", "1m30s", "1.5 min".')]
-SeverityOpt = Annotated[str | None, typer.Option(help="0 (none) to 10 (worst).")]
+SeverityOpt = Annotated[str | None, typer.Option(help='0 (none) to 10 (worst): "7" or "7/10".')]
 WokeOpt = Annotated[bool | None, typer.Option("--woke/--no-woke", help="Did it wake you?")]
 FluidOpt = Annotated[
     str | None,
     typer.Option(
-        help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".'
+        help='Fluids in the 24 h before: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz", '
+        '"2 pints" (UK).'
     ),
 ]
 ExerciseOpt = Annotated[
@@ -97,11 +100,24 @@ def _episode_id(text: str) -> int:
 IdArg = Annotated[int, typer.Argument(metavar="ID", parser=_episode_id)]
 
 
-def _choices(values: list[str] | None, option: str, allowed: tuple[str, ...]) -> list[str]:
+def _choices(
+    values: list[str] | None,
+    option: str,
+    allowed: tuple[str, ...],
+    words: dict[str, str] | None = None,
+) -> list[str]:
+    """Each value (comma-separated too) as one of `allowed`, or an everyday word for one."""
     picked: list[str] = []
     for value in values or []:
         for item in parsing.parse_list(value.replace(",", ";")):
-            choice = parsing.parse_choice(item, option, allowed)
+            if item.startswith("-"):
+                raise InvalidInput(
+                    option,
+                    item,
+                    "A minus takes an item out with `spasmlog edit`; leave it out here.",
+                )
+            word = " ".join(item.lower().split())
+            choice = parsing.parse_choice((words or {}).get(word, word), option, allowed)
             if choice not in picked:
                 picked.append(choice)
     return picked
@@ -125,10 +141,17 @@ def _parse_fields(
 ) -> dict[str, Any]:
     """The options that were given, parsed and checked, as EpisodeInput field values."""
     given: dict[str, Any] = {}
+    said = None
     if muscle is not None:
-        given["muscle"] = resolve_muscle(muscle)
+        given["muscle"], said = muscle_and_side(muscle)  # "right calf": the side too
     if side is not None:
         given["side"] = parsing.parse_side(side)
+        if said is not None and given["side"] != said:
+            raise InvalidInput(
+                "--side", side, f"--muscle {muscle!r} says {said}; give the side once."
+            )
+    elif said is not None:
+        given["side"] = said
     if at is not None:
         given["started_at"] = parse_at(at)
     if duration is not None:
@@ -142,7 +165,7 @@ def _parse_fields(
     if exercise is not None:
         given["exercise"] = parsing.parse_exercise(exercise)
     if relief is not None:
-        given["relief"] = _choices(relief, "--relief", factors.RELIEF)
+        given["relief"] = _choices(relief, "--relief", factors.RELIEF, factors.RELIEF_WORDS)
     if relief_score is not None:
         given["relief_score"] = parsing.parse_score(relief_score, "--relief-score")
     if symptom is not None:
@@ -158,9 +181,26 @@ def _lateral(muscle: str) -> bool:
     return any(known.lateral for known in MUSCLES if known.name == muscle)
 
 
+def _doubts(
+    fluid: str | None, duration: str | None, given: dict[str, Any]
+) -> list[tuple[str, parsing.Doubt]]:
+    """Values taken as typed that may not be what was meant ("17L", a three-hour cramp)."""
+    found = []
+    if fluid is not None:
+        found += [("--fluid", d) for d in parsing.volume_doubts(fluid, given["fluid_ml_24h"])]
+    long = parsing.duration_doubt(duration, given["duration_s"]) if duration is not None else None
+    if long is not None:
+        found.append(("--duration", long))
+    return found
+
+
 def _ask_fields(given: dict[str, Any], mine: settings.Settings) -> None:
     """Interactive `log`: ask for what was not given, with defaults; Enter skips optional ones."""
-    given["muscle"] = ask("Muscle (e.g. calf, foot, lower back)", resolve_muscle, required=True)
+    answer = ask("Muscle (e.g. calf, foot, lower back)", muscle_and_side, required=True)
+    assert answer is not None  # required: asked until given
+    given["muscle"], said = answer
+    if said is not None and "side" not in given:
+        given["side"] = said
     if "side" not in given:
         side = (mine["default_side"] or "") if _lateral(given["muscle"]) else ""
         given["side"] = ask("Side (left/right/both/none)", parsing.parse_side, side)
@@ -186,7 +226,7 @@ def _ask_fields(given: dict[str, Any], mine: settings.Settings) -> None:
         given["relief"] = (
             ask(
                 f"What helped ({', '.join(factors.RELIEF)}; comma-separated)",
-                lambda t: _choices([t], "--relief", factors.RELIEF),
+                lambda t: _choices([t], "--relief", factors.RELIEF, factors.RELIEF_WORDS),
             )
             or []
         )
@@ -263,14 +303,44 @@ def log(
     given.setdefault("started_at", clock.now())
     entry = episodes.EpisodeInput(**given)
     store = open_from(ctx)
+    if interactive() and not _log_it_again(store, entry):
+        typer.echo("Nothing was logged.")
+        return
     with store.writing() as session:
         logged = episodes.log_episode(session, entry, clock.now())
         record = episode_record(logged.episode, None)
-    typer.echo(f"Logged #{logged.episode.id}: {_summary_line(record)}.")
+        twin = None if logged.twin is None else episodes.describe(logged.twin)
+    new_id = logged.episode.id
+    typer.echo(f"Logged #{new_id}: {_summary_line(record)}.")
     typer.echo(f"Tip: {logged.tip.text}")
-    if logged.signs:
-        reasons = "; ".join(sign.message for sign in logged.signs)
+    shown = [sign.id for sign in logged.signs]
+    due = notices.due(shown, store.path, clock.today(), mine["doctor_notice"])
+    signs = [sign for sign in logged.signs if sign.id in due]
+    if signs:
+        reasons = "; ".join(sign.message for sign in signs)
         typer.echo(f"See a doctor: this episode was {reasons}. {factors.SEE_DOCTOR_QUOTE}")
+    if twin is not None and not interactive():
+        typer.echo(
+            f"Note: {twin} started within a minute of this one, on the same muscle and side: the "
+            f"same cramp logged twice? `spasmlog delete {new_id}` removes this one.",
+            err=True,
+        )
+    say_doubts(_doubts(fluid, duration, given), f"spasmlog edit {new_id}")
+
+
+def _log_it_again(store: Store, entry: episodes.EpisodeInput) -> bool:
+    """On a terminal, when an episode of the same muscle and side started within a minute of
+    this one: ask before logging what may be the same cramp twice."""
+    with store.reading() as session:
+        twin = episodes.near_duplicate(session, entry)
+        name = None if twin is None else episodes.describe(twin)
+    if name is None:
+        return True
+    return typer.confirm(
+        f"{name} started within a minute of this one, on the same muscle and side. "
+        "Log this one as well?",
+        default=False,
+    )
 
 
 @app.command("list")
@@ -291,7 +361,7 @@ def list_(
     start = when.parse_bound(since, now, "--since") if since else None
     end = when.parse_bound(until, now, "--until") if until else None
     wanted = resolve_muscle(muscle) if muscle else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = episodes.list_episodes(session, start, end, wanted, limit, include_deleted=deleted)
         records = [episode_record(episode, exercise) for episode, exercise in rows]
@@ -340,95 +410,63 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int], unit: FluidUnit
     return table(headers, rows)
 
 
+SHOWN = (
+    ("started_at", "Started"), ("muscle", "Muscle"), ("side", "Side"),
+    ("duration_s", "Duration"), ("severity", "Severity"), ("woke", "Woke you"),
+    ("fluid_l_24h", "Fluids in the 24 h before"), ("exercise", "Exercise in the 24 h before"),
+    ("relief", "What you tried"), ("relief_score", "How much it helped"),
+    ("symptoms", "Other symptoms"), ("medications", "Medications"), ("note", "Note"),
+)  # fmt: skip
+
+
+def _shown(key: str, value: Any, unit: FluidUnit = LITRES) -> str:
+    """One field of an episode as a person reads it; a blank is "not recorded", never a zero."""
+    if value is None:
+        return "not recorded"
+    if isinstance(value, list):
+        return ", ".join(printable(item) for item in value) or "none"
+    if key == "started_at":
+        return when_cell(value)
+    if key == "duration_s":
+        return parsing.format_duration(value)
+    if key in ("severity", "relief_score"):
+        return f"{value}/10"
+    if key == "woke":
+        return "yes" if value else "no"
+    if key == "fluid_l_24h":
+        return unit.both(round(value * 1000))
+    return printable(str(value))
+
+
 @app.command()
-def show(ctx: typer.Context, episode_id: IdArg) -> None:
+def show(
+    ctx: typer.Context,
+    episode_id: IdArg,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text, or json for the raw record.")
+    ] = "text",
+) -> None:
     """Show every field of one episode. Example: spasmlog show 12"""
-    store = open_from(ctx)
+    fmt = parsing.parse_choice(format, "--format", ("text", "json"))
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         episode, exercise = episodes.show_episode(session, episode_id)
         record = episode_record(episode, exercise)
         deleted = episode.deleted_at
-    for key, value in record.items():
-        shown = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-        typer.echo(f"{key:>13}: {printable(shown)}")
+    if fmt == "json":
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    unit = settings.load().fluid
+    width = max(len(label) for _, label in SHOWN) + 1
+    typer.echo(f"Episode #{episode_id}")
+    for key, label in SHOWN:
+        typer.echo(f"  {label + ':':<{width}} {_shown(key, record[key], unit)}")
     if deleted is not None:
-        when = local_time(deleted, clock.local_offset_min(clock.now())).isoformat()
-        typer.echo(f"{'deleted':>13}: {when} (restore with `spasmlog restore {episode_id}`)")
-
-
-@app.command()
-def edit(
-    ctx: typer.Context,
-    episode_id: IdArg,
-    muscle: MuscleOpt = None,
-    side: SideOpt = None,
-    at: AtOpt = None,
-    duration: DurationOpt = None,
-    severity: SeverityOpt = None,
-    woke: WokeOpt = None,
-    fluid: FluidOpt = None,
-    exercise: ExerciseOpt = None,
-    relief: ReliefOpt = None,
-    relief_score: ReliefScoreOpt = None,
-    symptom: SymptomOpt = None,
-    note: NoteOpt = None,
-    med: MedOpt = None,
-) -> None:
-    """Correct fields of an episode (same options and checks as `log`).
-
-    Example: spasmlog edit 12 --severity 6 --duration 90s
-    """
-    updates = _parse_fields(
-        muscle,
-        side,
-        at,
-        duration,
-        severity,
-        woke,
-        fluid,
-        exercise,
-        relief,
-        relief_score,
-        symptom,
-        note,
-        med,
-        settings.load().fluid,
-    )
-    if not updates:
-        raise InvalidInput("edit", "", "Give at least one field to change, e.g. --severity 6.")
-    store = open_from(ctx)
-    with store.writing() as session:
-        episode = episodes.edit_episode(session, episode_id, updates, clock.now())
-        summary = _summary_line(episode_record(episode, None))
-    typer.echo(f"Updated #{episode_id}: {summary}. (`spasmlog undo` reverts it.)")
-
-
-@app.command()
-def delete(ctx: typer.Context, episode_id: IdArg) -> None:
-    """Delete an episode (recoverable). Example: spasmlog delete 12"""
-    store = open_from(ctx)
-    with store.writing() as session:
-        episode = episodes.delete_episode(session, episode_id, clock.now())
-        name = episodes.describe(episode)
-    typer.echo(f"Deleted {name}. Bring it back with `spasmlog restore {episode_id}`.")
-
-
-@app.command()
-def restore(ctx: typer.Context, episode_id: IdArg) -> None:
-    """Bring back a deleted episode. Example: spasmlog restore 12"""
-    store = open_from(ctx)
-    with store.writing() as session:
-        name = episodes.describe(episodes.restore_episode(session, episode_id, clock.now()))
-    typer.echo(f"Restored {name}.")
-
-
-@app.command()
-def undo(ctx: typer.Context) -> None:
-    """Revert the last change, whatever it was, and say what it was. Example: spasmlog undo"""
-    store = open_from(ctx)
-    with store.writing() as session:
-        summary = undoing.undo_last(session, clock.now())
-    typer.echo(f"Undid: {summary}.")
+        when = local_time(deleted, clock.local_offset_min(clock.now())).strftime("%Y-%m-%d %H:%M")
+        label = "Deleted:"
+        typer.echo(
+            f"  {label:<{width}} {when} (bring it back with `spasmlog restore {episode_id}`)"
+        )
 
 
 @app.command()

@@ -66,21 +66,55 @@ def _count(n: int, noun: str) -> str:
 @export_app.command("csv")
 def export_csv(
     ctx: typer.Context,
-    what: Annotated[str, typer.Option("--what", help=f"What to export: {', '.join(KINDS)}.")],
-    out: OutOpt,
+    what: Annotated[
+        str, typer.Option("--what", help=f"What to export: {', '.join(KINDS)}, or all.")
+    ],
+    out: Annotated[
+        str,
+        typer.Option("--out", "-o", help='File to write ("-": stdout); with --what all, a folder.'),
+    ],
     force: ForceOpt = False,
 ) -> None:
-    """One kind of entry as CSV, the format `spasmlog import` reads.
+    """One kind of entry as CSV, the format `spasmlog import` reads; --what all writes one file
+    per kind (episodes.csv, checkins.csv, ...) into the folder given with --out.
 
     Example: spasmlog export csv --what episodes --out episodes.csv
     """
     from spasmlog.interchange import export
 
-    kind = parsing.parse_choice(what, "--what", KINDS)
+    kind = parsing.parse_choice(what, "--what", (*KINDS, "all"))
+    if kind == "all":
+        _export_all(ctx, out, force)
+        return
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text, rows = export.export_csv(session, kind)
     _write(target, text.encode(), force, f"{_count(rows, 'row')} of {kind}")
+
+
+def _export_all(ctx: typer.Context, out: str, force: bool) -> None:
+    """Every kind into FOLDER/<kind>.csv, from one snapshot of the diary; no file is written
+    when one of them exists already (without --force)."""
+    from spasmlog.interchange import export
+
+    if out == "-":
+        raise InvalidInput("--out", out, "With --what all, give a folder for the files.")
+    folder = Path(out).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput("--out", out, "With --what all, give a folder (this is a file).")
+    targets = {kind: folder / f"{kind}.csv" for kind in KINDS}
+    present = [path.name for path in targets.values() if path.exists()]
+    if present and not force:
+        raise Conflict(
+            f"{folder} already holds {', '.join(present)}. Nothing was written; add --force to "
+            "replace them."
+        )
+    with open_from(ctx, reading=True).reading() as session:
+        made = {kind: export.export_csv(session, kind) for kind in KINDS}
+    for kind, (text, _) in made.items():
+        write_private_bytes(targets[kind], text.encode(), overwrite=force)
+    counts = ", ".join(f"{kind}.csv ({_count(rows, 'row')})" for kind, (_, rows) in made.items())
+    typer.echo(f"Wrote {len(made)} files to {folder}: {counts}")
 
 
 @export_app.command("json")
@@ -99,7 +133,7 @@ def export_json(
     from spasmlog.interchange import export
 
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text = export.export_json(session, clock.now(), include_deleted)
     _write(target, text.encode(), force, "the whole diary")
 
@@ -113,7 +147,7 @@ def export_fhir(ctx: typer.Context, out: OutOpt, force: ForceOpt = False) -> Non
     from spasmlog.interchange import fhir
 
     target = _target(out, force)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         text = fhir.export_fhir(session, clock.now())
     _write(target, text.encode(), force, "a FHIR R4 bundle")
 
@@ -176,7 +210,7 @@ def export_doctor(
             "--out", "-", "A PDF cannot be shown in a terminal; give a file or pipe it."
         )
     target = _target(out, force)
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     first = given_first or weekly.default_start(
         last - dt.timedelta(days=DEFAULT_DAYS - 1), frames.observed_from(store), last
     )

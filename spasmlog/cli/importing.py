@@ -201,7 +201,9 @@ def import_(
     file: Annotated[
         str, typer.Argument(metavar="FILE", help='A CSV or JSON file; "-" reads stdin.')
     ],
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help=KIND_HELP)] = None,
+    kind: Annotated[
+        str | None, typer.Option("--what", "--kind", "-k", help=KIND_HELP + " --kind is the same.")
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Check the file and say what would change; write nothing."),
@@ -229,10 +231,10 @@ def import_(
 
     Example: spasmlog import export.zip --dry-run
     """
-    chosen_kind = parsing.parse_choice(kind, "--kind", FILE_KINDS) if kind else None
+    chosen_kind = parsing.parse_choice(kind, "--what", FILE_KINDS) if kind else None
     chosen = parsing.parse_choice(from_, "--from", FORMATS) if from_ else None
     if chosen_kind is not None and chosen not in (None, "spasmlog"):
-        raise InvalidInput("--kind", kind or "", "--kind is for spasmlog's own files only.")
+        raise InvalidInput("--what", kind or "", "--what is for spasmlog's own files only.")
     from spasmlog.interchange import importing as importer
 
     now = clock.now()

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from spasmlog.cli import medical_fixes as fixes
 from spasmlog.cli.common import medications_updated, open_from, printable, table
+from spasmlog.cli.medical_fixes import judgement
 from spasmlog.core import clock, parsing, when
 from spasmlog.diary import conditions, labs, medications
 from spasmlog.diary.labs import LabResult
@@ -15,7 +17,6 @@ from spasmlog.diary.medications import Medication
 from spasmlog.knowledge import conditions as groups
 from spasmlog.knowledge import drugs
 from spasmlog.knowledge import labs as lab_tests
-from spasmlog.knowledge.labs import LabFlag
 
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
@@ -102,6 +103,8 @@ def meds_stop(
 ) -> None:
     """Stop a current medication; the date given is the last day taken.
 
+    The ID of a period stopped already moves its stop date (a date typed wrong).
+
     Example: spasmlog meds stop Lipitor --on yesterday
     """
     day = when.parse_date(on, clock.today(), "--on") if on else clock.today()
@@ -109,6 +112,13 @@ def meds_stop(
     with store.writing() as session:
         stopped = medications.stop_medication(session, name, day, clock.now())
         what, start = medications.describe(stopped.medication), stopped.medication.started_on
+    if stopped.moved_from is not None:
+        typer.echo(
+            f"Moved the stop date of {what} from {stopped.moved_from} to {day}: taken from "
+            f"{start} to {day}. (`spasmlog undo` reverts it.)"
+        )
+        _say(medications_updated(stopped.episodes_updated, "between the two dates"))
+        return
     typer.echo(f"Stopped {what}: taken from {start} to {day}. (`spasmlog undo` reverts it.)")
     _say(medications_updated(stopped.episodes_updated, f"after {day}"))
 
@@ -137,7 +147,7 @@ def meds_list(
 
     Example: spasmlog meds list --all
     """
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = medications.list_medications(session, include_stopped=all_)
         cells = [_med_row(row) for row in rows]
@@ -172,7 +182,10 @@ app.add_typer(conditions_app, name="conditions")
 def conditions_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help='e.g. "hypothyroidism", "type 2 diabetes".')],
-    since: Annotated[str | None, typer.Option(help="When it was diagnosed or began.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help='When it was diagnosed or began: a date, or a month ("2026-10").'),
+    ] = None,
     group: Annotated[
         str | None, typer.Option(help=f"File it by hand: {', '.join(groups.GROUPS_BY_ID)}.")
     ] = None,
@@ -183,7 +196,7 @@ def conditions_add(
     """
     entry = conditions.ConditionInput(
         name=parsing.parse_condition_name(name),
-        since=when.parse_date(since, clock.today(), "--since") if since else None,
+        since=when.parse_date_or_month(since, clock.today(), "--since") if since else None,
         group=groups.parse_group(group) if group is not None else None,
     )
     store = open_from(ctx)
@@ -221,7 +234,7 @@ def conditions_list(ctx: typer.Context) -> None:
 
     Example: spasmlog conditions list
     """
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         rows = [
             [str(row.id), printable(row.name, 40), groups.label(row.group),
@@ -252,12 +265,6 @@ app.add_typer(labs_app, name="labs")
 def _num(value: float) -> str:
     """3 significant digits (4 from 100 up), so that 0.655 and the limit 0.66 stay apart."""
     return f"{value:.4g}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def _range_in(judged: LabFlag, unit: str) -> str:
-    low, high = judged.limits
-    whose = "the lab's range" if judged.range_source == "lab" else "the adult reference range"
-    return f"{whose} {low:g}-{high:g} {unit}"
 
 
 @labs_app.command("add")
@@ -302,15 +309,8 @@ def labs_add(
         f"Added lab #{row_id}: {lab.label} {entry.value:g} {entry.unit}{mmol}, "
         f"taken {entry.taken_on}."
     )
-    where = _range_in(judged, entry.unit)
-    if judged.flag == "normal":
-        typer.echo(f"Normal: within {where}.")
-        return
-    side = "below" if judged.flag == "low" else "above"
-    typer.echo(f"{judged.flag.capitalize()}: {judged.condition} ({side} {where}).")
-    line = lab_tests.ARTICLE_LINES.get(judged.condition or "")
-    if line:
-        typer.echo(f'The article: "{line}"')
+    for line in judgement(judged, entry.unit):
+        typer.echo(line)
 
 
 def _lab_row(row: LabResult) -> list[str]:
@@ -335,7 +335,7 @@ def labs_list(
     Example: spasmlog labs list --test magnesium
     """
     wanted = lab_tests.parse_test(test, "--test") if test is not None else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     with store.reading() as session:
         results = labs.list_labs(session, wanted)
         rows = [_lab_row(row) for row in results]
@@ -352,3 +352,16 @@ def labs_list(
         typer.echo(
             f"ref: adult reference range, from {lab_tests.REFERENCE_SOURCE}. lab: the lab's own range."
         )
+
+
+# --- corrections (spasmlog.cli.medical_fixes) ---------------------------------------------------
+
+meds_app.command("edit")(fixes.meds_edit)
+meds_app.command("delete")(fixes.meds_delete)
+meds_app.command("restore")(fixes.meds_restore)
+conditions_app.command("edit")(fixes.conditions_edit)
+conditions_app.command("delete")(fixes.conditions_delete)
+conditions_app.command("restore")(fixes.conditions_restore)
+labs_app.command("edit")(fixes.labs_edit)
+labs_app.command("delete")(fixes.labs_delete)
+labs_app.command("restore")(fixes.labs_restore)

@@ -50,7 +50,7 @@ def observe(
     if since is not None and clear:
         raise InvalidInput("--clear", "", "Give --since or --clear, not both.")
     day = when.parse_date(since, clock.today(), "--since") if since is not None else None
-    store = open_from(ctx)
+    store = open_from(ctx, reading=day is None and not clear)
     if day is None and not clear:
         with store.reading() as session:
             typer.echo(_said(observation.observation(session)))

@@ -85,7 +85,7 @@ def factors_report(
         fluid_threshold_ml=_threshold(fluid_threshold), window_weeks=_window_weeks(window_weeks)
     )
 
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     if first is None:
         first = min(frames.observed_from(store) or end, end)
     loaded = frames.load(store, first, end, clock.now())

@@ -16,6 +16,7 @@ from spasmlog.core import clock, settings, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
 from spasmlog.core.settings import FluidUnit
+from spasmlog.knowledge.factors import RED_FLAG_SYMPTOMS
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
@@ -33,18 +34,34 @@ def _parse_threshold(text: str | None, default_ml: int, unit: FluidUnit) -> int:
     return millilitres
 
 
-def _chart_path(out: Path | None, end: dt.date, force: bool) -> tuple[Path, str]:
-    """Where the chart goes and in which format; an existing file is kept unless --force."""
-    path = (out or Path(f"spasmlog-weekly-{end.isoformat()}.png")).expanduser().absolute()
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def default_chart(end: dt.date) -> Path:
+    """spasmlog's own chart file for a report ending on `end`, in the current folder: running the
+    report again replaces it."""
+    return Path(f"spasmlog-weekly-{end.isoformat()}.png").absolute()
+
+
+def _replaceable(path: Path, named: bool, force: bool) -> bool:
+    """May the chart be written over `path`? A file named with --out only with --force; the
+    default file when it is a chart (a PNG), not some other file that happens to have its name."""
+    if force or not path.exists():
+        return True
+    if named:
+        return False
+    with open(path, "rb") as stream:
+        return stream.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
+
+
+def _chart_path(out: Path | None, end: dt.date) -> tuple[Path, str]:
+    """Where the chart goes and in which format."""
+    path = default_chart(end) if out is None else out.expanduser().absolute()
     chart_format = CHART_FORMATS.get(path.suffix.lower())
     if chart_format is None:
         raise InvalidInput("--out", str(out), "Give a file name ending in .png, .svg or .pdf.")
     if path.is_dir():
         raise InvalidInput("--out", str(out), "That is a folder; give a file name inside it.")
-    if path.exists() and not force:
-        raise Conflict(
-            f"{path} already exists. Add --force to replace it, or choose another name with --out."
-        )
     return path, chart_format
 
 
@@ -81,11 +98,12 @@ def weekly_report(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Chart file: .png, .svg or .pdf (default spasmlog-weekly-<last day>.png here)."
+            help="Chart file: .png, .svg or .pdf (default spasmlog-weekly-<last day>.png here, "
+            "replaced when the report is run again)."
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the chart file if it exists.")
+        bool, typer.Option("--force", help="Replace the file named with --out if it exists.")
     ] = False,
     open_chart: Annotated[
         bool, typer.Option("--open", help="Open the chart with the system viewer afterwards.")
@@ -108,11 +126,12 @@ def weekly_report(
     episodes is 0); weeks before it say "no data". A night's episodes count for the day it began
     (noon to noon). The last line compares the latest 4 complete weeks with the 4 before.
     The chart has five panels on one A4-landscape page, the same bytes for the same diary.
-    An existing chart file is only replaced with --force.
+    The table always prints. The default chart file is spasmlog's own and is replaced when the
+    report runs again; an existing file named with --out is only replaced with --force.
 
     Example: spasmlog report weekly --weeks 8 --out weekly.pdf
     """
-    from spasmlog.reports import charts, weekly
+    from spasmlog.reports import charts, signs, weekly
     from spasmlog.reports import load as frames
 
     mine = settings.load()
@@ -121,9 +140,9 @@ def weekly_report(
     last = when.parse_date(until, today, "--until") if until is not None else None
     start, end = weekly.period(today, weeks, first, last, mine.week_start)
     threshold_ml = _parse_threshold(fluid_threshold, mine["low_fluid_ml"], mine.fluid)
-    path, chart_format = (None, "") if no_chart else _chart_path(out, end, force)
+    path, chart_format = (None, "") if no_chart else _chart_path(out, end)
 
-    store = open_from(ctx)
+    store = open_from(ctx, reading=True)
     if first is None and weeks is None:
         start = weekly.default_start(start, frames.observed_from(store), end)
     loaded = frames.load(store, start, end, clock.now())
@@ -131,14 +150,20 @@ def weekly_report(
         typer.echo(frames.NOTHING_YET)
         return
     rows = weekly.weekly_rows(loaded, mine.week_start)
-    if path is not None:
-        chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format, mine.fluid)
-        write_private_bytes(path, chart, overwrite=force)
-
     typer.echo(f"Weekly report {start} to {end} ({len(rows)} weeks, local time)\n")
     typer.echo(weekly.render_table(rows, weekly.trend(rows), mine.fluid))
+    flagged = frames.episode_ids_with_symptoms(store, start, end, RED_FLAG_SYMPTOMS)
+    for line in signs.render(signs.sign_dates(loaded.episodes, flagged)):
+        typer.echo(line)
     if path is None:
         return
+    if not _replaceable(path, out is not None, force):
+        raise Conflict(
+            f"{path} already exists, so the chart was not written (the table above is complete). "
+            "Add --force to replace it, or choose another name with --out."
+        )
+    chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format, mine.fluid)
+    write_private_bytes(path, chart, overwrite=True)
     typer.echo(f"\nChart written to {path}")
     if open_chart:
         typer.echo(_open_with_viewer(path))

@@ -113,7 +113,7 @@ def today(ctx: typer.Context) -> None:
 
     Example: spasmlog trial today
     """
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         found = trials.tonight(session, clock.now())
     data, period, protocol = found.trial, found.period, found.trial.protocol
     danger = harm(data)
@@ -205,7 +205,7 @@ def status(ctx: typer.Context, format: FormatOpt = "table") -> None:
     Example: spasmlog trial status --format json
     """
     chosen = parsing.parse_choice(format, "--format", FORMATS)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         data = trials.status(session, clock.now())
     if chosen == "json":
         typer.echo(json.dumps(_status_json(data), indent=2, ensure_ascii=False))
@@ -276,7 +276,7 @@ def list_(ctx: typer.Context) -> None:
 
     Example: spasmlog trial list
     """
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         found = trials.list_trials(session, clock.now())
     if not found:
         typer.echo('No trials yet. Start one: spasmlog trial start "magnesium 300 mg at bedtime"')
@@ -310,7 +310,7 @@ def report_(
     Example: spasmlog trial report --format json
     """
     chosen = parsing.parse_choice(format, "--format", FORMATS)
-    with open_from(ctx).reading() as session:
+    with open_from(ctx, reading=True).reading() as session:
         data = trials.finished(session, clock.now(), trial_id)
     from spasmlog.reports import trial as report
 

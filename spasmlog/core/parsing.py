@@ -1,4 +1,5 @@
-"""Everyday words to typed values: "1m30s", "6 glasses", "run 45m vigorous", "7/10", "7h30m".
+"""Everyday words to typed values: "1m30s", "6 glasses", "3 pints", "run 45m hard", "7/10",
+"7h30m".
 
 (Times and dates: spasmlog.core.when.)
 
@@ -19,12 +20,18 @@ DURATION_HELP = (
 )
 VOLUME_HELP = (
     'Use a number with a unit: "1.5L", "500 ml", "6 glasses" (250 ml each), "40 oz" (US fl oz), '
-    '"2 cups" (240 ml each).'
+    '"2 cups" (240 ml each), "3 pints" (UK, 568 ml; "3 US pints": 473 ml).'
 )
 INTENSITIES = ("light", "moderate", "vigorous")
+# Words people use for how hard, and the intensity each means.
+INTENSITY_WORDS = {
+    **dict.fromkeys(("easy", "gentle", "low", "slow", "relaxed"), "light"),
+    **dict.fromkeys(("medium", "mid", "steady", "normal", "average"), "moderate"),
+    **dict.fromkeys(("hard", "intense", "high", "heavy", "fast", "tough", "max"), "vigorous"),
+}
 EXERCISE_HELP = (
     'Use "ACTIVITY DURATION [INTENSITY]", e.g. "run 45m vigorous", "walk 30 min light", '
-    f'"swim 1h". Intensity is one of {", ".join(INTENSITIES)}.'
+    f'"swim 1h hard". Intensity is one of {", ".join(INTENSITIES)} (or easy, medium, hard).'
 )
 SIDES = ("left", "right", "both", "none")
 _SIDE_ALIASES = {
@@ -65,7 +72,13 @@ _UNIT_ML = {
     **dict.fromkeys(("glass", "glasses"), 250.0),
     **dict.fromkeys(("cup", "cups"), 240.0),
     **dict.fromkeys(("oz", "floz", "fl oz", "fl.oz", "ounce", "ounces"), 29.5735),
+    **dict.fromkeys(("pint", "pints", "pt", "pts", "uk pint", "uk pints"), 568.261),
+    **dict.fromkeys(("imperial pint", "imperial pints"), 568.261),
+    **dict.fromkeys(("us pint", "us pints"), 473.176),
 }
+_BARE_PINTS = ("pint", "pints", "pt", "pts")  # taken as UK pints, and said so
+MANY_LITRES_ML = 8_000  # more in a day is rare enough that a slipped decimal is likelier
+LONG_CRAMP_S = 30 * 60  # longer than this, a cramp is likelier a unit typed wrong
 NUMBER = r"\d+(?:[.,]\d+)?|[.,]\d+"
 _DURATION_PART = re.compile(rf"\s*({NUMBER})\s*([a-z]+)\s*")
 
@@ -125,7 +138,8 @@ def format_duration(seconds: int | None) -> str:
 
 
 def parse_volume(text: str, option: str = "--fluid") -> int:
-    """ "1.5L", "500 ml", "6 glasses", "40 oz" -> millilitres (rounded), 0 to 20 L."""
+    """ "1.5L", "500 ml", "6 glasses", "40 oz", "3 pints" -> millilitres (rounded), 0 to 20 L.
+    A bare pint is a UK pint (568 ml); `volume_notes` says so."""
     raw = text.strip().lower()
     match = re.fullmatch(rf"({NUMBER})\s*([a-z][a-z. ]*?)\s*", raw)
     if not match or match.group(2) not in _UNIT_ML:
@@ -134,6 +148,71 @@ def parse_volume(text: str, option: str = "--fluid") -> int:
     if not _finite(millilitres) or millilitres > MAX_VOLUME_ML:
         raise InvalidInput(option, text, "A day's fluids must be between 0 and 20 L.")
     return round(millilitres)
+
+
+def _number_and_unit(text: str) -> tuple[str, str, str] | None:
+    """ "17L" -> ("17", "l", "L"): the number, the unit lower-cased, and the unit as typed."""
+    match = re.fullmatch(rf"({NUMBER})(\s*)([a-z][a-z. ]*?)\s*", text.strip(), re.IGNORECASE)
+    if match is None:
+        return None
+    return match.group(1), match.group(3).lower(), match.group(2) + match.group(3)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A value taken as typed that may not be what was meant: the line saying so, and the value
+    likelier meant (None when none is)."""
+
+    text: str
+    instead: str | None = None
+
+
+def volume_doubts(text: str, millilitres: int, option: str = "--fluid") -> list[Doubt]:
+    """What to say about a volume that was taken, but maybe not as meant: which pint a bare
+    "pints" was, and a day's fluids so large that a slipped decimal is likelier ("17L")."""
+    doubts = []
+    parts = _number_and_unit(text)
+    if parts and parts[1] in _BARE_PINTS:
+        us = f"{number(parts[0]):g} US pints"
+        doubts.append(
+            Doubt(
+                f'took {option} "{text.strip()}" as UK pints (568 ml each: '
+                f'{millilitres / 1000:g} L); US pints are 473 ml ("{us}").',
+                us,
+            )
+        )
+    if millilitres > MANY_LITRES_ML:
+        meant = f"{number(parts[0]) / 10:g}{parts[2]}" if parts else f"{millilitres / 10_000:g}L"
+        doubts.append(
+            Doubt(
+                f"{option} {text.strip()} is {millilitres / 1000:g} L, a lot for one day; "
+                f"did you mean {meant}?",
+                meant,
+            )
+        )
+    return doubts
+
+
+def duration_doubt(text: str, seconds: int, option: str = "--duration") -> Doubt | None:
+    """A cramp so long that a unit typed wrong is likelier ("3h" for "3m"); None for an
+    everyday length."""
+    if seconds <= LONG_CRAMP_S:
+        return None
+    match = re.fullmatch(rf"\s*({NUMBER})\s*([a-z]+)\s*", text.lower())
+    smaller = {"h": "m", "hr": "m", "hrs": "m", "hour": "min", "hours": "min"}
+    smaller.update(dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "s"))
+    meant = (
+        f"{match.group(1)}{smaller[match.group(2)]}"
+        if match and match.group(2) in smaller
+        else None
+    )
+    typed, shown = text.strip(), format_duration(seconds)
+    said = typed if shown == typed else f"{typed} ({shown})"
+    hint = f" Did you mean {meant}?" if meant else ""
+    return Doubt(
+        f"{option} {said} is long for a cramp, which usually lasts seconds to minutes.{hint}",
+        meant,
+    )
 
 
 def litres_to_ml(text: str, option: str) -> int:
@@ -156,8 +235,8 @@ def parse_number(text: str, option: str, low: float, high: float) -> float:
 
 
 def parse_score(text: str | int, option: str) -> int:
-    """A 0-10 score (severity, relief) as a whole number."""
-    value = str(text).strip()
+    """A 0-10 score (severity, relief) as a whole number: "7", "7/10", "7 out of 10"."""
+    value = re.sub(r"\s*(?:/|out\s+of|of)\s*10\s*$", "", str(text).strip().lower())
     if not re.fullmatch(r"\d{1,2}", value) or int(value) > 10:
         raise InvalidInput(option, text, "Use a whole number from 0 (none) to 10 (worst).")
     return int(value)
@@ -177,6 +256,17 @@ def parse_side(text: str, option: str = "--side") -> str:
     value = _SIDE_ALIASES.get(value, value)
     if value not in SIDES:
         raise InvalidInput(option, text, f"Use one of: {', '.join(SIDES)}.")
+    return value
+
+
+def parse_intensity(text: str, option: str = "--intensity") -> str:
+    """How hard: light, moderate or vigorous, or an everyday word for one ("hard", "easy")."""
+    value = " ".join(text.strip().lower().split())
+    value = INTENSITY_WORDS.get(value, value)
+    if value not in INTENSITIES:
+        raise InvalidInput(
+            option, text, f"Use one of: {', '.join(INTENSITIES)} (or easy, medium, hard)."
+        )
     return value
 
 
@@ -207,7 +297,10 @@ class ExerciseSpec:
 def parse_exercise(text: str, option: str = "--exercise") -> ExerciseSpec:
     """ "run 45m vigorous" -> ExerciseSpec("run", 45, "vigorous")."""
     words = text.strip().lower().split()
-    intensity = words.pop() if words and words[-1] in INTENSITIES else None
+    last = INTENSITY_WORDS.get(words[-1], words[-1]) if words else ""
+    intensity = last if last in INTENSITIES else None
+    if intensity is not None:
+        words.pop()
     duration_at = next((i for i in range(len(words)) if re.match(rf"^({NUMBER})", words[i])), None)
     if not words or duration_at is None or duration_at == 0:
         raise InvalidInput(option, text, EXERCISE_HELP)
@@ -281,6 +374,36 @@ def parse_tags(values: list[str], option: str = "--tag") -> tuple[str, ...]:
         if tag.lower() not in (known.lower() for known in tags):
             tags.append(tag)
     return tuple(tags)
+
+
+# --- IDs --------------------------------------------------------------------------------------
+
+MAX_IDS = 1000  # one command's worth: a range wider than this is a typo
+
+
+def parse_ids(values: list[str], option: str = "ID") -> list[int]:
+    """ "2", "3", "5-7", "9..10" -> [2, 3, 5, 6, 7, 9, 10], in the order given, each once."""
+    found: list[int] = []
+    seen: set[int] = set()
+    for value in values:
+        for part in value.replace(",", " ").split():
+            first, sep, last = part.replace("..", "-").partition("-")
+            if not first.isdigit() or (sep and not last.isdigit()):
+                raise InvalidInput(
+                    option, value, 'Use the numbers `list` shows: "12", "12 13" or "12-15".'
+                )
+            low, high = int(first), int(last) if sep else int(first)
+            if high < low or high - low >= MAX_IDS:
+                raise InvalidInput(
+                    option, value, f"A range runs from low to high, at most {MAX_IDS} IDs."
+                )
+            for number in range(low, high + 1):
+                if number not in seen:
+                    seen.add(number)
+                    found.append(number)
+    if not found:
+        raise InvalidInput.missing(option, 'Give the ID `list` shows, e.g. "12" or "12-15".')
+    return found
 
 
 # --- names ------------------------------------------------------------------------------------

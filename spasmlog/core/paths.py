@@ -1,4 +1,5 @@
-"""Where the diary lives, and making its files private (0600 files in 0700 folders)."""
+"""Where the diary lives, where spasmlog keeps its own state, and making files private (0600
+files in 0700 folders)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from pathlib import Path
 
 ENV_VAR = "SPASMLOG_DB"
+STATE_VAR = "SPASMLOG_STATE"
 DB_NAME = "diary.db"
 
 
@@ -13,6 +15,17 @@ def default_db_path() -> Path:
     import platformdirs  # light, but only needed when no path was given
 
     return platformdirs.user_data_path("spasmlog", appauthor=False) / DB_NAME
+
+
+def state_dir() -> Path:
+    """spasmlog's own state on this computer, never health data (which notice was shown
+    today): $SPASMLOG_STATE, else the platform's user state folder."""
+    chosen = os.environ.get(STATE_VAR)
+    if chosen:
+        return Path(chosen).expanduser().absolute()
+    import platformdirs
+
+    return platformdirs.user_state_path("spasmlog", appauthor=False)
 
 
 def resolve_db_path(option: str | Path | None) -> Path:

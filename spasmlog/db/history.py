@@ -1,8 +1,14 @@
-"""The change history that makes every change undoable.
+"""The change history that makes every change undoable, and every undo redoable.
 
 Each user-visible change writes one `changes` row and, per row it touches, the row's state before
 (NULL when the change created it). `undo` walks back the newest change not yet undone: created rows
 are soft-deleted, changed rows get their old values back. Nothing is ever removed.
+
+An undo is itself written down, as a change of action UNDO whose rows hold the state the undone
+change had left (what `redo` puts back) and the undone change's own `undone_at` before (NULL), so
+that reverting the UNDO change is exactly the redo. UNDO changes are bookkeeping: `undo` never
+picks one. A `db restore` leaves a change of action RESTORE in the restored diary: undo stops
+there, as the diary before it is a file of its own (spasmlog.db.maintenance.restore).
 """
 
 from __future__ import annotations
@@ -10,13 +16,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, insert, inspect, select, tuple_, update
+from sqlalchemy import (
+    String,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import USER_TABLES, Change, ChangeRow, Tracked
 
 _BOOKKEEPING = {"id", "created_at"}
 _CHUNK = 5_000  # rows per executemany when undoing
+UNDO = "undo"  # the action of the change that records an undo (what `redo` reverts)
+RESTORE = "db restore"  # the action `db restore` writes into the diary it puts in place
+KEPT_AS = "; the diary before it is kept as "  # in a RESTORE summary, before the kept file's name
+_TABLES: dict[str, type[Any]] = {**USER_TABLES, Change.__tablename__: Change}
+_LIVE = '{"deleted_at": null}'  # the state before of a row an undone change had created
 
 
 def _to_json(value: Any) -> Any:
@@ -35,7 +57,7 @@ def _from_json(value: Any, python_type: type) -> Any:
     return value
 
 
-def _written_columns(model: type[Tracked]) -> dict[str, type]:
+def _written_columns(model: type[Any]) -> dict[str, type]:
     """The columns a row's state is made of, with their Python types: every column but those
     SQLite computes (local_date), which follow from the others."""
     return {
@@ -113,14 +135,110 @@ def remember_values_before(
 
 
 def last_change(session: Session) -> Change | None:
-    return session.scalars(
-        select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc()).limit(1)
-    ).first()
+    """The newest change not undone, undo bookkeeping aside: what `undo` reverts."""
+    query = select(Change).where(Change.undone_at.is_(None), Change.action != UNDO)
+    return session.scalars(query.order_by(Change.id.desc()).limit(1)).first()
+
+
+def last_redoable(session: Session) -> Change | None:
+    """The UNDO change that `redo` reverts: the newest one not itself reverted, when no change
+    was made after it (a new change ends what can be redone, as in any editor)."""
+    newest = last_change(session)
+    query = select(Change).where(Change.undone_at.is_(None), Change.action == UNDO)
+    if newest is not None:
+        query = query.where(Change.id > newest.id)
+    return session.scalars(query.order_by(Change.id.desc()).limit(1)).first()
+
+
+def undone_by(session: Session, undo: Change) -> Change | None:
+    """The change an UNDO change reverted."""
+    row_id = session.scalar(
+        select(ChangeRow.row_id).where(
+            ChangeRow.change_id == undo.id, ChangeRow.table_name == Change.__tablename__
+        )
+    )
+    return None if row_id is None else session.get(Change, row_id)
+
+
+def restore_marker(backup: str, kept: str | None) -> str:
+    """The summary of the RESTORE change `db restore` writes (spasmlog.db.maintenance)."""
+    return f"restored the diary from {backup}" + (f"{KEPT_AS}{kept}" if kept else "")
+
+
+def later_changes_to_the_same_rows(session: Session, change: Change) -> list[Change]:
+    """Live changes after `change` (undo bookkeeping aside) that touched a row it touched:
+    undoing `change` alone would undo part of them too."""
+    mine = select(ChangeRow.table_name, ChangeRow.row_id).where(ChangeRow.change_id == change.id)
+    later = (
+        select(Change)
+        .join(ChangeRow, ChangeRow.change_id == Change.id)
+        .where(
+            Change.id > change.id,
+            Change.undone_at.is_(None),
+            Change.action != UNDO,
+            tuple_(ChangeRow.table_name, ChangeRow.row_id).in_(mine),
+        )
+        .distinct()
+        .order_by(Change.id)
+    )
+    return list(session.scalars(later).all())
+
+
+def remember_for_redo(session: Session, undo: Change, change: Change) -> None:
+    """Before `change` is reverted in `undo`: the state it left each of its rows in, and its
+    own `undone_at` (NULL), so that reverting `undo` is redoing `change`. A row it created was
+    live (its undo only marks it deleted), so that is all there is to remember of it; the rows
+    it changed are read and written in bulk, a table at a time: an undone import can have
+    touched a million rows."""
+    created = or_(ChangeRow.before.is_(None), type_coerce(ChangeRow.before, String) == "null")
+    session.execute(  # one statement, however many rows: the rows it created were live
+        insert(ChangeRow).from_select(
+            ["change_id", "table_name", "row_id", "before"],
+            select(literal(undo.id), ChangeRow.table_name, ChangeRow.row_id, literal(_LIVE)).where(
+                ChangeRow.change_id == change.id, created
+            ),
+        )
+    )
+    entries = session.execute(
+        select(ChangeRow.table_name, ChangeRow.row_id, ChangeRow.before).where(
+            ChangeRow.change_id == change.id, ~created
+        )
+    ).all()
+    columns: dict[str, dict[int, set[str]]] = {}
+    for table, row_id, before in entries:
+        if before is not None:
+            columns.setdefault(table, {}).setdefault(row_id, set()).update(
+                set(before) - _BOOKKEEPING
+            )
+    for table, rows in columns.items():
+        model = USER_TABLES[table]
+        names = sorted(set().union(*rows.values()) & set(_written_columns(model)))
+        ids = list(rows)
+        for chunk in range(0, len(ids), 500):
+            found = session.execute(
+                select(model.id, *(getattr(model, name) for name in names)).where(
+                    model.id.in_(ids[chunk : chunk + 500])
+                )
+            ).all()
+            remember_values_before(
+                session,
+                undo,
+                table,
+                [
+                    (
+                        row[0],
+                        {n: v for n, v in zip(names, row[1:], strict=True) if n in rows[row[0]]},
+                    )
+                    for row in found
+                ],
+            )
+    remember_values_before(session, undo, Change.__tablename__, [(change.id, {"undone_at": None})])
 
 
 def recent_changes(session: Session, limit: int) -> list[Change]:
-    """The newest changes not undone, newest first."""
-    query = select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc())
+    """The newest changes not undone, newest first (undo bookkeeping aside)."""
+    query = select(Change).where(Change.undone_at.is_(None), Change.action != UNDO)
+    query = query.order_by(Change.id.desc())
     return list(session.scalars(query.limit(limit)))
 
 
@@ -139,27 +257,6 @@ def newest_change_id(session: Session) -> int | None:
     """The newest change not undone: inside a write, the one that write just made."""
     change = last_change(session)
     return None if change is None else change.id
-
-
-def dependents(session: Session, change: Change) -> list[Change]:
-    """Later changes, not undone, that touched a row `change` touched: undoing `change` alone
-    would throw their work away (an edit of the episode it logged, a check-in updated again)."""
-    mine = select(ChangeRow.table_name, ChangeRow.row_id).where(ChangeRow.change_id == change.id)
-    later = (
-        select(ChangeRow.change_id)
-        .where(
-            ChangeRow.change_id > change.id,
-            tuple_(ChangeRow.table_name, ChangeRow.row_id).in_(mine),
-        )
-        .distinct()
-    )
-    return list(
-        session.scalars(
-            select(Change)
-            .where(Change.id.in_(later), Change.undone_at.is_(None))
-            .order_by(Change.id)
-        )
-    )
 
 
 def revert(session: Session, change: Change, now: dt.datetime) -> int:
@@ -184,7 +281,7 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
             before.setdefault(table, {}).setdefault(row_id, {}).update(values)
     session.flush()
     for table, rows in before.items():
-        model = USER_TABLES[table]
+        model = _TABLES[table]
         types = _written_columns(model)
         by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
         for row_id, values in rows.items():
@@ -195,6 +292,16 @@ def revert(session: Session, change: Change, now: dt.datetime) -> int:
             }
             by_columns.setdefault(frozenset(restored), []).append({"id": row_id, **restored})
         for params in by_columns.values():
+            first = {key: value for key, value in params[0].items() if key != "id"}
+            if len(params) > 1 and all(
+                {key: value for key, value in row.items() if key != "id"} == first for row in params
+            ):  # the same values for every row (a redo's rows back to live): one UPDATE a chunk
+                ids = [row["id"] for row in params]
+                for chunk in range(0, len(ids), 500):
+                    session.execute(
+                        update(model).where(model.id.in_(ids[chunk : chunk + 500])).values(first)
+                    )
+                continue
             for chunk in range(0, len(params), _CHUNK):
                 session.execute(update(model), params[chunk : chunk + _CHUNK])
     for table, ids in created.items():

@@ -28,7 +28,7 @@ from spasmlog.core.errors import (
     StorageError,
 )
 from spasmlog.core.paths import create_private_file, make_private_dir
-from spasmlog.db import migrate
+from spasmlog.db import history, migrate
 from spasmlog.db.backup import BackupFile, backups_dir, list_backups
 from spasmlog.db.sqlite import SQLITE_HEADER, is_damage, sqlite_uri
 
@@ -230,6 +230,7 @@ def restore(plan: RestorePlan) -> Restored:
         _copy(plan.backup.path, staging)
         with contextlib.closing(sqlite3.connect(staging)) as connection:
             connection.execute("PRAGMA journal_mode = WAL")
+            _mark_restored(connection, plan)
             staged = _examine(connection, staging, staging.stat().st_size)
         if not staged.ok:
             raise StorageError(
@@ -249,6 +250,20 @@ def restore(plan: RestorePlan) -> Restored:
         for leftover in (staging, *_journals(staging)):
             leftover.unlink(missing_ok=True)
     return Restored(diary, plan.backup.path, plan.kept_as, staged)
+
+
+def _mark_restored(connection: sqlite3.Connection, plan: RestorePlan) -> None:
+    """Write the restore into the restored diary's history (a change `undo` stops at, saying
+    where the diary before it was kept), then fold the WAL into the file."""
+    made_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    kept = plan.kept_as.name if plan.kept_as is not None else None
+    summary = history.restore_marker(plan.backup.path.name, kept)[:200]
+    with connection:
+        connection.execute(
+            "INSERT INTO changes (made_at, action, summary) VALUES (?, ?, ?)",
+            (made_at, history.RESTORE, summary),
+        )
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _copy(backup: Path, staging: Path) -> None:

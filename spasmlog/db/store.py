@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from spasmlog.core.errors import DiaryUnreadable, SchemaTooNew, StorageError
+from spasmlog.core.errors import DiaryUnreadable, NotFound, SchemaTooNew, StorageError
 from spasmlog.core.paths import create_private_file
 from spasmlog.db import migrate
 from spasmlog.db.sqlite import SQLITE_HEADER, explain, sqlite_uri
@@ -34,12 +34,17 @@ class Store:
     """An open diary file: hands out read and write sessions."""
 
     def __init__(
-        self, path: Path, engine: Engine, upgraded: migrate.Upgraded | None = None
+        self,
+        path: Path,
+        engine: Engine,
+        upgraded: migrate.Upgraded | None = None,
+        created: bool = False,
     ) -> None:
         self.path = path
         self.engine = engine
         self.identity = _identity(path)  # the file opened, whatever later takes its name
         self.upgraded = upgraded  # set when opening it upgraded an older diary
+        self.created = created  # opening it made a new, empty diary
 
     @contextlib.contextmanager
     def explained(self) -> Iterator[None]:
@@ -167,12 +172,20 @@ def _check_header(path: Path) -> None:
         )
 
 
-def open_store(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
-    """Open (creating or upgrading as needed) the diary at `path`. A write waits up to
-    `busy_timeout_ms` for another process's write lock, then fails with DiaryBusy (the web app
-    waits less than a command, so that a page says "busy, try again" instead of hanging)."""
+def open_store(path: Path, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    """Open (upgrading as needed) the diary at `path`; a missing one is created, or with
+    `create=False` (a command that only reads) refused, with nothing made, folders included.
+    A write waits up to `busy_timeout_ms` for another process's write lock, then fails with
+    DiaryBusy (the web app waits less than a command, so that a page says "busy, try again"
+    instead of hanging)."""
+    created = not path.exists()
+    if created and not create:
+        raise NotFound(
+            f"No diary at {path}. Check --db or $SPASMLOG_DB; a command that writes, such as "
+            "`spasmlog log`, starts a new one."
+        )
     try:
-        if path.exists():
+        if not created:
             fd = os.open(path, os.O_RDONLY)
         else:
             fd = create_private_file(path)
@@ -183,7 +196,7 @@ def open_store(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         upgraded = _bring_to_head(path)
     finally:
         os.close(fd)  # releases the flock; no SQLite connection is open on the file here
-    return Store(path, make_engine(path, busy_timeout_ms), upgraded)
+    return Store(path, make_engine(path, busy_timeout_ms), upgraded, created)
 
 
 def _bring_to_head(path: Path) -> migrate.Upgraded | None:

@@ -24,6 +24,7 @@ from spasmlog.core.parsing import ExerciseSpec, format_exercise
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Checkin, ExerciseSession
 from spasmlog.diary import trials
+from spasmlog.diary.edits import FieldChange
 
 # --- parsers for the check-in and exercise options (built on spasmlog.core.parsing) ----------------
 
@@ -79,13 +80,6 @@ LABELS = {
     "magnesium_mg": "magnesium", "alcohol_units": "alcohol", "tags": "tags", "note": "note",
     "exercise": "exercise", "trial_taken": "trial remedy",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str  # a CHECKIN_FIELDS name
-    before: object  # None when it was not set
-    after: object
 
 
 @dataclass(frozen=True)

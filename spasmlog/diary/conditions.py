@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Condition
+from spasmlog.diary import edits
+from spasmlog.diary.edits import FieldChange
 from spasmlog.knowledge import conditions
 
 
@@ -28,18 +31,25 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def add_condition(session: Session, entry: ConditionInput, now: dt.datetime) -> Condition:
-    group = entry.group or conditions.group_for(entry.name)
-    if entry.group is None and group == "other":
-        hint = conditions.suggest(entry.name)
+def _group_for(name: str, given: str | None, option: str = "NAME") -> str:
+    """The group a name is filed under (or the one given), refusing a near miss of a known name
+    with a did-you-mean, as a typo would hide a thyroid disorder under "other"."""
+    group = given or conditions.group_for(name)
+    if given is None and group == "other":
+        hint = conditions.suggest(name)
         if hint is not None:
             raise InvalidInput(
-                "NAME",
-                entry.name,
+                option,
+                name,
                 "",
-                message=f"Unknown condition {entry.name!r}. Did you mean {hint!r}? "
+                message=f"Unknown condition {name!r}. Did you mean {hint!r}? "
                 "Use --group other to keep it as typed.",
             )
+    return group
+
+
+def add_condition(session: Session, entry: ConditionInput, now: dt.datetime) -> Condition:
+    group = _group_for(entry.name, entry.group)
     for row in queries.list_conditions(session):
         if row.until is None and _norm(row.name) == _norm(entry.name):
             raise Conflict(
@@ -99,3 +109,68 @@ def end_condition(session: Session, ref: str, on: dt.date, now: dt.datetime) -> 
 
 def list_conditions(session: Session) -> list[Condition]:
     return list(queries.list_conditions(session))
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+CONDITION_FIELDS = ("name", "group", "since", "until")
+
+
+@dataclass(frozen=True)
+class ConditionEdited:
+    condition: Condition
+    changes: list[FieldChange]  # empty: it said that already, and nothing was written
+
+
+def edit_condition(
+    session: Session, condition_id: int, updates: dict[str, object], now: dt.datetime
+) -> ConditionEdited:
+    """Correct a condition: its name (filed again unless a group is given), group, since or
+    until (None: not known, or still present)."""
+    unknown = set(updates) - set(CONDITION_FIELDS)
+    if unknown or not updates:
+        raise InvalidInput(
+            "edit",
+            ", ".join(sorted(unknown)) or "(nothing)",
+            "Give a field to change, e.g. --since 2024-05.",
+        )
+    [row] = edits.get_rows(session, Condition, [condition_id], "condition", "spasmlog conditions")
+    values = dict(updates)
+    if "name" in values and "group" not in values:
+        values["group"] = _group_for(str(values["name"]), None)
+    changes = edits.changes_of(row, values)
+    if not changes:
+        return ConditionEdited(row, [])
+    since = values.get("since", row.since)
+    until = values.get("until", row.until)
+    if since is not None and until is not None and until < since:  # type: ignore[operator]
+        raise InvalidInput(
+            "--until", str(until), f"It must be on or after the day it began, {since}."
+        )
+    name = str(values.get("name", row.name))
+    for other in queries.list_conditions(session):
+        if (
+            other.id != row.id
+            and until is None
+            and other.until is None
+            and _norm(other.name) == _norm(name)
+        ):
+            raise Conflict(f"{describe_condition(other)} is already on your list.")
+    change = history.start_change(
+        session, "condition edit", f"edited condition {describe_condition(row)}", now
+    )
+    edits.write(session, change, row, values, now)
+    session.flush()
+    return ConditionEdited(row, changes)
+
+
+def delete_conditions(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Condition]:
+    rows = edits.get_rows(session, Condition, ids, "condition", "spasmlog conditions")
+    edits.soft_delete(session, rows, "condition delete", describe_condition, "condition", now)
+    return rows
+
+
+def restore_conditions(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Condition]:
+    rows = edits.get_rows(session, Condition, ids, "condition", "spasmlog conditions", deleted=True)
+    edits.undelete(session, rows, "condition restore", describe_condition, "condition", now)
+    return rows

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
 from spasmlog.core.clock import calendar_date, local_offset_min, local_time
-from spasmlog.core.errors import InvalidInput, NotFound
-from spasmlog.core.parsing import ExerciseSpec
+from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import ExerciseSpec, format_exercise
 from spasmlog.core.when import Bound
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Episode, ExerciseSession
-from spasmlog.diary import medications
+from spasmlog.diary import edits, medications
+from spasmlog.diary.edits import FieldChange, ListEdit
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
@@ -31,9 +32,9 @@ class EpisodeInput:
     woke: bool | None = None
     fluid_ml_24h: int | None = None
     exercise: ExerciseSpec | None = None
-    relief: list[str] = field(default_factory=list)
+    relief: list[str] = field(default_factory=list)  # edit_episode: or a ListEdit
     relief_score: int | None = None
-    symptoms: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)  # edit_episode: or a ListEdit
     extra_medications: list[str] = field(default_factory=list)
     note: str | None = None
 
@@ -41,11 +42,22 @@ class EpisodeInput:
 EDITABLE = frozenset(f.name for f in fields(EpisodeInput))
 
 
+TWIN_WITHIN = dt.timedelta(minutes=1)  # two of one muscle and side this close: logged twice?
+
+
 @dataclass(frozen=True)
 class Logged:
     episode: Episode
     tip: Tip
     signs: list[DoctorSign]
+    twin: Episode | None = None  # a live episode it may repeat (see `near_duplicate`)
+
+
+def near_duplicate(session: Session, entry: EpisodeInput) -> Episode | None:
+    """A live episode of the same muscle and side that started within a minute of `entry`: the
+    same cramp logged twice (a retried command, a second device) more likely than a second one."""
+    found = queries.episodes_near(session, entry.muscle, entry.side, entry.started_at, TWIN_WITHIN)
+    return found[0] if found else None
 
 
 def describe(episode: Episode) -> str:
@@ -99,6 +111,9 @@ def show_episode(session: Session, episode_id: int) -> tuple[Episode, ExerciseSe
 
 
 def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logged:
+    """Log an episode (and the exercise given with it) as one change; says which tip and
+    see-a-doctor signs fit it, and which episode it may repeat."""
+    twin = near_duplicate(session, entry)
     episode = Episode(
         started_at=entry.started_at,
         utc_offset_min=local_offset_min(entry.started_at),
@@ -135,13 +150,49 @@ def log_episode(session: Session, entry: EpisodeInput, now: dt.datetime) -> Logg
         episode=episode,
         tip=factors.tip_for(entry.fluid_ml_24h, entry.relief),
         signs=factors.doctor_signs(entry.severity, entry.symptoms, in_week),
+        twin=twin,
     )
+
+
+@dataclass(frozen=True)
+class Edited:
+    episode: Episode
+    changes: list[FieldChange]  # empty: it said that already, and nothing was written
+
+
+def _exercise_text(session: Session, episode: Episode) -> str | None:
+    current = queries.exercise_for(session, episode)
+    if current is None:
+        return None
+    return format_exercise(current.activity, current.minutes, current.intensity)
+
+
+def _current(session: Session, episode: Episode, name: str, extras: list[str]) -> object:
+    """A field's stored value as EpisodeInput has it (exercise: its text, as shown)."""
+    if name == "exercise":
+        return _exercise_text(session, episode)
+    if name == "extra_medications":
+        return extras
+    if name == "started_at":  # at the offset its clock had
+        return local_time(episode.started_at, episode.utc_offset_min)
+    return getattr(episode, name)
+
+
+def _wanted(name: str, value: object, current: object) -> object:
+    """The value a field is to have: a ListEdit applied to the stored list; exercise as text."""
+    if isinstance(value, ListEdit):
+        return value.applied(current)  # type: ignore[arg-type]
+    if name == "exercise" and isinstance(value, ExerciseSpec):
+        return format_exercise(value.activity, value.minutes, value.intensity)
+    return value
 
 
 def edit_episode(
     session: Session, episode_id: int, updates: dict[str, object], now: dt.datetime
-) -> Episode:
-    """Change the given fields of an episode; `updates` keys are EpisodeInput field names."""
+) -> Edited:
+    """Change the given fields of an episode; `updates` keys are EpisodeInput field names, and
+    a list field (relief, symptoms, extra medications) may be a ListEdit (add, remove). Says
+    which fields changed; when none would, nothing is written."""
     unknown = set(updates) - EDITABLE
     if unknown or not updates:
         raise InvalidInput(
@@ -150,18 +201,26 @@ def edit_episode(
             "Give at least one field to change, e.g. --severity 6.",
         )
     episode = queries.get_episode(session, episode_id)
-    change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
-    history.remember_before(session, change, episode)
     extras = medications.extras_beyond(
         episode.medications, medications.medication_lists(session)(episode.local_date)
     )
+    changes = []
+    for name, value in updates.items():
+        current = _current(session, episode, name, extras)
+        wanted = _wanted(name, value, current)
+        if wanted != current:
+            changes.append(FieldChange(name, current, wanted))
+    if not changes:
+        return Edited(episode, [])
+    change = history.start_change(session, "edit", f"edited episode {describe(episode)}", now)
+    history.remember_before(session, change, episode)
     for name, value in updates.items():
         if name == "exercise":
             _edit_exercise(session, change, episode, value, now)  # type: ignore[arg-type]
         elif name == "extra_medications":
-            extras = list(value)  # type: ignore[call-overload]
+            extras = list(_wanted(name, value, extras))  # type: ignore[call-overload]
         else:
-            setattr(episode, name, value)
+            setattr(episode, name, _wanted(name, value, getattr(episode, name)))
         if name == "started_at":
             episode.utc_offset_min = local_offset_min(value)  # type: ignore[arg-type]
     if {"started_at", "extra_medications"} & set(updates):  # the list for its day, new extras
@@ -172,7 +231,7 @@ def edit_episode(
         _end_log_session_at_start(session, change, episode, now)
     episode.updated_at = now
     session.flush()
-    return episode
+    return Edited(episode, changes)
 
 
 def _edit_exercise(
@@ -213,23 +272,24 @@ def _end_log_session_at_start(
         current.utc_offset_min = episode.utc_offset_min
 
 
+def delete_episodes(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Episode]:
+    """Soft delete, as one change: the rows stay, hidden, until `restore` or `undo` brings
+    them back. All of them, or (when one is not there to delete) none."""
+    rows = edits.get_rows(session, Episode, ids, "episode", "spasmlog")
+    edits.soft_delete(session, rows, "delete", describe, "episode", now)
+    return rows
+
+
+def restore_episodes(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Episode]:
+    """Bring deleted episodes back, as one change."""
+    rows = edits.get_rows(session, Episode, ids, "episode", "spasmlog", deleted=True)
+    edits.undelete(session, rows, "restore", describe, "episode", now)
+    return rows
+
+
 def delete_episode(session: Session, episode_id: int, now: dt.datetime) -> Episode:
-    """Soft delete: the row stays, hidden, until `restore` or `undo` brings it back."""
-    episode = queries.get_episode(session, episode_id)
-    change = history.start_change(session, "delete", f"deleted episode {describe(episode)}", now)
-    history.remember_before(session, change, episode)
-    episode.deleted_at = episode.updated_at = now
-    session.flush()
-    return episode
+    return delete_episodes(session, [episode_id], now)[0]
 
 
 def restore_episode(session: Session, episode_id: int, now: dt.datetime) -> Episode:
-    episode = queries.get_episode(session, episode_id, include_deleted=True)
-    if episode.deleted_at is None:
-        raise NotFound(f"Episode {episode_id} is not deleted; nothing to restore.")
-    change = history.start_change(session, "restore", f"restored episode {describe(episode)}", now)
-    history.remember_before(session, change, episode)
-    episode.deleted_at = None
-    episode.updated_at = now
-    session.flush()
-    return episode
+    return restore_episodes(session, [episode_id], now)[0]

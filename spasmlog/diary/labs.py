@@ -4,11 +4,14 @@ range when given, else against the adult reference range of spasmlog.knowledge.l
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from spasmlog.core.errors import InvalidInput
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import LabResult
+from spasmlog.diary import edits
+from spasmlog.diary.edits import FieldChange
 from spasmlog.knowledge import labs
 from spasmlog.knowledge.labs import LabFlag
 
@@ -45,17 +48,33 @@ def _plausible(test: str, mmol: float) -> bool:
     return low <= mmol <= high
 
 
+def likeliest_meant(entry: LabInput) -> tuple[float, str] | None:
+    """For a value no blood test shows, what was likeliest meant: a slipped decimal point in the
+    unit given (potassium "34 mmol/L" is 3.4), or the same number in another unit (calcium "9.5
+    mmol/L" is 9.5 mg/dL); of those a blood test can show, the one nearest the reference range,
+    the unit given first. None when nothing near makes sense."""
+    lab = labs.lab_test(entry.test)
+    candidates = [(entry.value * scale, entry.unit) for scale in (0.1, 0.01, 10.0)]
+    candidates += [(entry.value, unit) for unit in labs.UNITS if unit != entry.unit]
+
+    def distance(candidate: tuple[float, str]) -> float:
+        mmol = labs.to_mmol_l(entry.test, *candidate)
+        return max(lab.reference_low - mmol, mmol - lab.reference_high, 0.0) / lab.reference_high
+
+    plausible = [c for c in candidates if _plausible(entry.test, labs.to_mmol_l(entry.test, *c))]
+    if not plausible:
+        return None
+    order = {unit: rank for rank, unit in enumerate((entry.unit, *labs.UNITS))}
+    best = min(plausible, key=lambda c: (round(distance(c), 6), order[c[1]]))
+    return round(best[0], 6), best[1]
+
+
 def check_plausible(entry: LabInput) -> None:
-    """Refuse a value no blood test shows, naming the unit that would make it plausible."""
+    """Refuse a value no blood test shows, naming what was likeliest meant."""
     if _plausible(entry.test, labs.to_mmol_l(entry.test, entry.value, entry.unit)):
         return
-    others = [
-        unit
-        for unit in labs.UNITS
-        if unit != entry.unit
-        and _plausible(entry.test, labs.to_mmol_l(entry.test, entry.value, unit))
-    ]
-    hint = f" Did you mean {entry.value:g} {others[0]}?" if others else ""
+    meant = likeliest_meant(entry)
+    hint = f" Did you mean {meant[0]:g} {meant[1]}?" if meant else ""
     low, high = PLAUSIBLE_MMOL_L[entry.test]
     raise InvalidInput(
         "VALUE",
@@ -93,11 +112,97 @@ def add_lab(session: Session, entry: LabInput, now: dt.datetime) -> LabAdded:
     session.add(row)
     session.flush()
     history.remember_created(session, change, row)
-    change.summary = (
-        f"added lab result #{row.id} {entry.test} {entry.value:g} {entry.unit}, {entry.taken_on}"
-    )
+    change.summary = f"added lab result {describe_lab(row)}"
     return LabAdded(row, judged)
 
 
 def list_labs(session: Session, test: str | None = None) -> list[LabResult]:
     return list(queries.list_labs(session, test))
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+LAB_FIELDS = ("test", "value", "unit", "taken_on", "lab_range")
+
+
+@dataclass(frozen=True)
+class LabEdited:
+    result: LabResult
+    flag: LabFlag
+    changes: list[FieldChange]  # empty: it said that already, and nothing was written
+
+
+def _as_entered(row: LabResult) -> LabInput:
+    """A stored result as `add` was given it (the lab's own range back in its unit)."""
+    lab_range = None
+    if row.range_source == "lab":
+        low, high = (
+            float(f"{labs.from_mmol_l(row.test, limit, row.unit):.6g}")
+            for limit in (row.range_low_mmol_l, row.range_high_mmol_l)
+        )
+        lab_range = (low, high)
+    return LabInput(row.test, row.value, row.unit, row.taken_on, lab_range)
+
+
+def edit_lab(
+    session: Session, lab_id: int, updates: dict[str, object], now: dt.datetime
+) -> LabEdited:
+    """Correct a result: test, value, unit, date or the lab's range (None: judge it against
+    the reference range); judged again, with the plausibility check `add` has."""
+    unknown = set(updates) - set(LAB_FIELDS)
+    if unknown or not updates:
+        raise InvalidInput(
+            "edit",
+            ", ".join(sorted(unknown)) or "(nothing)",
+            "Give a field to change, e.g. --value 3.4.",
+        )
+    [row] = edits.get_rows(session, LabResult, [lab_id], "lab result", "spasmlog labs")
+    before = _as_entered(row)
+    entry = replace(before, **updates)  # type: ignore[arg-type]
+    changes = [
+        FieldChange(name, getattr(before, name), getattr(entry, name))
+        for name in updates
+        if getattr(before, name) != getattr(entry, name)
+    ]
+    if not changes:
+        return LabEdited(row, evaluate(before)[1], [])
+    value_mmol, judged = evaluate(entry)
+    change = history.start_change(
+        session, "lab edit", f"edited lab result {describe_lab(row)}", now
+    )
+    edits.write(
+        session,
+        change,
+        row,
+        {
+            "test": entry.test,
+            "value": entry.value,
+            "unit": entry.unit,
+            "taken_on": entry.taken_on,
+            "value_mmol_l": value_mmol,
+            "range_low_mmol_l": judged.range_low,
+            "range_high_mmol_l": judged.range_high,
+            "range_source": judged.range_source,
+            "flag": judged.flag,
+        },  # fmt: skip
+        now,
+    )
+    session.flush()
+    return LabEdited(row, judged, changes)
+
+
+def describe_lab(row: LabResult) -> str:
+    """ "#3 potassium 3.2 mmol/L, 2026-03-02": how messages name a result."""
+    return f"#{row.id} {row.test} {row.value:g} {row.unit}, {row.taken_on}"
+
+
+def delete_labs(session: Session, ids: Sequence[int], now: dt.datetime) -> list[LabResult]:
+    rows = edits.get_rows(session, LabResult, ids, "lab result", "spasmlog labs")
+    edits.soft_delete(session, rows, "lab delete", describe_lab, "lab result", now)
+    return rows
+
+
+def restore_labs(session: Session, ids: Sequence[int], now: dt.datetime) -> list[LabResult]:
+    rows = edits.get_rows(session, LabResult, ids, "lab result", "spasmlog labs", deleted=True)
+    edits.undelete(session, rows, "lab restore", describe_lab, "lab result", now)
+    return rows

@@ -16,11 +16,14 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from spasmlog.core import parsing
 from spasmlog.core.errors import Conflict, InvalidInput, NotFound
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Episode, Medication
+from spasmlog.diary import edits
+from spasmlog.diary.edits import FieldChange
 from spasmlog.knowledge import drugs
 from spasmlog.knowledge.drugs import DrugMatch
 
@@ -45,6 +48,7 @@ class MedAdded:
 class MedStopped:
     medication: Medication
     episodes_updated: int  # live episodes after the stop that no longer list it
+    moved_from: dt.date | None = None  # a stopped period's stop date before it was corrected
 
 
 def describe(row: Medication) -> str:
@@ -142,10 +146,32 @@ def find_current(session: Session, ref: str) -> Medication:
     if hits:
         listed = ", ".join(describe(row) for row in hits)
         raise InvalidInput("NAME", ref, f"It matches {listed}; give the ID instead.")
+    stopped = _stopped_matches(session, ref)
+    if stopped:
+        last = stopped[-1]
+        raise NotFound(
+            f"No current medication matches {ref!r}: {describe(last)} was stopped on "
+            f"{last.stopped_on}. To correct that date: `spasmlog meds stop {last.id} --on DATE` "
+            f"(or `spasmlog meds edit {last.id} --stopped DATE`)."
+        )
     raise NotFound(
         f"No current medication matches {ref!r}. {_hint(ref, current)}See `spasmlog meds list` "
         "(stopped ones are not current)."
     )
+
+
+def _stopped_matches(session: Session, ref: str) -> list[Medication]:
+    """Stopped periods named by ID, name or generic, oldest first."""
+    stopped = [row for row in queries.list_medications(session, True) if row.stopped_on]
+    if ref.strip().isdigit():
+        return [row for row in stopped if row.id == int(ref)]
+    generic = drugs.classify(ref).generic
+    return [
+        row
+        for row in stopped
+        if _norm(ref) in (_norm(row.name), _norm(row.generic))
+        or (generic is not None and row.generic == generic)
+    ]
 
 
 def _hint(ref: str, current: list[Medication]) -> str:
@@ -163,7 +189,21 @@ def _hint(ref: str, current: list[Medication]) -> str:
 
 
 def stop_medication(session: Session, ref: str, on: dt.date, now: dt.datetime) -> MedStopped:
-    """Close the current period of a medication on `on`, its last day."""
+    """Close the current period of a medication on `on`, its last day. Given the ID of a
+    period stopped already, move its stop date to `on` (a date typed wrong)."""
+    if ref.strip().isdigit():
+        stopped = _stopped_matches(session, parsing.parse_med_name(ref))
+        if stopped:
+            was = stopped[0].stopped_on
+            if on < stopped[0].started_on:
+                raise InvalidInput(
+                    "--on",
+                    on.isoformat(),
+                    f"{describe(stopped[0])} was started on {stopped[0].started_on}; it cannot "
+                    "stop before that.",
+                )
+            moved = edit_medication(session, stopped[0].id, {"stopped_on": on}, now)
+            return MedStopped(moved.medication, moved.episodes_updated, was)
     row = find_current(session, ref)
     if on < row.started_on:
         raise InvalidInput(
@@ -258,3 +298,127 @@ def following_the_medication_list(
         )
         queries.set_episode_medications(session, [(row.id, fresh) for row, fresh in changed], now)
         refreshed.episodes += sum(row.deleted_at is None for row, _ in changed)
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+MED_FIELDS = ("name", "dose", "started_on", "stopped_on", "drug_class")
+
+
+@dataclass(frozen=True)
+class MedEdited:
+    medication: Medication
+    changes: list[FieldChange]  # empty: it said that already, and nothing was written
+    episodes_updated: int
+
+
+def _check_period(
+    session: Session,
+    row: Medication,
+    generic: str | None,
+    name: str,
+    start: dt.date,
+    stop: dt.date | None,
+) -> None:
+    """The period must end on or after it starts, and not overlap another of the same drug."""
+    if stop is not None and stop < start:
+        raise InvalidInput(
+            "--stopped", stop.isoformat(), f"It must be on or after the start, {start}."
+        )
+    for other in queries.medication_periods(session, generic, name):
+        if other.id != row.id and overlap(other, start, stop):
+            raise Conflict(
+                f"{generic or name} was also taken from {_period(other)} ({describe(other)}); "
+                "periods of one medication may meet on a day but not overlap. Change --started "
+                "or --stopped."
+            )
+
+
+def _span(*periods: tuple[dt.date, dt.date | None]) -> tuple[dt.date, dt.date | None]:
+    """The days two versions of a period cover between them (None: no end)."""
+    first = min(start for start, _ in periods)
+    stops = [stop for _, stop in periods]
+    return first, None if None in stops else max(stop for stop in stops if stop is not None)
+
+
+def edit_medication(
+    session: Session, med_id: int, updates: dict[str, object], now: dt.datetime
+) -> MedEdited:
+    """Correct a period (current or stopped): its name (classed again unless by hand), dose,
+    start, stop (None: still taking it) or class. The episodes of the days it covered before or
+    covers now follow, in the same change."""
+    unknown = set(updates) - set(MED_FIELDS)
+    if unknown or not updates:
+        raise InvalidInput(
+            "edit",
+            ", ".join(sorted(unknown)) or "(nothing)",
+            'Give a field to change, e.g. --dose "40 mg".',
+        )
+    [row] = edits.get_rows(session, Medication, [med_id], "medication", "spasmlog meds")
+    values = dict(updates)
+    if "name" in values or "drug_class" in values:
+        values.update(_classed(str(values.get("name", row.name)), values, row))
+    changes = edits.changes_of(row, {k: v for k, v in values.items() if k in MED_FIELDS})
+    if not changes:
+        return MedEdited(row, [], 0)
+    start = cast(dt.date, values.get("started_on", row.started_on))
+    stop = cast(dt.date | None, values.get("stopped_on", row.stopped_on))
+    generic = cast(str | None, values.get("generic", row.generic))
+    _check_period(session, row, generic, str(values.get("name", row.name)), start, stop)
+    change = history.start_change(session, "meds edit", f"edited medication {describe(row)}", now)
+    first, last = _span((row.started_on, row.stopped_on), (start, stop))
+    with following_the_medication_list(session, change, first, last, now) as refreshed:
+        edits.write(session, change, row, values, now)
+    return MedEdited(row, changes, refreshed.episodes)
+
+
+def _classed(name: str, values: dict[str, object], row: Medication) -> dict[str, object]:
+    """The drug fields for a (new) name or class: classed from the name unless a class is given
+    (or was set by hand), with the did-you-mean `add` has for a near miss."""
+    match = drugs.classify(name)
+    by_hand = values.get("drug_class")
+    if by_hand is None and row.class_by_hand and "name" not in values:
+        by_hand = row.drug_class
+    if match.generic is None and by_hand is None:
+        hint = drugs.suggest(name)
+        if hint is not None:
+            raise InvalidInput(
+                "--name", name, "",
+                message=f"Unknown medication {name!r}. Did you mean {hint!r}? Use --class other "
+                "to keep it as typed.",
+            )  # fmt: skip
+    drug_class = str(by_hand or match.drug_class)
+    return {
+        "generic": match.generic,
+        "drug_class": drug_class,
+        "atc": match.atc if match.drug_class == drug_class else None,
+        "class_by_hand": by_hand is not None,
+    }
+
+
+def delete_medications(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Medication]:
+    """Take periods off the list (recoverable), as one change with the episodes that follow."""
+    rows = edits.get_rows(session, Medication, ids, "medication", "spasmlog meds")
+    first, last = _span(*((row.started_on, row.stopped_on) for row in rows))
+    change = history.start_change(session, "meds delete", "deleted medications", now)
+    with following_the_medication_list(session, change, first, last, now):
+        for row in rows:
+            history.remember_before(session, change, row)
+            row.deleted_at = row.updated_at = now
+    change.summary = ("deleted medication " + "; ".join(describe(row) for row in rows))[:200]
+    return rows
+
+
+def restore_medications(session: Session, ids: Sequence[int], now: dt.datetime) -> list[Medication]:
+    rows = edits.get_rows(session, Medication, ids, "medication", "spasmlog meds", deleted=True)
+    for row in rows:
+        _check_period(session, row, row.generic, row.name, row.started_on, row.stopped_on)
+    first, last = _span(*((row.started_on, row.stopped_on) for row in rows))
+    change = history.start_change(session, "meds restore", "restored medications", now)
+    with following_the_medication_list(session, change, first, last, now):
+        for row in rows:
+            history.remember_before(session, change, row)
+            row.deleted_at = None
+            row.updated_at = now
+    change.summary = ("restored medication " + "; ".join(describe(row) for row in rows))[:200]
+    return rows

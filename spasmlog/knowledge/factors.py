@@ -1,7 +1,8 @@
 """The article's risk factors, tips and "see a doctor" signs, written down once as data.
 
 Reports, the tip after `spasmlog log` and the doctor summary read them from here; nothing else
-quotes the article. Quotations are verbatim from shared/reference/article.md.
+quotes the article. Quotations are the article's own words: spasmlog.knowledge.article holds the
+passages they come from (tests/test_article.py checks every one).
 """
 
 from __future__ import annotations
@@ -175,7 +176,18 @@ FREQUENT_DAYS = 7  # ... within 7 days counts as frequent
 LONG_EPISODE_S = 600  # longer than 10 minutes is outside the usual picture ("a few seconds or
 # several minutes" in the article)
 SYMPTOMS = ("fever", "rash", "weakness", "numbness", "tingling", "swelling")
-RELIEF = ("stretch", "heat", "cold", "massage", "water", "rest", "medication")
+RELIEF = ("stretch", "heat", "cold", "massage", "water", "rest", "medication", "walk")
+# Everyday words for what was tried, and the relief each means (`--relief walking`).
+RELIEF_WORDS = {
+    **dict.fromkeys(("stretching", "stretched"), "stretch"),
+    **dict.fromkeys(("warm", "warmth", "hot water bottle", "heat pack", "warm bath"), "heat"),
+    **dict.fromkeys(("ice", "ice pack", "cold pack", "cooling"), "cold"),
+    **dict.fromkeys(("massaging", "massaged", "rub", "rubbed", "rubbing"), "massage"),
+    **dict.fromkeys(("drink", "drank", "drinking", "drank water", "fluids"), "water"),
+    **dict.fromkeys(("resting", "rested", "lay down"), "rest"),
+    **dict.fromkeys(("painkiller", "painkillers", "pill", "pills", "medicine"), "medication"),
+    **dict.fromkeys(("walking", "walked", "walk it off", "walked it off", "stood up"), "walk"),
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.parsing import parse_side
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,35 @@ def resolve_muscle(text: str, option: str = "--muscle") -> str:
     close = difflib.get_close_matches(key, list(_BY_WORD), n=1, cutoff=0.7)
     hint = f"Did you mean '{_BY_WORD[close[0]].name}'? " if close else ""
     raise InvalidInput(option, text, f"Unknown muscle. {hint}See `spasmlog muscles`.")
+
+
+_SIDE_WORDS = ("left", "right", "both", "l", "r", "bilateral")
+
+
+def muscle_and_side(text: str, option: str = "--muscle") -> tuple[str, str | None]:
+    """ "right calf", "calf (left)", "both calves" -> the muscle and its side; a muscle word
+    alone gives no side. Everything else as `resolve_muscle` reads it."""
+    try:
+        return resolve_muscle(text, option), None
+    except InvalidInput as error:
+        words = text.replace("(", " ").replace(")", " ").replace(",", " ").lower().split()
+        sided = [
+            (words[at].rstrip("."), rest)
+            for at, rest in ((0, words[1:]), (-1, words[:-1]))
+            if len(words) > 1 and words[at].rstrip(".") in _SIDE_WORDS
+        ]
+        if not sided:
+            raise error from None
+        for side, rest in sided:
+            try:
+                return resolve_muscle(" ".join(rest), option), parse_side(side, option)
+            except InvalidInput:
+                continue
+        try:
+            resolve_muscle(" ".join(sided[0][1]), option)
+        except InvalidInput as close:  # the did-you-mean of the muscle named beside the side
+            raise InvalidInput(option, text, close.accepted) from None
+        raise error from None
 
 
 def label(name: str) -> str:

@@ -9,8 +9,8 @@ report (spasmlog.reports.trial) both read a trial through these, so they can nev
 - A night is an analysis day (noon to noon, spasmlog.core.clock): a 3 a.m. cramp belongs to the
   evening before, when the remedy was taken. A night without a check-in is missing, not zero.
 
-Background and sources: shared/reference/n-of-1.md of the project's steering repository
-(Guyatt 1988, Senn 2024, Woodfield 2005, Roffe 2002, and the design it recommends).
+Background and sources: Guyatt 1988, Senn 2024, Woodfield 2005 and Roffe 2002 on n-of-1 trials,
+and the paired, randomised design they recommend.
 """
 
 from __future__ import annotations

@@ -286,3 +286,12 @@ def load(
             observed_from=observed,
             ongoing_from=analysis_day(now),
         )
+
+
+def episode_ids_with_symptoms(
+    store: Store, start: dt.date, end: dt.date, symptoms: tuple[str, ...]
+) -> set[int]:
+    """The episodes (by ID) of the analysis days [start, end] that had any of `symptoms`: what
+    the see-a-doctor signs need, without loading every episode's lists."""
+    with reading(store) as connection:
+        return set(rows_of.episodes_with_symptoms(connection, start, end + _DAY, symptoms))

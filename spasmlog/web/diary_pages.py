@@ -214,9 +214,11 @@ def edit(episode_id: str) -> Response:
             updates = {key: value for key, value in given.items() if current.get(key) != value}
             if not updates:
                 return Outcome("Nothing differed; nothing changed.", back="/diary")
-            episode = episodes.edit_episode(session, wanted, updates, clock.now())
+            edited = episodes.edit_episode(session, wanted, updates, clock.now())
+            if not edited.changes:
+                return Outcome("Nothing differed; nothing changed.", back="/diary")
             change = undo.newest_change_id(session)
-            name = episodes.describe(episode)
+            name = episodes.describe(edited.episode)
         return Outcome(f"Updated {name}.", change, "/diary", "Diary")
 
     return once(nonce, action)

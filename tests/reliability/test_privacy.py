@@ -179,6 +179,7 @@ def test_an_unexpected_error_is_one_line_without_the_note(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(episodes, "log_episode", _explode)
+    assert run("db", "upgrade").exit_code == 0  # the diary exists: no line saying it was made
 
     result = run("log", "--muscle", "calf", "--note", SECRET)
 
@@ -193,13 +194,22 @@ def test_debug_shows_the_traceback(db_path: Path, monkeypatch: pytest.MonkeyPatc
     from typer.testing import CliRunner
 
     monkeypatch.setattr(episodes, "log_episode", _explode)
+    CliRunner().invoke(app, ["--db", str(db_path), "db", "upgrade"])  # the diary exists
 
     result = CliRunner().invoke(
         app, ["--db", str(db_path), "--debug", "log", "--muscle", "calf", "--note", SECRET]
     )
 
-    assert isinstance(result.exception, RuntimeError)  # raised on, for Python to print
-    assert SECRET not in result.output  # spasmlog itself printed nothing of the note
+    assert result.exit_code == 1  # the exit code of an unexpected error, with or without --debug
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    # Only the exception's own message carries what it was given (here, the note): no local
+    # variables, no values sent to the database.
+    assert [line for line in result.stderr.splitlines() if SECRET in line] == [
+        f"RuntimeError: boom while saving {SECRET}"
+    ]
+    assert result.stderr.endswith(
+        "Error: Unexpected RuntimeError. Nothing was changed; run with --debug for details.\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,20 @@ def frequent_muscles(session: Session, recent: int = 500) -> list[str]:
     return list(session.scalars(query))
 
 
+def episodes_near(
+    session: Session, muscle: str, side: str | None, start: dt.datetime, within: dt.timedelta
+) -> Sequence[Episode]:
+    """Live episodes of `muscle` on `side` that started within `within` of `start`."""
+    query = select(Episode).where(
+        Episode.deleted_at.is_(None),
+        Episode.muscle == muscle,
+        Episode.side.is_(None) if side is None else Episode.side == side,
+        Episode.started_at >= start - within,
+        Episode.started_at <= start + within,
+    )
+    return session.scalars(query.order_by(Episode.id)).all()
+
+
 def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetime) -> int:
     """Live episodes with start in (start, end]."""
     query = select(func.count(Episode.id)).where(

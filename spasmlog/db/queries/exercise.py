@@ -8,8 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spasmlog.core.when import Bound
-from spasmlog.db.models import ExerciseSession
+from spasmlog.db.models import Episode, ExerciseSession
 from spasmlog.db.queries.episodes import since_until
+
+
+def episodes_with_exercise(session: Session, session_id: int) -> Sequence[Episode]:
+    """The episodes (deleted ones too) that name an exercise session as logged with them."""
+    query = select(Episode).where(Episode.exercise_session_id == session_id)
+    return session.scalars(query.order_by(Episode.id)).all()
 
 
 def list_exercise(

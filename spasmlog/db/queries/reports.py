@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, String, or_, select, type_coerce
 from sqlalchemy.dialects import sqlite
 
 from spasmlog.db.models import Checkin, Condition, Episode, ExerciseSession, LabResult, Medication
@@ -117,3 +117,19 @@ def labs(connection: Connection, last: dt.date) -> Chunks:
         LabResult.range_source, LabResult.flag,
     ).where(LabResult.deleted_at.is_(None), LabResult.taken_on <= last)  # fmt: skip
     return _chunks(connection, query.order_by(LabResult.taken_on, LabResult.id))
+
+
+def episodes_with_symptoms(
+    connection: Connection, first: dt.date, last: dt.date, symptoms: tuple[str, ...]
+) -> list[int]:
+    """The IDs of episodes whose calendar date is in [first, last] and whose symptoms include
+    any of `symptoms` (matched in the stored JSON text, without decoding every row)."""
+    query = select(Episode.id).where(
+        Episode.deleted_at.is_(None),
+        Episode.local_date >= first,
+        Episode.local_date <= last,
+        or_(
+            *(type_coerce(Episode.symptoms, String).like(f'%"{symptom}"%') for symptom in symptoms)
+        ),
+    )
+    return [row[0] for chunk in _chunks(connection, query)[1] for row in chunk]
