@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -20,9 +21,11 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import StepPatch
 
-from spasmlog.reports import chart_style, charts, weekly
+from spasmlog.reports import chart_style, charts, summary_charts, weekly
 from spasmlog.reports import load as frames
+from spasmlog.reports.documents.content import COMPACT_CHART_IN, PAGE_CHART_IN
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MedPeriod
 from tests.test_weekly import CHECKINS, END, START, build_known_diary, load
 
@@ -341,3 +344,70 @@ def test_saving_again_to_a_path_gives_the_same_bytes(
         assert (tmp_path / f"again.{chart_format}").read_bytes() == files[chart_format]
     with pytest.raises(ValueError, match="unknown chart format 'jpg'"):
         charts.save_figure(figure, tmp_path / "chart.jpg", "jpg")
+
+
+# --- the doctor summary's charts ----------------------------------------------------------------
+
+
+def _inside_the_figure(figure: Figure) -> None:
+    """No panel, tick label, legend or title reaches past the figure's edge (cut off on paper)."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    edge = figure.bbox
+    for axes in figure.axes:
+        box = axes.get_tightbbox(renderer)
+        assert box is not None
+        assert (box.x0, box.y0) >= (edge.x0 - 0.5, edge.y0 - 0.5), axes.get_title("left")
+        assert (box.x1, box.y1) <= (edge.x1 + 0.5, edge.y1 + 0.5), axes.get_title("left")
+
+
+def test_summary_page_chart_has_the_five_panels_inside_the_page(known: frames.Frames) -> None:
+    rows = weekly.weekly_rows(known)
+    figure = summary_charts.page_figure(known, rows, 1500)
+    png = summary_charts.png(figure)
+    assert struct.unpack(">II", png[16:24]) == tuple(
+        int(side * charts.PNG_DPI) for side in PAGE_CHART_IN
+    )
+    _assert_every_panel_drawn(figure, png)
+    assert [axes.get_title("left") for axes in figure.axes] == [
+        "Episodes a week, by the week's worst severity",
+        "Fluids a day (check-in days) and episode days",
+        "Medications, from start to stop (colour: class)",
+        "Muscles affected, by side",
+        "Time of day (episode starts)",
+    ]
+    _inside_the_figure(figure)
+    date_panels = figure.axes[:3]
+    assert {axes.get_xlim() for axes in date_panels} == {date_panels[0].get_xlim()}
+    ticks = date_panels[0].get_xticks()
+    assert 2 <= len(ticks) <= summary_charts.PAGE_TICKS + 1  # labels that do not run together
+    assert summary_charts.png(summary_charts.page_figure(known, rows, 1500)) == png
+
+
+@pytest.mark.parametrize("weeks", [1, 9, 731])
+def test_summary_compact_chart_shows_every_week_and_the_mean(
+    known: frames.Frames, weeks: int
+) -> None:
+    rows = weekly.weekly_rows(known)
+    rows = (rows * (weeks // len(rows) + 1))[:weeks]
+    rows = [
+        dataclasses.replace(row, monday=rows[0].monday + dt.timedelta(weeks=i))
+        for i, row in enumerate(rows)
+    ]
+    figure = summary_charts.compact_figure(rows)
+    png = summary_charts.png(figure)
+    assert struct.unpack(">II", png[16:24]) == tuple(
+        int(side * charts.PNG_DPI) for side in COMPACT_CHART_IN
+    )
+    (ax,) = figure.axes
+    if weeks <= summary_charts.MANY_WEEKS:
+        heights = [bar.get_height() for bar in ax.patches if bar.get_height() > 0]
+        assert heights == [row.episodes for row in rows if row.episodes]
+    else:  # one filled outline whose steps are the weeks
+        (outline,) = ax.patches
+        assert isinstance(outline, StepPatch)
+        assert outline.get_data().values.tolist() == [row.episodes for row in rows]
+    (mean,) = [line for line in ax.get_lines() if line.get_color() == "black"]
+    expected = [math.nan if r is None else r for r in weekly.rolling_rate(rows)]
+    np.testing.assert_allclose(mean.get_ydata(), expected)
+    assert len(ax.get_xticks()) <= summary_charts.COMPACT_TICKS + 2
+    _inside_the_figure(figure)

@@ -135,15 +135,17 @@ class _DateLabels(Formatter):
         return labels
 
 
-def date_axis(ax: Axes, first: dt.date, last: dt.date) -> None:
-    """Readable date ticks from a few weeks to ten years: Mondays when short, else months/years."""
+def date_axis(ax: Axes, first: dt.date, last: dt.date, ticks: int = 13) -> None:
+    """Readable date ticks from a few weeks to ten years: Mondays when short, else months/years;
+    about `ticks` of them at most (fewer on a narrow panel)."""
     ax.set_xlim(day_number(first), day_number(last) + 1)
     weeks = (last - first).days / 7
     locator: mdates.DateLocator
-    if weeks <= 26:
-        locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, math.ceil(weeks / 13)))
+    if weeks <= 2 * ticks:
+        interval = max(1, math.ceil(weeks / ticks))
+        locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=interval)
     else:
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        locator = mdates.AutoDateLocator(minticks=min(4, ticks), maxticks=min(10, ticks))
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(_DateLabels())
 

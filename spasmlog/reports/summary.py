@@ -11,7 +11,6 @@ The same diary, period, paper and day give the same bytes: nothing depends on th
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -22,7 +21,6 @@ from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.labs import TESTS_BY_ID
 from spasmlog.knowledge.muscles import label as muscle_label
 from spasmlog.reports.documents.content import (
-    CHART_IN,
     ConditionLine,
     CurrentMed,
     EpisodeLine,
@@ -254,7 +252,7 @@ def summarise(
     frames: Frames,
     report: FactorReport,
     rows: Sequence[WeekRow],
-    chart_png: bytes,
+    charts: tuple[bytes, bytes],
     generated: dt.date,
 ) -> SummaryData:
     """The summary's content as plain data: every number the three formats show."""
@@ -315,34 +313,13 @@ def summarise(
         q_threshold=report.options.q_threshold,
         not_enough=not_enough,
         weekly=tuple((row.monday, row.episodes if row.has_data else None) for row in rows),
-        chart_png=chart_png,
+        chart_png=charts[0],
+        page_chart_png=charts[1],
         appendix=_appendix(episodes),
     )
 
 
-# --- the chart and the pipeline -------------------------------------------------------------------
-
-
-def chart_png(rows: Sequence[WeekRow], hours: Sequence[int]) -> bytes:
-    """Episodes a week (with the 4-week mean) beside the time of day.
-
-    Drawn larger than it is shown (CHART_IN, then scaled to the page's width) so that the weekly
-    report's panels keep their proportions, legends and tick labels.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from spasmlog.reports import charts
-
-    with charts.chart_style():
-        figure = Figure(figsize=CHART_IN, layout="constrained")
-        FigureCanvasAgg(figure)
-        grid = figure.add_gridspec(1, 2, width_ratios=[2.5, 1])
-        charts.draw_weekly_episodes(figure.add_subplot(grid[0]), rows)
-        charts.draw_time_of_day(figure.add_subplot(grid[1]), hours)
-    buffer = io.BytesIO()
-    charts.save_figure(figure, buffer, "png", dpi=charts.PNG_DPI)
-    return buffer.getvalue()
+# --- the pipeline -----------------------------------------------------------------------------
 
 
 def build(
@@ -355,8 +332,8 @@ def build(
 ) -> SummaryData:
     """Everything the summary shows for the local dates [start, end].
 
-    Without the chart (Markdown shows the weekly counts as text) `chart_png` is empty. `trial`:
-    a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any.
+    Without the charts (Markdown shows the weekly counts as text) their PNGs are empty.
+    `trial`: a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any.
     """
     from spasmlog.reports import factors as factor_report
     from spasmlog.reports import load as loader
@@ -365,5 +342,13 @@ def build(
     frames = loader.load(diary, start, end, now, detail=True)
     report = factor_report.analyse(frames)
     rows = weekly.weekly_rows(frames)
-    png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""
-    return replace(summarise(frames, report, rows, png, now.date()), trial=trial)
+    pngs = (b"", b"")
+    if with_chart:
+        from spasmlog.reports import summary_charts
+
+        threshold = report.options.fluid_threshold_ml
+        pngs = (
+            summary_charts.png(summary_charts.compact_figure(rows)),
+            summary_charts.png(summary_charts.page_figure(frames, rows, threshold)),
+        )
+    return replace(summarise(frames, report, rows, pngs, now.date()), trial=trial)
