@@ -248,13 +248,16 @@ def _section(section: Section, width: float, styles: _Styles, repeat: bool = Fal
     return flowables
 
 
-def _first_page(document: Document, width: float, styles: _Styles) -> list[Any]:
-    """Page 1: the title, the header and every section, each kept whole."""
+def _first_page(document: Document, width: float, styles: _Styles, keep: bool = True) -> list[Any]:
+    """Page 1: the title, the header and every section, each kept whole (`keep`; a dry run
+    measures the plain flowables, as what fits one frame whole needs no keeping together)."""
     from reportlab.platypus import KeepTogether, Paragraph
 
     story: list[Any] = [Paragraph(_text(document.title), styles.title)]
     story += [Paragraph(_text(line), styles.header) for line in document.header]
-    story += [KeepTogether(_section(section, width, styles)) for section in document.sections]
+    for section in document.sections:
+        flowables = _section(section, width, styles)
+        story += [KeepTogether(flowables)] if keep else flowables
     return story
 
 
@@ -275,7 +278,7 @@ def _page_one_styles(document: Document, width: float, height: float) -> _Styles
     summary runs on and the chart page follows it)."""
     for scale in SCALES:
         styles = _Styles(scale)
-        if _fits(_first_page(document, width, styles), width, height):
+        if _fits(_first_page(document, width, styles, keep=False), width, height):
             return styles
     return styles
 
