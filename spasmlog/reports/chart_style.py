@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
+import numpy as np
 import matplotlib.style
 from matplotlib.axes import Axes
 from matplotlib.ticker import Formatter
@@ -113,6 +114,11 @@ def say_empty(ax: Axes, text: str) -> None:
 
 def day_number(value: dt.date) -> float:
     return float(mdates.date2num(dt.datetime.combine(value, dt.time())))
+
+
+def day_numbers(values: Sequence[dt.date]) -> np.ndarray:
+    """day_number of many dates at once (a 14-year fluid panel has 5,000 of them)."""
+    return np.asarray(mdates.date2num(np.array(values, dtype="datetime64[D]")), dtype=float)
 
 
 class _DateLabels(Formatter):

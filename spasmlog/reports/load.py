@@ -179,7 +179,14 @@ def analysis_days(start_local: pd.Series) -> pd.Series:
 
 
 def _json_lists(series: pd.Series) -> pd.Series:
-    return series.map(lambda text: json.loads(text) if text else [])
+    """JSON list texts as lists, each distinct text decoded once: a long diary repeats a few
+    ("[]", '["stretch"]') 100,000 times. Rows with the same text share one list; read it only."""
+    codes, uniques = pd.factorize(series)  # a missing value gets code -1...
+    lists = np.empty(len(uniques) + 1, dtype=object)
+    for i, text in enumerate(uniques):
+        lists[i] = json.loads(text) if text else []
+    lists[-1] = []  # ...which picks this one
+    return pd.Series(lists[codes], index=series.index, dtype=object)
 
 
 def _dates(series: pd.Series) -> pd.Series:

@@ -57,7 +57,7 @@ def _text(value: str | float | NAType | None) -> str | None:
 
 
 def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
-    return tuple(sorted({day.date() for day in frame["date"]}))
+    return tuple(sorted(frame["date"].drop_duplicates().dt.date))
 
 
 def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
@@ -74,9 +74,10 @@ def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
     import pandas as pd
 
-    flags = episodes["symptoms"].map(lambda s: [x for x in factors.RED_FLAG_SYMPTOMS if x in s])
-    with_flags = episodes[flags.map(bool).astype(bool)]
-    named = sorted({x for found in flags for x in found})
+    symptoms = episodes["symptoms"].explode()  # one row per symptom, on its episode's index
+    red = symptoms[symptoms.isin(factors.RED_FLAG_SYMPTOMS)]
+    with_flags = episodes.loc[red.index.unique()]
+    named = sorted(set(red))
     severe = episodes[episodes["severity"].fillna(-1) >= factors.SEVERE_AT]
     in_week = counts_within(episodes["start_utc"], pd.Timedelta(days=factors.FREQUENT_DAYS))
     frequent = episodes[in_week >= factors.FREQUENT_COUNT]
@@ -268,7 +269,9 @@ def summarise(
     now_rate = per_week(complete[-window:]) if window else None
     if not window and observed:
         now_rate = 7 * len(episodes) / observed  # too short for weeks: over the observed days
-    bands = [severity_band(None if pd.isna(s) else int(s)) for s in episodes["severity"]]
+    rated = episodes["severity"].dropna().astype(int)
+    bands = rated.map({n: severity_band(n) for n in rated.unique()}).value_counts().to_dict()
+    bands["not rated"] = len(episodes) - len(rated)
     durations = episodes["duration_s"].dropna()
     shown, tested, unconfirmed, not_enough = _factor_lines(report)
     signs = _signs(episodes, start_rate, now_rate)
@@ -286,7 +289,7 @@ def summarise(
         per_week_start=start_rate,
         per_week_now=now_rate,
         severity_bands=tuple(
-            (name, bands.count(key))
+            (name, int(bands.get(key, 0)))
             for key, name in (
                 ("mild", "mild (0-3)"),
                 ("moderate", f"moderate (4-{factors.SEVERE_AT - 1})"),

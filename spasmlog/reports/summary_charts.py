@@ -29,6 +29,7 @@ from spasmlog.reports.chart_style import (
     chart_style,
     date_axis,
     day_number,
+    day_numbers,
     shade_outside,
 )
 from spasmlog.reports.documents.content import COMPACT_CHART_IN, PAGE_CHART_IN
@@ -55,7 +56,7 @@ def draw_compact_weeks(ax: Axes, rows: Sequence[WeekRow]) -> None:
         ax.set_xticks([])
         return
     date_axis(ax, rows[0].monday, rows[-1].monday + dt.timedelta(days=6), ticks=COMPACT_TICKS)
-    starts = [day_number(row.monday) for row in rows]
+    starts = list(day_numbers([row.monday for row in rows]))
     counts = [row.episodes for row in rows]
     colour = OKABE_ITO["sky_blue"]
     if len(rows) > MANY_WEEKS:
@@ -63,7 +64,7 @@ def draw_compact_weeks(ax: Axes, rows: Sequence[WeekRow]) -> None:
     else:
         ax.bar([s + 3.5 for s in starts], counts, width=5.6, color=colour, edgecolor="black",
                linewidth=0.4, zorder=2)  # fmt: skip
-    empty = [(day_number(row.monday), 7.0) for row in rows if not row.has_data]
+    empty = [(start, 7.0) for start, row in zip(starts, rows, strict=True) if not row.has_data]
     if empty:
         ax.broken_barh(empty, (0, 1), transform=ax.get_xaxis_transform(), facecolor="none",
                        edgecolor=NO_DATA_COLOUR, hatch="///", linewidth=0, zorder=1)  # fmt: skip
