@@ -74,8 +74,14 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SummaryData
         year = _summary(_busy_diary(tmp_path_factory.mktemp("busy")),
                         BUSY_END - dt.timedelta(days=364), BUSY_END)  # fmt: skip
     more = tuple(
-        CurrentMed(f"Medicine with a long name {i}", "100 mg twice a day", dt.date(2025, 1, i),
-                   "Diuretics", True, "C03CA01")  # fmt: skip
+        CurrentMed(
+            f"Medicine with a long name {i}",
+            "100 mg twice a day",
+            dt.date(2025, 1, i),
+            "Diuretics",
+            True,
+            "C03CA01",
+        )  # fmt: skip
         for i in range(1, 4)
     )
     factor = FactorLine("Hot weather", "associated", 1.9, 1.2, 3.0, 30, 40, 50, 140, 0.01)
@@ -95,12 +101,16 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SummaryData
     busy = dataclasses.replace(
         year,
         medications=year.medications + more,
-        factors=(*year.factors, factor, dataclasses.replace(factor, label="Sitting long",
-                                                            verdict="protective", rate_ratio=0.5)),
+        factors=(
+            *year.factors,
+            factor,
+            dataclasses.replace(factor, label="Sitting long", verdict="protective", rate_ratio=0.5),
+        ),
         unconfirmed=(
             *year.unconfirmed,
-            dataclasses.replace(factor, label="Alcohol", verdict="no clear association",
-                                q_value=0.14),  # fmt: skip
+            dataclasses.replace(
+                factor, label="Alcohol", verdict="no clear association", q_value=0.14
+            ),  # fmt: skip
         ),
         trial=trial,
     )

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
-import numpy as np
 import matplotlib.style
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import Formatter
 

@@ -257,8 +257,6 @@ def summarise(
     generated: dt.date,
 ) -> SummaryData:
     """The summary's content as plain data: every number the three formats show."""
-    import pandas as pd
-
     from spasmlog.reports.weekly import muscle_sides, per_week, severity_band
 
     episodes = frames.episodes

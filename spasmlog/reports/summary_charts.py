@@ -28,7 +28,6 @@ from spasmlog.reports.chart_style import (
     OKABE_ITO,
     chart_style,
     date_axis,
-    day_number,
     day_numbers,
     shade_outside,
 )

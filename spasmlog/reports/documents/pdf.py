@@ -197,7 +197,9 @@ def _chart(chart: Chart, width: float, height: float = math.inf) -> list[Any]:
 
     scale = min(width / (chart.width_in * 72), height / (chart.height_in * 72))
     image = Image(
-        io.BytesIO(chart.png), width=chart.width_in * 72 * scale, height=chart.height_in * 72 * scale
+        io.BytesIO(chart.png),
+        width=chart.width_in * 72 * scale,
+        height=chart.height_in * 72 * scale,
     )
     image.hAlign = "LEFT"
     return [image]
