@@ -43,6 +43,7 @@ from spasmlog.reports.chart_style import (
     legend_above,
     say_empty,
     shade_outside,
+    weeks_outline,
 )
 from spasmlog.reports.load import Frames
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MuscleSides, WeekRow
@@ -91,8 +92,8 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
                     row.episodes if row.band == band and row.complete == complete else 0
                     for row in rows
                 ]
-                ax.stairs(heights, [*starts, starts[-1] + 7], fill=True, color=colour,
-                          linewidth=0, alpha=alpha, zorder=2)  # fmt: skip
+                weeks_outline(ax, heights, [*starts, starts[-1] + 7], color=colour, alpha=alpha,
+                              zorder=2)  # fmt: skip
                 continue
             ax.bar(
                 [day_number(row.monday) + 3.5 for row in group],

@@ -196,7 +196,8 @@ def _dates(series: pd.Series) -> pd.Series:
 def load_episodes(
     connection: Connection, start: dt.date, end: dt.date, detail: bool = False
 ) -> pd.DataFrame:
-    """Episodes whose analysis day is in [start, end]; `detail` adds lists and the note."""
+    """Episodes whose analysis day is in [start, end]; `detail` adds symptoms (lists) and the
+    note."""
     chunks = rows_of.episodes(
         connection, start, end + _DAY, detail
     )  # a night runs into the next date
@@ -216,8 +217,7 @@ def load_episodes(
         chunk = chunk.assign(muscle=_shared_text(chunk["muscle"]), side=_shared_text(chunk["side"]))
         if detail:
             chunk["note"] = chunk["note"].astype("str")  # whatever NULLs a chunk happens to hold
-            for column in ("symptoms", "relief", "medications"):
-                chunk[column] = _json_lists(chunk[column])
+            chunk["symptoms"] = _json_lists(chunk["symptoms"])
         return chunk
 
     return _frame(chunks, shape).reset_index(drop=True)

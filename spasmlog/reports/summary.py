@@ -74,7 +74,8 @@ def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
     import pandas as pd
 
-    symptoms = episodes["symptoms"].explode()  # one row per symptom, on its episode's index
+    listed = episodes["symptoms"]
+    symptoms = listed[listed.str.len() > 0].explode()  # a row per symptom, on its episode's index
     red = symptoms[symptoms.isin(factors.RED_FLAG_SYMPTOMS)]
     with_flags = episodes.loc[red.index.unique()]
     named = sorted(set(red))

@@ -30,6 +30,7 @@ from spasmlog.reports.chart_style import (
     date_axis,
     day_numbers,
     shade_outside,
+    weeks_outline,
 )
 from spasmlog.reports.documents.content import COMPACT_CHART_IN, PAGE_CHART_IN
 from spasmlog.reports.load import Frames
@@ -41,8 +42,11 @@ MANY_WEEKS = 60  # beyond this, weeks are drawn as one filled outline rather tha
 
 
 def png(figure: Figure) -> bytes:
+    """The figure as PNG, compressed fast: the PDF decodes and compresses it again anyway."""
     buffer = io.BytesIO()
-    charts.save_figure(figure, buffer, "png", dpi=charts.PNG_DPI)
+    with chart_style():
+        figure.savefig(buffer, format="png", dpi=charts.PNG_DPI, metadata=charts.METADATA["png"],
+                       pil_kwargs={"compress_level": 1})  # fmt: skip
     return buffer.getvalue()
 
 
@@ -59,7 +63,7 @@ def draw_compact_weeks(ax: Axes, rows: Sequence[WeekRow]) -> None:
     counts = [row.episodes for row in rows]
     colour = OKABE_ITO["sky_blue"]
     if len(rows) > MANY_WEEKS:
-        ax.stairs(counts, [*starts, starts[-1] + 7], fill=True, color=colour, linewidth=0)
+        weeks_outline(ax, counts, [*starts, starts[-1] + 7], color=colour)
     else:
         ax.bar([s + 3.5 for s in starts], counts, width=5.6, color=colour, edgecolor="black",
                linewidth=0.4, zorder=2)  # fmt: skip
@@ -118,6 +122,4 @@ def page_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> F
             date_axis(weeks, first, last, ticks=PAGE_TICKS)  # shared by the three date panels
             for axes in (weeks, fluids, medications):
                 shade_outside(axes, frames.start, frames.end)
-        figure.draw_without_rendering()
-        figure.set_layout_engine("none")
-    return figure
+    return figure  # laid out when drawn: the summary draws it once

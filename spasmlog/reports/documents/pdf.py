@@ -137,14 +137,30 @@ def _table(table: Table, width: float, styles: _Styles, repeat: bool = False) ->
 
     if not table.rows:
         return [Paragraph(_text(table.empty), styles.body)]
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    columns = [share * width for share in table.widths]
+    room = [column - 6 for column in columns]  # less the cell's left and right padding
+
+    def cell(text: str, style: Any, column: int) -> Any:
+        """A one-line cell as a plain string (no markup to parse: the appendix has hundreds),
+        anything longer as a paragraph that wraps."""
+        plain = "".join(ch if ch.isprintable() else " " for ch in text)
+        if plain == text and stringWidth(plain, style.fontName, style.fontSize) <= room[column]:
+            _cover(plain)
+            return plain
+        return Paragraph(_text(text), style)
+
     head = [Paragraph(_text(h), styles.cell_bold) for h in table.headers]
     marked = table.marked or tuple(False for _ in table.rows)
-    body = [
-        [Paragraph(_text(cell), styles.cell_bold if hot else styles.cell) for cell in row]
-        for row, hot in zip(table.rows, marked, strict=True)
-    ]
+    body = []
+    for row, hot in zip(table.rows, marked, strict=True):
+        style = styles.cell_bold if hot else styles.cell
+        body.append([cell(text, style, i) for i, text in enumerate(row)])
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(HEAD)),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor(RULE)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -153,14 +169,15 @@ def _table(table: Table, width: float, styles: _Styles, repeat: bool = False) ->
         ("TOPPADDING", (0, 0), (-1, -1), styles.padding),
         ("BOTTOMPADDING", (0, 0), (-1, -1), styles.padding),
     ]
-    commands += [
-        ("BACKGROUND", (0, i + 1), (-1, i + 1), HexColor(MARK))
-        for i, hot in enumerate(marked)
-        if hot
-    ]
+    for i, hot in enumerate(marked):
+        if hot:
+            commands += [
+                ("BACKGROUND", (0, i + 1), (-1, i + 1), HexColor(MARK)),
+                ("FONTNAME", (0, i + 1), (-1, i + 1), BOLD),
+            ]
     pdf = PdfTable(
         [head, *body],
-        colWidths=[share * width for share in table.widths],
+        colWidths=columns,
         repeatRows=1 if repeat else 0,
         hAlign="LEFT",
     )
