@@ -23,6 +23,7 @@ from spasmlog.reports.documents.layout import (
 
 PAGES = {"a4": "A4", "letter": "letter"}
 CSS_DPI = 96  # CSS pixels to the inch
+PRINT_PT = {"a4": 8, "letter": 7.5}  # printed body type (tables 93%, notes 85% of it)
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 CSS = """
 :root { color: #111; font: 10pt/1.35 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
@@ -46,13 +47,14 @@ div.beside { display: grid; gap: 0 10pt; align-items: start; }
 section.chart-page h2 { margin-top: 1.5em; }
 footer { margin-top: 2em; font-size: 8pt; color: #555; }
 @media print {
-  :root { font-size: 8.6pt; line-height: 1.25; }
+  :root { line-height: 1.2; }
   body { max-width: none; margin: 0; padding: 0; }
   h1 { font-size: 13pt; }
-  h2 { font-size: 10pt; margin: .6em 0 .2em; }
-  table { font-size: 7.8pt; }
-  th, td { padding: 1pt 3pt; }
-  p.note { font-size: 7.2pt; }
+  h2 { font-size: 1.2em; margin: .5em 0 .15em; }
+  table { font-size: .93em; }
+  th, td { padding: .8pt 3pt; }
+  p.note { font-size: .85em; }
+  dl.facts { grid-template-columns: 9.5em 1fr; }
   h2, tr { break-inside: avoid; break-after: avoid; }
   section { break-inside: avoid; }
   section.appendix, section.chart-page { break-before: page; break-inside: auto; }
@@ -143,7 +145,9 @@ def _section(section: Section, css_class: str = "") -> str:
 
 
 def render_html(document: Document, paper: str) -> str:
-    page = f"@page {{ size: {PAGES[paper]}; margin: 12mm 14mm 16mm; }}"
+    page = f"@page {{ size: {PAGES[paper]}; margin: 10mm 13mm 14mm; }}"
+    # letter is 5% shorter than A4: its type too, so that page 1 holds the summary on both
+    print_type = f"@media print {{ :root {{ font-size: {PRINT_PT[paper]}pt; }} }}\n"
     header = "".join(f"<p>{_e(line)}</p>" for line in document.header)
     sections = "\n".join(_section(section) for section in document.sections)
     if document.chart_page is not None:
@@ -155,7 +159,7 @@ def render_html(document: Document, paper: str) -> str:
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(document.title)}</title>
-<style>{page}{CSS}{_columns(document)}</style>
+<style>{page}{CSS}{_columns(document)}{print_type}</style>
 </head>
 <body>
 <header>
