@@ -348,7 +348,7 @@ def build(
     if with_chart:
         from spasmlog.reports import summary_charts
 
-        threshold = report.options.fluid_threshold_ml
+        threshold = round(report.options.fluid_threshold_ml)
         pngs = (
             summary_charts.png(summary_charts.compact_figure(rows)),
             summary_charts.png(summary_charts.page_figure(frames, rows, threshold)),

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -92,9 +93,9 @@ def draw_compact_weeks(ax: Axes, rows: Sequence[WeekRow]) -> None:
 def compact_figure(rows: Sequence[WeekRow]) -> Figure:
     """Page 1's chart, COMPACT_CHART_IN inches."""
     with chart_style():
-        figure = Figure(figsize=COMPACT_CHART_IN, layout="constrained")
+        tight = ConstrainedLayoutEngine(w_pad=0.02, h_pad=0.02)  # inches around the panel
+        figure = Figure(figsize=COMPACT_CHART_IN, layout=tight)
         FigureCanvasAgg(figure)
-        figure.get_layout_engine().set(w_pad=0.02, h_pad=0.02)  # type: ignore[union-attr]
         draw_compact_weeks(figure.add_subplot(), rows)
     return figure
 

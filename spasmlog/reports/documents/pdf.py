@@ -55,7 +55,7 @@ def _fonts() -> None:
     addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 0, BOLD)
     addMapping(FONT, 1, 1, BOLD)
-    ttfonts.makeToUnicodeCMap = _utf16_cmap(ttfonts.makeToUnicodeCMap)
+    setattr(ttfonts, "makeToUnicodeCMap", _utf16_cmap(ttfonts.makeToUnicodeCMap))  # noqa: B010
 
 
 _BEYOND_BMP = re.compile(r"^<([0-9A-F]{2})> <([0-9A-F]{5,6})>$", re.MULTILINE)
@@ -82,10 +82,13 @@ def _cover(text: str) -> None:
     while the PDF's ToUnicode map keeps the character itself: copying or searching the text
     finds what was typed. The stand-ins are added to the faces' character maps, once each."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
     codes = {ord(ch) for ch in text}
     for name in (FONT, BOLD):
-        face = pdfmetrics.getFont(name).face
+        font = pdfmetrics.getFont(name)
+        assert isinstance(font, TTFont)
+        face = font.face
         for code in [code for code in codes if code not in face.charToGlyph]:
             stand_in = ZERO_WIDTH if any(code in hidden for hidden in HIDDEN) else PLACEHOLDER
             face.charToGlyph[code] = face.charToGlyph[stand_in]
