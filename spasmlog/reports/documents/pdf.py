@@ -189,10 +189,13 @@ def _table(table: Table, width: float, styles: _Styles, repeat: bool = False) ->
 
 
 def _facts(facts: Facts, width: float, styles: _Styles) -> list[Any]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as PdfTable
 
-    label = max(0.2 * width, 74.0)  # "Muscles and sides" on one line, in a narrow column too
+    bold = styles.cell_bold
+    longest = max(stringWidth(name, bold.fontName, bold.fontSize) for name, _ in facts.pairs)
+    label = min(longest + 6, 0.35 * width)  # each label on one line, beside its value
     rows = [
         [Paragraph(_text(name), styles.cell_bold), Paragraph(_text(value), styles.cell)]
         for name, value in facts.pairs
