@@ -1,6 +1,6 @@
 """The whole-diary doctor summary against its floor, in one run (issue 19).
 
-    python benchmarks/summary_bench.py [--size 100000] [--runs 7] [--db DIARY]
+    python benchmarks/summary_bench.py [--size 100000] [--runs 7] [--db DIARY] [--baseline TREE]
 
 Builds the benchmark diary of run.py (100k episodes over 14 years, with check-ins, exercise,
 medications, conditions and labs; or uses --db), then times, alternating, `spasmlog export
@@ -9,6 +9,8 @@ import pandas and matplotlib, read the episode rows, draw a 2x2 figure, write it
 2-page PDF). Both run from compiled bytecode, as an installed package does: a private bytecode
 cache is filled by a first, untimed run of each. Prints the medians (wall and CPU seconds), the
 ratios and the machine, and writes benchmarks/out/summary.json. Budget: wall <= 1.25x the floor.
+With --baseline, another checkout's `export doctor` is timed in the same alternation (before and
+after a change, on a machine whose load drifts for all three alike).
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ import run  # noqa: E402  (benchmarks/run.py: the diary builder and the machine'
 BUDGET = 1.25
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one run of `command`."""
+def timed(command: list[str], tree: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of `command` (spasmlog from `tree`)."""
+    env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -49,6 +52,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", type=Path, help="an existing benchmark diary (skips building)")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time beside this one")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     os.environ["SPASMLOG_NOW"] = run.NOW
@@ -74,13 +78,20 @@ def main() -> None:
         floor += [str(scratch / "f.png"), str(scratch / "f.pdf")]
         machine = run.describe_machine()
         print("machine:", json.dumps(machine), file=sys.stderr, flush=True)
-        timed(summary), timed(floor)  # fill the bytecode cache
-        times: dict[str, list[tuple[float, float]]] = {"summary": [], "floor": []}
+        trees: dict[str, Path] = {}
+        if args.baseline is not None:
+            trees["baseline"] = args.baseline.resolve()
+        trees["summary"] = HERE.parent  # last in each round: its PDF is the one counted below
+        timed(floor)  # fill the bytecode cache
+        for tree in trees.values():
+            timed(summary, tree)
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ("floor", *trees)}
         for i in range(args.runs):
             times["floor"].append(timed(floor))
-            times["summary"].append(timed(summary))
-            print(f"run {i + 1}: floor {times['floor'][-1][0]:.2f} s, summary "
-                  f"{times['summary'][-1][0]:.2f} s", file=sys.stderr, flush=True)  # fmt: skip
+            for name, tree in trees.items():
+                times[name].append(timed(summary, tree))
+            said = ", ".join(f"{name} {runs[-1][0]:.2f} s" for name, runs in times.items())
+            print(f"run {i + 1}: {said}", file=sys.stderr, flush=True)
         pages = len(__import__("pypdf").PdfReader(scratch / "s.pdf").pages)
     medians = {
         name: {
@@ -89,12 +100,17 @@ def main() -> None:
         }
         for name, runs in times.items()
     }
-    ratio = {kind: medians["summary"][kind] / medians["floor"][kind] for kind in ("wall", "cpu")}
-    print(f"{'':8} {'wall s':>7} {'cpu s':>7}")
+    ratio = {
+        name: {kind: medians[name][kind] / medians["floor"][kind] for kind in ("wall", "cpu")}
+        for name in trees
+    }
+    print(f"{'':9} {'wall s':>7} {'cpu s':>7} {'wall/floor':>11} {'cpu/floor':>10}")
     for name, median in medians.items():
-        print(f"{name:8} {median['wall']:7.2f} {median['cpu']:7.2f}")
-    verdict = "ok" if ratio["wall"] <= BUDGET else "OVER"
-    print(f"ratio    {ratio['wall']:7.2f} {ratio['cpu']:7.2f}  budget wall <= {BUDGET}x: {verdict}")
+        shown = ratio.get(name, {"wall": 1.0, "cpu": 1.0})
+        print(f"{name:9} {median['wall']:7.2f} {median['cpu']:7.2f} {shown['wall']:11.2f} "
+              f"{shown['cpu']:10.2f}")  # fmt: skip
+    verdict = "ok" if ratio["summary"]["wall"] <= BUDGET else "OVER"
+    print(f"budget: the summary's wall time <= {BUDGET}x the floor's: {verdict}")
     print(f"summary: {pages} pages, {args.size:,} episodes from {first} to {run.LAST_DAY}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(
@@ -104,6 +120,7 @@ def main() -> None:
                 "machine": machine | {"load_after": [round(x, 2) for x in os.getloadavg()]},
                 "size": args.size,
                 "runs": args.runs,
+                "trees": {name: str(tree) for name, tree in trees.items()},
                 "times": times,
                 "medians": medians,
                 "ratio": ratio,

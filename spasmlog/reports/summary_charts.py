@@ -15,6 +15,7 @@ import io
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -43,11 +44,17 @@ MANY_WEEKS = 60  # beyond this, weeks are drawn as one filled outline rather tha
 
 
 def png(figure: Figure) -> bytes:
-    """The figure as PNG, compressed fast: the PDF decodes and compresses it again anyway."""
-    buffer = io.BytesIO()
+    """The figure as an RGB PNG at PNG_DPI, compressed fast: the figure is opaque, so no alpha
+    channel for the PDF to split off, and the PDF compresses the pixels again anyway. No
+    metadata: the same figure gives the same bytes."""
+    from PIL import Image
+
     with chart_style():
-        figure.savefig(buffer, format="png", dpi=charts.PNG_DPI, metadata=charts.METADATA["png"],
-                       pil_kwargs={"compress_level": 1})  # fmt: skip
+        figure.set_dpi(charts.PNG_DPI)
+        figure.canvas.draw()
+        pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3]  # type: ignore[attr-defined]
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
