@@ -383,16 +383,38 @@ def test_summary_page_chart_has_the_five_panels_inside_the_page(known: frames.Fr
     assert summary_charts.png(summary_charts.page_figure(known, rows, 1500)) == png
 
 
+def test_summary_page_chart_of_fourteen_years_stays_inside_the_page(known: frames.Frames) -> None:
+    """Every entry of the weekly panel's legend (no-data and unfinished weeks too) over 731
+    weeks: the legend sits above the plot, and nothing runs past the page's edge."""
+    rows = _weeks(weekly.weekly_rows(known), 731)
+    rows[0] = dataclasses.replace(rows[0], observed_days=0, episodes=0)  # before the diary
+    rows[-1] = dataclasses.replace(rows[-1], observed_days=3, episodes=2)  # a week not over
+    figure = summary_charts.page_figure(known, rows, 1500)
+    summary_charts.png(figure)
+    _inside_the_figure(figure)
+    weeks = figure.axes[0]
+    legend = weeks.get_legend()
+    assert legend is not None
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert "no data (before the diary began)" in labels and any("paler" in x for x in labels)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert legend.get_window_extent(renderer).y0 >= weeks.get_window_extent(renderer).y1 - 1
+
+
+def _weeks(rows: list[weekly.WeekRow], count: int) -> list[weekly.WeekRow]:
+    """`count` consecutive weeks cycling through `rows`' numbers."""
+    cycled = (rows * (count // len(rows) + 1))[:count]
+    return [
+        dataclasses.replace(row, monday=rows[0].monday + dt.timedelta(weeks=i))
+        for i, row in enumerate(cycled)
+    ]
+
+
 @pytest.mark.parametrize("weeks", [1, 9, 731])
 def test_summary_compact_chart_shows_every_week_and_the_mean(
     known: frames.Frames, weeks: int
 ) -> None:
-    rows = weekly.weekly_rows(known)
-    rows = (rows * (weeks // len(rows) + 1))[:weeks]
-    rows = [
-        dataclasses.replace(row, monday=rows[0].monday + dt.timedelta(weeks=i))
-        for i, row in enumerate(rows)
-    ]
+    rows = _weeks(weekly.weekly_rows(known), weeks)
     figure = summary_charts.compact_figure(rows)
     png = summary_charts.png(figure)
     assert struct.unpack(">II", png[16:24]) == tuple(

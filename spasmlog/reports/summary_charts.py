@@ -31,6 +31,7 @@ from spasmlog.reports.chart_style import (
     chart_style,
     date_axis,
     day_numbers,
+    legend_above,
     shade_outside,
     weeks_outline,
 )
@@ -107,6 +108,20 @@ def compact_figure(rows: Sequence[WeekRow]) -> Figure:
     return figure
 
 
+def _legend_above_in_two_columns(ax: Axes) -> None:
+    """The weekly panel's legend (up to six entries, one of them long) between its title and
+    its plot in two columns: in the panel's three it ran past the page's edge."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles = list(legend.legend_handles)
+    for handle, text in zip(handles, legend.get_texts(), strict=True):
+        if handle is not None:
+            handle.set_label(text.get_text())
+    legend.remove()
+    legend_above(ax, handles, ncol=2)
+
+
 def page_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> Figure:
     """Page 2's chart, PAGE_CHART_IN inches: the five panels of the weekly report, the three
     date panels one above the other on the period's dates, muscles and time of day below."""
@@ -121,6 +136,7 @@ def page_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> F
         fluids = figure.add_subplot(grid[1, :], sharex=weeks)
         medications = figure.add_subplot(grid[2, :], sharex=weeks)
         charts.draw_weekly_episodes(weeks, rows)
+        _legend_above_in_two_columns(weeks)
         charts.draw_fluids(fluids, weekly.fluid_panel(frames, threshold_ml))
         charts.draw_medications(medications, meds)
         charts.draw_muscles(figure.add_subplot(grid[3, 0]), weekly.muscle_sides(frames.episodes))
