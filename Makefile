@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint contracts stress bench clean
+.PHONY: demo test lint contracts stress bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ contracts: $(VENV)/.installed-test  # the layers of ARCHITECTURE.md (import-lint
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+
+screenshots: $(VENV)/.installed-test  # every page of `spasmlog serve`, phone and desktop (needs chromium)
+	$(BIN)/python -m tests.web.screenshots --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -495,8 +495,11 @@ def test_other_encodings_and_binary_files_are_refused(
 def test_a_missing_file_or_kind(run: Run, tmp_path: Path) -> None:
     result = run("import", str(tmp_path / "nope.csv"), "--kind", "episodes")
     assert result.exit_code == 2 and "It cannot be read: No such file" in result.stderr
-    result = run("import", write(tmp_path, "started_at,muscle\n"))
-    assert result.exit_code == 2 and "Missing option --kind" in result.stderr
+    result = run("import", write(tmp_path, "started_at,muscle\n"))  # its header says episodes
+    assert result.exit_code == 0 and "it has no rows" in result.stdout
+    result = run("import", write(tmp_path, "when,what\n"))
+    assert result.exit_code == 2 and "not a format spasmlog knows" in result.stderr
+    assert "Name the format with --from" in result.stderr and "--kind" not in result.stderr
     result = run("import", write(tmp_path, "started_at,muscle\n"), "--kind", "cramps")
     assert result.exit_code == 2 and "--kind: invalid value 'cramps'" in result.stderr
 

@@ -93,3 +93,29 @@ def test_log_imports_only_the_episode_commands(seeded: Path) -> None:
         }
         & modules
     )
+
+
+WEB_STACK = {"flask", "werkzeug", "jinja2", "waitress", "segno", "itsdangerous", "markupsafe"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("log", "--muscle", "calf"),
+        ("report", "weekly", "--no-chart"),
+        ("report", "factors"),
+    ],
+    ids=["--help", "log", "report weekly", "report factors"],
+)
+def test_the_web_stack_is_loaded_by_serve_alone(seeded: Path, args: tuple[str, ...]) -> None:
+    output, modules = modules_imported_by(seeded, *args)
+    assert output.strip()  # the command ran
+    assert {name.split(".")[0] for name in modules} & WEB_STACK == set()
+    assert not any(name.startswith("spasmlog.web") for name in modules)
+
+
+def test_serve_help_names_its_options_without_the_web_stack(seeded: Path) -> None:
+    output, modules = modules_imported_by(seeded, "serve", "--help")
+    assert "--lan" in output and "--new-link" in output
+    assert {name.split(".")[0] for name in modules} & WEB_STACK == set()

@@ -100,18 +100,27 @@ COMMANDS: dict[str, Entry] = {
     "import": Entry(
         "importing",
         OUT,
-        "Import a CSV of one kind, or a whole diary from `export json`: every row, or none.",
+        "Import spasmlog's own CSV or JSON, or an export of Apple Health, Bearable, Daylio or "
+        "Flaredown: every row, or none.",
     ),
     "db": Entry("dbcmd", FILE, "The diary file: path, check, backups, restore, upgrade, destroy."),
     "demo": Entry(
         "demo", FILE, "Show what spasmlog does, on a realistic made-up diary of six months."
+    ),
+    # The web front end's own command: a sibling of the CLI, named here, imported only to run.
+    "serve": Entry(
+        "spasmlog.web.command",
+        FILE,
+        "Serve the diary to your phone's browser (log, check in, reports). Example: spasmlog serve --lan",
     ),
 }
 
 
 def load_command(name: str) -> Any:
     """The real click command for `name`: only its module is imported, only it is built."""
-    module_app: typer.Typer = importlib.import_module(f"spasmlog.cli.{COMMANDS[name].module}").app
+    module = COMMANDS[name].module
+    module = module if module.startswith("spasmlog.") else f"spasmlog.cli.{module}"
+    module_app: typer.Typer = importlib.import_module(module).app
     if not gc.isenabled():  # main() held the collector off during start-up (tens of ms saved);
         gc.freeze()  # what start-up made lives until exit, so later collections skip it
         gc.enable()
@@ -130,7 +139,7 @@ def load_command(name: str) -> Any:
                 rich_markup_mode=markup,
                 suggest_commands=module_app.suggest_commands,
             )
-    raise LookupError(f"spasmlog.cli.{COMMANDS[name].module} defines no command {name!r}")
+    raise LookupError(f"{module} defines no command {name!r}")
 
 
 class _Commands(MutableMapping[str, Any]):

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
@@ -19,10 +19,16 @@ from spasmlog.interchange.records import COLUMNS_BY_KIND
 app = typer.Typer()  # the commands of this module; spasmlog.cli.app loads them on demand
 
 if TYPE_CHECKING:  # the importer is loaded by the command only, not by every command's start
-    from spasmlog.interchange.importing import ImportResult, KindResult
+    from spasmlog.interchange.importing import ImportResult, KindResult, MergeResult, Tally
 
 FILE_KINDS = (*COLUMNS_BY_KIND, "json")
-KIND_HELP = "What the file holds: " + ", ".join(FILE_KINDS) + " (default json for *.json)."
+KIND_HELP = (
+    "What one of spasmlog's own files holds: " + ", ".join(FILE_KINDS) + " (default: from its "
+    "header; json for *.json)."
+)
+FORMATS = ("apple-health", "bearable", "daylio", "flaredown", "spasmlog")
+FROM_HELP = "The file's format: " + ", ".join(FORMATS) + " (default: found from the file)."
+SOURCE_HELP = "Apple Health: keep only the records of this app (its sourceName); repeatable."
 
 
 class _Progress:
@@ -46,6 +52,38 @@ class _Progress:
         if self.shown:
             sys.stderr.write("\r" + " " * 30 + "\r")
             sys.stderr.flush()
+
+
+class _Bar:
+    """A rich progress bar on a terminal's stderr, once reading takes longer than DELAY_S."""
+
+    DELAY_S = 2.0
+
+    def __init__(self, console: Any = None) -> None:
+        self.started = time.monotonic()
+        self.console = console
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < self.DELAY_S:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+            console = self.console or Console(stderr=True)
+            self.bar = Progress(
+                "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                TimeRemainingColumn(), console=console, transient=True,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task(phase.capitalize(), total=total or None)
+        self.bar.update(self.task, completed=done, total=total or None)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @contextlib.contextmanager
@@ -109,6 +147,54 @@ def render(result: ImportResult) -> list[str]:
     return lines
 
 
+_DAY_WORDS = {"filled": "filled", "updated": "updated", "kept": "kept", "same": "already there"}
+_ROW_WORDS = {"filled": "added", "updated": "updated", "kept": "kept", "same": "already there"}
+
+
+def _tally(tally: Tally, words: dict[str, str], dry_run: bool, days: bool) -> str:
+    parts = []
+    for outcome, count in tally.counts:
+        unit = ("day" if count == 1 else "days") + " " if days else ""
+        would = "would be " if dry_run and outcome in ("filled", "updated") else ""
+        parts.append(f"{count} {unit}{would}{words[outcome]}")
+    return f"    {tally.what}: {', '.join(parts)}."
+
+
+def render_merge(result: MergeResult) -> list[str]:
+    """What an import from another app prints: per check-in field, days filled, updated, kept or
+    already there; per kind of row the same; which source columns became which tags."""
+    exported = f", exported {result.exported_at.date()}" if result.exported_at else ""
+    source = f"{result.file} ({result.label}{exported})"
+    if not result.days and not result.rows:
+        return [f"Nothing to write from {source}: it holds nothing spasmlog records."]
+    if result.dry_run:
+        lines = [f"Dry run: nothing was written. Importing {source} would do this:"]
+    elif result.written:
+        lines = [f"Imported {source} as one change (`spasmlog undo` reverts all of it):"]
+    else:
+        lines = [f"Nothing to write from {source}; the diary has all of it already:"]
+    if result.days:
+        lines.append("  check-in days, per field:")
+        lines += [_tally(t, _DAY_WORDS, result.dry_run, True) for t in result.days]
+    if result.rows:
+        lines.append("  records:")
+        lines += [_tally(t, _ROW_WORDS, result.dry_run, False) for t in result.rows]
+    if result.tag_columns:
+        lines.append("  tags made from the file's columns:")
+        lines += [f'    "{column}" -> {tag}' for column, tag in result.tag_columns]
+    lines += [f"  {note}." for note in result.notes]
+    if not result.update and any(t.count("kept") for t in (*result.days, *result.rows)):
+        lines.append(
+            "Kept: values you typed, or that another app or a newer export wrote, or that you "
+            "changed or deleted since; --update overwrites them."
+        )
+    updated = medications_updated(result.episodes_refreshed, "to follow the periods")
+    lines += [updated] if updated else []
+    if result.backup is not None:
+        lines.append(f"The diary was backed up first, to {result.backup}")
+    return lines
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -124,39 +210,57 @@ def import_(
         bool,
         typer.Option(
             "--update",
-            help="Overwrite the row stored with a row's start, muscle and side (date, name...).",
+            help="Overwrite the row stored with a row's start, muscle and side (date, name...); "
+            "from another app: overwrite values you typed too.",
         ),
     ] = False,
+    from_: Annotated[str | None, typer.Option("--from", help=FROM_HELP)] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help=SOURCE_HELP)] = None,
 ) -> None:
-    """Import a CSV of one kind, or a whole diary from `export json`: every row, or none.
+    """Import spasmlog's own CSV or JSON, or an export of Apple Health, Bearable, Daylio or
+    Flaredown: every row, or none.
 
-    The whole file is checked first; any bad row means nothing is written. The diary is backed
-    up before a write, and the import is one change that `spasmlog undo` reverts. A row equal
-    in every column to one in the diary is skipped; --update overwrites the stored row with the
-    same start, muscle and side (date for check-ins...). Columns: see the README.
+    The format is found from the file (--from names it). The whole file is checked first; any
+    bad row means nothing is written. The diary is backed up before a write, and the import is
+    one change that `spasmlog undo` reverts. spasmlog's files: a row equal in every column to one
+    in the diary is skipped; --update overwrites the stored row with the same start, muscle and
+    side (date for check-ins...). Other apps: blanks are filled, values the same app wrote are
+    updated, what you typed is kept unless --update. Columns and mappings: see the README.
 
-    Example: spasmlog import cramps.csv --kind episodes --dry-run
+    Example: spasmlog import export.zip --dry-run
     """
-    if kind is None and not file.lower().endswith(".json"):
-        raise InvalidInput.missing(
-            "--kind",
-            f"Say what the file holds, e.g. --kind episodes ({', '.join(FILE_KINDS)}).",
-        )
-    chosen = parsing.parse_choice(kind or "json", "--kind", FILE_KINDS)
+    chosen_kind = parsing.parse_choice(kind, "--kind", FILE_KINDS) if kind else None
+    chosen = parsing.parse_choice(from_, "--from", FORMATS) if from_ else None
+    if chosen_kind is not None and chosen not in (None, "spasmlog"):
+        raise InvalidInput("--kind", kind or "", "--kind is for spasmlog's own files only.")
     from spasmlog.interchange import importing as importer
 
     now = clock.now()
-    progress = _Progress() if sys.stderr.isatty() else None
+    options = importer.Options(now, chosen_kind, tuple(source or ()))
+    terminal = sys.stderr.isatty()
+    progress: _Progress | _Bar | None = None
     try:
         with _opened(file) as stream:
             name = "standard input" if file == "-" else file
-            checked = importer.check_file(stream, name, chosen, now, progress)
+            path = None if file == "-" else Path(file).expanduser()
+            opened = importer.opened(stream, name, path, now)
+            found = importer.detect(opened, "spasmlog" if chosen_kind else chosen)
+            if terminal:
+                progress = _Progress() if found.name == "spasmlog" else _Bar()
+            if options.source_names and found.name != "apple-health":
+                raise InvalidInput("--source", options.source_names[0], "It is for Apple Health.")
+            checked = found.read(opened, options, progress)
         store = open_from(ctx)
-        result = importer.apply(store, checked, now, dry_run, update, progress)
+        if isinstance(checked, importer.Harvest):
+            merged = importer.merge(store, checked, now, dry_run, update)
+            lines = render_merge(merged)
+        else:
+            result = importer.apply(store, checked, now, dry_run, update, progress)
+            for warning in checked.warnings:
+                typer.echo(f"Warning: {warning}", err=True)
+            lines = render(result)
     finally:
         if progress is not None:
             progress.close()
-    for warning in checked.warnings:
-        typer.echo(f"Warning: {warning}", err=True)
-    for line in render(result):
+    for line in lines:
         typer.echo(line)

@@ -57,3 +57,8 @@ class SchemaTooNew(SpasmlogError):
 
 class StorageError(SpasmlogError):
     """The disk refused a write (full, read-only, folder gone); nothing partial was kept."""
+
+
+class DiaryBusy(StorageError):
+    """Another spasmlog held the diary's write lock for longer than this one would wait (an
+    import, a restore); nothing was changed, and the same request later will work."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import func, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from spasmlog.db.models import USER_TABLES, Change, ChangeRow, Tracked
@@ -116,6 +116,50 @@ def last_change(session: Session) -> Change | None:
     return session.scalars(
         select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc()).limit(1)
     ).first()
+
+
+def recent_changes(session: Session, limit: int) -> list[Change]:
+    """The newest changes not undone, newest first."""
+    query = select(Change).where(Change.undone_at.is_(None)).order_by(Change.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def mark(session: Session) -> tuple[int, str]:
+    """What changes with every change and every undo: the newest change's id and the newest
+    undo's time (both indexed)."""
+    newest, undone = session.execute(select(func.max(Change.id), func.max(Change.undone_at))).one()
+    return int(newest or 0), str(undone or "")
+
+
+def change_by_id(session: Session, change_id: int) -> Change | None:
+    return session.get(Change, change_id)
+
+
+def newest_change_id(session: Session) -> int | None:
+    """The newest change not undone: inside a write, the one that write just made."""
+    change = last_change(session)
+    return None if change is None else change.id
+
+
+def dependents(session: Session, change: Change) -> list[Change]:
+    """Later changes, not undone, that touched a row `change` touched: undoing `change` alone
+    would throw their work away (an edit of the episode it logged, a check-in updated again)."""
+    mine = select(ChangeRow.table_name, ChangeRow.row_id).where(ChangeRow.change_id == change.id)
+    later = (
+        select(ChangeRow.change_id)
+        .where(
+            ChangeRow.change_id > change.id,
+            tuple_(ChangeRow.table_name, ChangeRow.row_id).in_(mine),
+        )
+        .distinct()
+    )
+    return list(
+        session.scalars(
+            select(Change)
+            .where(Change.id.in_(later), Change.undone_at.is_(None))
+            .order_by(Change.id)
+        )
+    )
 
 
 def revert(session: Session, change: Change, now: dt.datetime) -> int:

@@ -144,6 +144,13 @@ class Episode(Tracked, Base):
     medications: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
     local_date: Mapped[dt.date] = local_date_column()
+    # From another app's export (spasmlog.interchange.importing): False when the source gave a
+    # date but no clock time (stored at 12:00 local, so its analysis day is that date; never
+    # shown as a time); None or True: the time is known.
+    time_known: Mapped[bool | None] = mapped_column(Boolean, sort_order=ADDED_LATER)
+    # The source's severity scale when `severity` was converted from it ("0-4"); None: typed on
+    # spasmlog's own 0-10. A converted severity alone never raises the "severe" sign.
+    severity_scale: Mapped[str | None] = mapped_column(String(10), sort_order=ADDED_LATER)
 
 
 class Change(Base):
@@ -276,9 +283,34 @@ class Trial(Tracked, Base):
     stop_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class Provenance(Tracked, Base):
+    """Where an imported value came from: one row per check-in field (`field` names the column)
+    or per whole row (`field` "*": an exercise session, an episode, a medication period) that an
+    import from another app wrote. `value` is what the source wrote, so that a value changed by
+    hand since (it no longer equals it) is told apart from one the source still owns; `key` is
+    the source's own stable identity of a whole row. Tracked like every user row: `undo` of an
+    import removes its provenance with its rows."""
+
+    __tablename__ = "provenance"
+    __table_args__ = (
+        Index("ix_provenance_table_name_row_id", "table_name", "row_id"),
+        Index("ix_provenance_source_key", "source", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(40))  # "apple-health", "bearable", ...
+    key: Mapped[str | None] = mapped_column(String(200))
+    exported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
 USER_TABLES: dict[str, type[Tracked]] = {
     cls.__tablename__: cls
     for cls in (
-        Episode, ExerciseSession, Checkin, Medication, Condition, LabResult, DiarySetting, Trial
+        Episode, ExerciseSession, Checkin, Medication, Condition, LabResult, DiarySetting, Trial,
+        Provenance,
     )
 }  # fmt: skip

@@ -11,12 +11,13 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from spasmlog.core.errors import DiaryUnreadable, SpasmlogError, StorageError
+from spasmlog.core.errors import DiaryBusy, DiaryUnreadable, SpasmlogError, StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLite's own words for a damaged file, as opposed to a disk that is full or read-only.
 DAMAGE_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 READ_ONLY_ERRORS = frozenset({"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"})
+BUSY_ERRORS = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})  # another writer held the lock too long
 FULL_BELOW = 256 * 1024  # free bytes under which a failed write is put down to a full disk
 
 
@@ -44,6 +45,11 @@ def explain(error: BaseException, path: Path) -> SpasmlogError:
         return DiaryUnreadable(
             f"{path} cannot be read as a diary: it is damaged ({error}). It was left untouched; "
             "`spasmlog db check` lists the problems and the backup to restore."
+        )
+    if kind in BUSY_ERRORS:
+        return DiaryBusy(
+            f"The diary {path} is busy: another spasmlog (an import?) is writing to it. Nothing "
+            "was changed; try again in a moment."
         )
     if kind == "SQLITE_FULL" or _free_bytes(path) < FULL_BELOW:
         return StorageError(

@@ -106,12 +106,12 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def _configure(engine: Engine) -> Engine:
+def _configure(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -123,11 +123,13 @@ def _configure(engine: Engine) -> Engine:
     return engine
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     url = URL.create("sqlite", database=sqlite_uri(path), query={"uri": "true"})
     # hide_parameters: an error's text (and a --debug traceback) must not carry the notes.
-    engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
-    return _configure(engine)
+    engine = create_engine(
+        url, connect_args={"timeout": busy_timeout_ms / 1000}, hide_parameters=True
+    )
+    return _configure(engine, busy_timeout_ms)
 
 
 def read_revision(path: Path) -> str | None:
@@ -165,8 +167,10 @@ def _check_header(path: Path) -> None:
         )
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating or upgrading as needed) the diary at `path`."""
+def open_store(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    """Open (creating or upgrading as needed) the diary at `path`. A write waits up to
+    `busy_timeout_ms` for another process's write lock, then fails with DiaryBusy (the web app
+    waits less than a command, so that a page says "busy, try again" instead of hanging)."""
     try:
         if path.exists():
             fd = os.open(path, os.O_RDONLY)
@@ -179,7 +183,7 @@ def open_store(path: Path) -> Store:
         upgraded = _bring_to_head(path)
     finally:
         os.close(fd)  # releases the flock; no SQLite connection is open on the file here
-    return Store(path, make_engine(path), upgraded)
+    return Store(path, make_engine(path, busy_timeout_ms), upgraded)
 
 
 def _bring_to_head(path: Path) -> migrate.Upgraded | None:

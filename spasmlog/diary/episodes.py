@@ -87,6 +87,11 @@ def list_episodes(
     return queries.list_episodes(session, since, until, muscle, limit, include_deleted)
 
 
+def frequent_muscles(session: Session) -> list[str]:
+    """The muscles of the person's recent episodes, most frequent first (the Log page's order)."""
+    return queries.frequent_muscles(session)
+
+
 def show_episode(session: Session, episode_id: int) -> tuple[Episode, ExerciseSession | None]:
     """One episode, deleted or not, with the exercise session logged with it."""
     episode = queries.get_episode(session, episode_id, include_deleted=True)

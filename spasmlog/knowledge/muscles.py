@@ -111,3 +111,13 @@ def resolve_muscle(text: str, option: str = "--muscle") -> str:
 def label(name: str) -> str:
     muscle = BY_NAME.get(name)
     return muscle.label if muscle else name.capitalize()
+
+
+def find_muscle(text: str) -> str | None:
+    """The muscle a free text names ("Left calf cramp" -> "calf"), by its longest word or alias
+    found whole in it; None when it names none (never a guess)."""
+    words = " " + " ".join(text.lower().replace("_", " ").replace("-", " ").split()) + " "
+    for word in sorted(_BY_WORD, key=len, reverse=True):
+        if f" {word} " in words or f" {word}s " in words:
+            return _BY_WORD[word].name
+    return None

@@ -2,8 +2,9 @@
 
 The rules, each chosen so that which time counts never depends on the spasms themselves:
 
-- The unit is person-time on analysable days: days in the period that have a check-in and are
-  over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no
+- The unit is person-time on analysable days: days in the period that have a check-in, are
+  observed (on or after the start of observation: a check-in that only an import of another
+  app's health data made does not start it) and are over (today's runs until tomorrow noon). A day without a check-in is missing, so it is in no
   comparison (its episodes count in the totals only); a check-in that leaves a factor's field
   blank is missing for that factor alone, never a "no".
 - Each day is an analysis day (spasmlog.core.clock): it runs from noon to noon, so a 3 a.m. cramp
@@ -79,9 +80,10 @@ def day_table(frames: Frames) -> pd.DataFrame:
         if frames.ongoing_from is None
         else min(frames.end, frames.ongoing_from - _ONE_DAY)
     )
-    inside = (checkins["date"] >= pd.Timestamp(frames.start)) & (
-        checkins["date"] <= pd.Timestamp(last)
-    )
+    # Before observation began (the person's first episode or check-in), a day's check-in can
+    # only be one an import of health data made: its zero spasms are not known zeros.
+    first = max(frames.start, frames.observed_from or frames.start)
+    inside = (checkins["date"] >= pd.Timestamp(first)) & (checkins["date"] <= pd.Timestamp(last))
     days = checkins[inside].drop_duplicates("date").set_index("date").sort_index()
     counts = frames.episodes["day"].value_counts()
     days["count"] = counts.reindex(days.index, fill_value=0).astype("int64")

@@ -212,9 +212,14 @@ def load_episodes(
                 "severity": "Float64",
                 "fluid_ml_24h": "Float64",
                 "woke": "boolean",
+                "time_known": "boolean",
             }
         )
-        chunk = chunk.assign(muscle=_shared_text(chunk["muscle"]), side=_shared_text(chunk["side"]))
+        chunk = chunk.assign(
+            muscle=_shared_text(chunk["muscle"]),
+            side=_shared_text(chunk["side"]),
+            severity_scale=_shared_text(chunk["severity_scale"]),
+        )
         if detail:
             chunk["note"] = chunk["note"].astype("str")  # whatever NULLs a chunk happens to hold
             chunk["symptoms"] = _json_lists(chunk["symptoms"])
@@ -273,15 +278,18 @@ def load(
     """Everything a report needs for the local dates [start, end] as of `now`, in one read
     transaction."""
     with reading(store) as connection:
+        observed = queries.observed_from(connection)
+        checkins = load_checkins(connection, start, end)
         return Frames(
             start=start,
             end=end,
             episodes=load_episodes(connection, start, end, detail=detail),
-            checkins=load_checkins(connection, start, end),
+            # nothing observed yet: check-ins an import of health data made are no diary days
+            checkins=checkins if observed is not None else checkins.iloc[0:0],
             exercise=load_exercise(connection, start, end),
             medications=load_medications(connection, end),
             conditions=load_conditions(connection),
             labs=load_labs(connection, end),
-            observed_from=queries.observed_from(connection),
+            observed_from=observed,
             ongoing_from=analysis_day(now),
         )

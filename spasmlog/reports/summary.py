@@ -79,7 +79,12 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
     red = symptoms[symptoms.isin(factors.RED_FLAG_SYMPTOMS)]
     with_flags = episodes.loc[red.index.unique()]
     named = sorted(set(red))
-    severe = episodes[episodes["severity"].fillna(-1) >= factors.SEVERE_AT]
+    # a severity converted from another app's scale (severity_scale set) alone is not "severe"
+    scale = episodes.get("severity_scale")
+    typed = True if scale is None else scale.isna().to_numpy(dtype=bool)
+    severe = episodes[
+        (episodes["severity"].fillna(-1) >= factors.SEVERE_AT).to_numpy(dtype=bool) & typed
+    ]
     in_week = counts_within(episodes["start_utc"], pd.Timedelta(days=factors.FREQUENT_DAYS))
     frequent = episodes[in_week >= factors.FREQUENT_COUNT]
     rising = start is not None and now is not None and now > start * (1 + RISING_BY) and now > 0

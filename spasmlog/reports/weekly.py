@@ -324,8 +324,11 @@ def muscle_sides(episodes: pd.DataFrame) -> list[MuscleSides]:
 
 
 def hour_counts(episodes: pd.DataFrame) -> tuple[int, ...]:
-    """Episodes by the local hour they started in, 0 to 23."""
-    counts = episodes["start_local"].dt.hour.value_counts()
+    """Episodes by the local hour they started in, 0 to 23 (those imported with a date but no
+    clock time are left out: they have no hour)."""
+    known = episodes.get("time_known")
+    timed = episodes if known is None else episodes[known.ne(False).fillna(True).astype(bool)]
+    counts = timed["start_local"].dt.hour.value_counts()
     return tuple(int(counts.get(hour, 0)) for hour in range(24))
 
 

@@ -6,6 +6,7 @@ from spasmlog.db.queries.episodes import (
     count_episodes_between,
     episode_medications_between,
     exercise_for,
+    frequent_muscles,
     get_episode,
     list_episodes,
     set_episode_medications,
@@ -24,7 +25,7 @@ from spasmlog.db.queries.settings import (
 
 __all__ = [
     "OBSERVED_SINCE", "checkin_exercise", "checkin_row_on", "count_episodes_between",
-    "episode_medications_between", "exercise_for", "first_records", "get_condition",
+    "episode_medications_between", "exercise_for", "first_records", "frequent_muscles", "get_condition",
     "get_episode", "list_checkins", "list_conditions", "list_episodes", "list_exercise",
     "list_labs", "list_medications", "live_medications", "medication_periods", "observed_from",
     "set_episode_medications", "setting", "setting_row", "since_until",

@@ -60,6 +60,24 @@ def list_episodes(
     return [(row[0], row[1]) for row in session.execute(query).all()]
 
 
+def frequent_muscles(session: Session, recent: int = 500) -> list[str]:
+    """The muscles of the latest `recent` live episodes, most frequent first (ties: the most
+    recently logged first): a person's usual cramps lead the Log page's choices."""
+    latest = (
+        select(Episode.muscle, Episode.started_at)
+        .where(Episode.deleted_at.is_(None))
+        .order_by(Episode.started_at.desc())
+        .limit(recent)
+        .subquery()
+    )
+    query = (
+        select(latest.c.muscle)
+        .group_by(latest.c.muscle)
+        .order_by(func.count().desc(), func.max(latest.c.started_at).desc())
+    )
+    return list(session.scalars(query))
+
+
 def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetime) -> int:
     """Live episodes with start in (start, end]."""
     query = select(func.count(Episode.id)).where(

@@ -45,7 +45,7 @@ def episodes(connection: Connection, first: dt.date, last: dt.date, detail: bool
     columns: list[Any] = [
         Episode.id, Episode.started_at, Episode.utc_offset_min, Episode.local_date,
         Episode.muscle, Episode.side, Episode.duration_s, Episode.severity, Episode.woke,
-        Episode.fluid_ml_24h,
+        Episode.fluid_ml_24h, Episode.time_known, Episode.severity_scale,
     ]  # fmt: skip
     if detail:
         columns += [Episode.symptoms, Episode.note]

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, BinaryIO
 
-from spasmlog.core.errors import ExitCode, InvalidInput, SpasmlogError
+from spasmlog.core.errors import InvalidInput
+from spasmlog.interchange.importing.harvest import ImportRejected
 from spasmlog.interchange.importing.kinds import KINDS, Column, Kind, Now
 from spasmlog.interchange.records import DIARY_SCHEMA, csv_text
 
@@ -36,12 +37,6 @@ _SIGNATURES = (
     (b"SQLite format 3\x00", "a SQLite database (a diary or a backup?)"),
     (b"%PDF", "a PDF"),
 )
-
-
-class ImportRejected(SpasmlogError):
-    """The file cannot be imported as it is; the message lists why. Nothing was written."""
-
-    exit_code = ExitCode.BAD_INPUT
 
 
 @dataclass

@@ -34,7 +34,7 @@ header p { margin: 0; }
 p { margin: .2em 0; }
 p.note { font-size: 8pt; color: #555; }
 table { border-collapse: collapse; width: 100%; font-size: 8.6pt; }
-th, td { text-align: left; vertical-align: top; padding: 1.5pt 4pt; border-bottom: .5pt solid #9a9a9a; }
+th, td { text-align: left; vertical-align: top; padding: 1.5pt 4pt; border-bottom: .5pt solid #9a9a9a; overflow-wrap: anywhere; }
 th { background: #e8e8e8; }
 tr.mark td { background: #fdebc8; font-weight: bold; }
 tfoot td.page-foot { height: 0; border: 0; padding: 0; }
@@ -45,6 +45,7 @@ dl.facts dd { margin: 0; }
 img.chart { display: block; max-width: 100%; height: auto; }
 div.beside { display: grid; gap: 0 10pt; align-items: start; }
 section.chart-page h2 { margin-top: 1.5em; }
+@media screen and (max-width: 480px) { body { padding: 0 .5em; } dl.facts { grid-template-columns: 8em 1fr; } }
 footer { margin-top: 2em; font-size: 8pt; color: #555; }
 @media print {
   :root { line-height: 1.2; }
