@@ -1,9 +1,12 @@
 """The doctor summary as PDF, with reportlab.
 
 Text is real text in DejaVu Sans (it ships with matplotlib), embedded as a subset, so it can be
-searched, copied and read by `pdftotext`, and it covers accents and the symbols used here. The
-document is built `invariant` (no creation time, a fixed document id), so the same summary gives
-the same bytes. User text is XML-escaped before it reaches reportlab's paragraph markup.
+searched, copied and read by `pdftotext`, and it covers accents and the symbols used here; a
+character it lacks (most emoji) is drawn as U+FFFD and kept in the text layer (see `_cover`).
+The document is built `invariant` (a fixed document id) and dated the summary's "as of" day, not
+the clock, so the same summary gives the same bytes. User text is XML-escaped before it reaches
+reportlab's paragraph markup. Page 1 holds the whole summary (its type steps down through SCALES
+until it fits), page 2 the weekly chart, then the appendix.
 """
 
 from __future__ import annotations
