@@ -11,7 +11,9 @@ for both. Prints the medians and the ratio this/baseline per command. Not part o
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,12 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import run as bench  # noqa: E402  (benchmarks/run.py)
 
 HERE = Path(__file__).resolve().parent.parent
+TTY = "log, on a terminal"
 
 
 def commands(db: Path, folder: Path) -> dict[str, list[str]]:
     base = [*bench.SPASMLOG, "--db", str(db)]
     return {
         "log": [*base, *bench.LOG_ARGS],
+        TTY: [*base, *bench.LOG_ARGS],  # stdout on a pty: the daily nudge's path too
         "--help": [*base, "--help"],
         "list --limit 20": [*base, "list", "--limit", "20"],
         "report weekly": [*base, "report", "weekly", "--out", str(folder / "w.png"), "--force"],
@@ -37,10 +41,12 @@ def commands(db: Path, folder: Path) -> dict[str, list[str]]:
     }
 
 
-def timed(command: list[str], tree: Path) -> float:
+def timed(command: list[str], tree: Path, tty: bool = False) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    mark = Path(os.environ["SPASMLOG_STATE"]) / "nudge-shown"
+    mark.unlink(missing_ok=True)  # every run pays for the nudge's query
     done = subprocess.run(
-        [sys.executable, "-c", bench._MEASURE, *command],
+        [sys.executable, "-c", bench._MEASURE_TTY if tty else bench._MEASURE, *command],
         capture_output=True,
         text=True,
         check=True,
@@ -61,6 +67,10 @@ def main() -> None:
     trees = {"baseline": args.baseline.resolve(), "this": HERE}
     os.environ["SPASMLOG_NOW"] = bench.NOW
     os.environ.setdefault("SPASMLOG_TZ", "UTC")
+    own = Path(tempfile.mkdtemp(prefix="spasmlog-compare-home-"))  # never the person's settings
+    atexit.register(shutil.rmtree, own, ignore_errors=True)
+    os.environ["SPASMLOG_CONFIG"] = str(own / "config.toml")
+    os.environ["SPASMLOG_STATE"] = str(own / "state")
     for tree in trees.values():
         subprocess.run(
             [sys.executable, "-m", "compileall", "-q", str(tree / "spasmlog")], check=True
@@ -82,7 +92,7 @@ def main() -> None:
                 seconds: dict[str, list[float]] = {label: [] for label in trees}
                 for _ in range(args.runs):
                     for label, tree in trees.items():
-                        seconds[label].append(timed(command, tree))
+                        seconds[label].append(timed(command, tree, tty=name == TTY))
                 before, after = (statistics.median(seconds[label]) for label in trees)
                 print(f"{name:<18} {size:>9,} {before:>10.3f} {after:>8.3f} {after / before:>6.2f}")
 

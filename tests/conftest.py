@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,15 @@ NOW = "2026-03-15T12:00:00+01:00"
 ZONE = "Europe/Berlin"
 
 
-CLOCK = {"SPASMLOG_NOW": NOW, "SPASMLOG_TZ": ZONE}  # for a child process's environment
+# Settings and state of child processes started with an environment of their own, in a folder of
+# this test process, never the real home's (the `_own_settings` fixture gives each test its own).
+_CHILD_HOME = Path(tempfile.mkdtemp(prefix="spasmlog-test-home-"))
+atexit.register(shutil.rmtree, _CHILD_HOME, ignore_errors=True)
+SETTINGS = {
+    "SPASMLOG_CONFIG": str(_CHILD_HOME / "config.toml"),
+    "SPASMLOG_STATE": str(_CHILD_HOME / "state"),
+}
+CLOCK = {"SPASMLOG_NOW": NOW, "SPASMLOG_TZ": ZONE, **SETTINGS}  # for a child's environment
 
 
 def pin_clock(patch: pytest.MonkeyPatch, now: str = NOW, zone: str = ZONE) -> None:
@@ -37,6 +47,13 @@ def pin_clock(patch: pytest.MonkeyPatch, now: str = NOW, zone: str = ZONE) -> No
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     pin_clock(monkeypatch)
     monkeypatch.delenv("SPASMLOG_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test's settings file and state folder are its own, under tmp_path."""
+    monkeypatch.setenv("SPASMLOG_CONFIG", str(tmp_path / "settings" / "config.toml"))
+    monkeypatch.setenv("SPASMLOG_STATE", str(tmp_path / "state"))
 
 
 @pytest.fixture
@@ -104,6 +121,7 @@ def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.Compl
         **os.environ,
         "SPASMLOG_NOW": os.environ.get("SPASMLOG_NOW", NOW),
         "SPASMLOG_TZ": os.environ.get("SPASMLOG_TZ", ZONE),
+        **{name: os.environ.get(name, value) for name, value in SETTINGS.items()},
     }
     return subprocess.run(
         [sys.executable, "-m", "spasmlog", "--db", str(db_path), *args],

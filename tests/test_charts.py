@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
 
+from spasmlog.core.settings import FluidUnit
 from spasmlog.reports import chart_style, charts, summary_charts, weekly
 from spasmlog.reports import load as frames
 from spasmlog.reports.documents.content import COMPACT_CHART_IN, PAGE_CHART_IN
@@ -405,7 +406,7 @@ def _weeks(rows: list[weekly.WeekRow], count: int) -> list[weekly.WeekRow]:
     """`count` consecutive weeks cycling through `rows`' numbers."""
     cycled = (rows * (count // len(rows) + 1))[:count]
     return [
-        dataclasses.replace(row, monday=rows[0].monday + dt.timedelta(weeks=i))
+        dataclasses.replace(row, first_day=rows[0].first_day + dt.timedelta(weeks=i))
         for i, row in enumerate(cycled)
     ]
 
@@ -433,3 +434,11 @@ def test_summary_compact_chart_shows_every_week_and_the_mean(
     np.testing.assert_allclose(mean.get_ydata(), expected)
     assert len(ax.get_xticks()) <= summary_charts.COMPACT_TICKS + 2
     _inside_the_figure(figure)
+
+
+def test_the_fluid_panel_speaks_the_persons_unit(known: frames.Frames, ax: Axes) -> None:
+    charts.draw_fluids(ax, weekly.fluid_panel(known, 1500, FluidUnit("glass", 300)))
+    daily = _xy(ax.lines[0])
+    assert max(y for y in daily[1] if not math.isnan(y)) == pytest.approx(2000 / 300)
+    assert ax.get_ylabel() == "Fluids (glasses of 300 ml a day)"
+    assert "low-fluid threshold 5 glasses" in _legend(ax)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import CLOCK, Run, diary_fingerprint
+from tests.conftest import Run, diary_fingerprint
 
 
 def _ok(run: Run, *args: str) -> str:
@@ -241,58 +240,3 @@ def test_checkins_bad_date_is_refused(run: Run, db_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --since: invalid value 'soon'. Use YYYY-MM-DD")
     assert diary_fingerprint(db_path) == before
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a pty")
-def test_interactive_checkin_asks_each_field(db_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(
-        sys.executable, ["-m", "spasmlog", "--db", str(db_path), "checkin"],
-        env={**CLOCK, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
-    )  # fmt: skip
-    answers = [
-        ("Date", "yesterday"), ("Fluids", "lots"), ("Use a number with a unit", "1.5L"),
-        ("Sweated", "y"), ("Vomited", ""), ("Diarrhea", ""), ("Fever", "n"), ("Hot weather", ""),
-        ("Hours slept", "7"), ("Magnesium", ""), ("alcohol", ""), ("Exercised", "y"),
-        ("What and how long", "walk 30m light"), ("triggers", "coffee, late dinner"),
-        ("Note", "felt fine"),
-    ]  # fmt: skip
-    for prompt, answer in answers:
-        child.expect(prompt)
-        child.sendline(answer)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.before
-    assert "Checked in for 2026-03-14: fluids 1.5 L, sweating yes, fever no, sleep 7 h, " in (
-        child.before.replace("\r", "").replace("\n", "")
-    )
-    rows = _rows(
-        db_path, "SELECT date, fluid_ml, sweating, vomiting, magnesium_mg, tags, note, exercised "
-        "FROM checkins"
-    )  # fmt: skip
-    assert rows == [
-        ("2026-03-14", 1500, 1, None, None, '["coffee", "late dinner"]', "felt fine", 1)
-    ]  # a blank answer stays blank (unknown), never "no"
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a pty")
-def test_interactive_checkin_takes_no_exercise_as_a_known_no(db_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(
-        sys.executable, ["-m", "spasmlog", "--db", str(db_path), "checkin"],
-        env={**CLOCK, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
-    )  # fmt: skip
-    answers = [("Date", ""), ("Fluids", "2L"), ("Sweated", ""), ("Vomited", ""), ("Diarrhea", ""),
-               ("Fever", ""), ("Hot weather", ""), ("Hours slept", ""), ("Magnesium", ""),
-               ("alcohol \\(0 if none\\)", "0"), ("Exercised", "n"), ("triggers", ""),
-               ("Note", "")]  # fmt: skip
-    for prompt, answer in answers:
-        child.expect(prompt)
-        child.sendline(answer)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.before
-    assert "What and how long" not in child.before
-    assert _rows(db_path, "SELECT fluid_ml, sweating, alcohol_units, exercised FROM checkins") == [
-        (2000, None, 0, 0)
-    ]  # the noes are noes, the blank (sweating) unknown

@@ -59,3 +59,12 @@ def test_subcommand_help_loads_the_real_command(run: Run) -> None:
     result = run("report", "--help")
     assert result.exit_code == 0
     assert "weekly" in result.output and "factors" in result.output
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n\n", 2)[1]
+    missing = [name for name in COMMANDS if f"| `{name}" not in table and f", `{name}" not in table]
+    assert missing == []

@@ -467,7 +467,7 @@ def test_interactive_log_asks_for_each_field(db_path: Path, run: Run) -> None:
     child.expect_exact("Use a whole number from 0 (none) to 10 (worst).")
     answer(child, "Severity 0-10: ", "8")
     answer(child, "Did it wake you (y/n): ", "y")
-    answer(child, 'Fluids in the last 24 h ("1.5L", "6 glasses"): ', "4 glasses")
+    answer(child, "Fluids in the last 24 h, in litres (e.g. 1.5): ", "4 glasses")
     answer(child, 'Exercise in the last 24 h ("run 45m vigorous"): ', "")  # Enter skips
     answer(child, "comma-separated): ", "stretch, heat")
     answer(child, "How much did it help, 0-10: ", "5")

@@ -192,13 +192,16 @@ def test_the_interactive_checkin_asks_about_the_remedy(ready: Path, run: Run) ->
         sys.executable, ["-m", "spasmlog", "--db", str(ready), "checkin"],
         env={**CLOCK, "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=20,
     )  # fmt: skip
-    child.expect("Date")
-    child.sendline("")
-    child.expect(f"Trial: did you take {REMEDY} that night")
-    child.sendline("y")
-    for _ in range(12):
-        child.expect(":")
+    for _ in range(2):  # fluids and sleep: typed, Enter leaves them blank
+        child.expect(r"\(Enter skips\): ")
         child.sendline("")
+    child.expect(r"Exercise today\? \[y/n/s\] ")
+    child.send("s")
+    for _ in range(4):  # fluid loss, alcohol, magnesium, hot weather: Enter takes "no"
+        child.expect(r"\[y/N/s\] ")
+        child.send("\r")
+    child.expect(f"Trial: did you take {REMEDY} that night\\? \\[y/n/s\\] ")  # the last one
+    child.send("y")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before

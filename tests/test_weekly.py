@@ -200,7 +200,7 @@ def _cells(output: str) -> dict[str, list[str]]:
 def test_every_week_row_of_the_known_diary(known: frames.Frames) -> None:
     rows = weekly.weekly_rows(known)
     assert rows == EXPECTED_ROWS
-    assert [row.monday.isoformat() for row in rows] == list(TABLE_CELLS)
+    assert [row.first_day.isoformat() for row in rows] == list(TABLE_CELLS)
     assert [row.band for row in rows] == [
         "moderate",
         "not rated",
@@ -228,7 +228,7 @@ def test_weeks_before_observation_are_no_data(known_db: Path) -> None:
     """The diary begins on Sunday 18 January: the weeks before are unknown, that week has one
     observed day, and neither is in a trend."""
     rows = weekly.weekly_rows(load(known_db, dt.date(2026, 1, 5), END))
-    assert [(row.monday, row.observed_days, row.has_data, row.complete) for row in rows[:3]] == [
+    assert [(row.first_day, row.observed_days, row.has_data, row.complete) for row in rows[:3]] == [
         (dt.date(2026, 1, 5), 0, False, False),
         (dt.date(2026, 1, 12), 1, True, False),
         (dt.date(2026, 1, 19), 7, True, True),
@@ -267,7 +267,7 @@ def test_panel_numbers(known: frames.Frames) -> None:
 
 def test_partial_weeks_are_not_complete(known_db: Path) -> None:
     rows = weekly.weekly_rows(load(known_db, dt.date(2026, 1, 21), dt.date(2026, 3, 10)))
-    assert (rows[0].monday, rows[0].days, rows[-1].days) == (dt.date(2026, 1, 19), 5, 2)
+    assert (rows[0].first_day, rows[0].days, rows[-1].days) == (dt.date(2026, 1, 19), 5, 2)
     assert (rows[0].complete, rows[-1].complete) == (False, False)
     assert (rows[-1].checkin_days, rows[-1].episodes) == (2, 1)  # Mar 9 and 10 only
 
@@ -595,3 +595,47 @@ def test_same_bytes_from_a_second_process(
         here = tmp_path / f"here.{suffix}"
         assert run("report", "weekly", "--weeks", "8", "--out", str(here)).exit_code == 0
         assert here.read_bytes() == (tmp_path / f"there.{suffix}").read_bytes(), suffix
+
+
+# --- the person's settings: weeks from Sunday, fluids in their unit -------------------------------
+
+
+def test_weeks_can_start_on_sunday(known: frames.Frames) -> None:
+    rows = weekly.weekly_rows(known, weekly.SUNDAY)
+    sundays = [dt.date(2026, 1, 18) + dt.timedelta(weeks=n) for n in range(9)]
+    assert [row.first_day for row in rows] == sundays
+    assert [row.days for row in rows] == [6, 7, 7, 7, 7, 7, 7, 7, 1]  # clipped to the period
+    assert [row.episodes for row in rows] == [3, 0, 0, 1, 0, 2, 1, 2, 0]
+    assert [row.checkin_days for row in rows] == [3, 0, 6, 1, 0, 2, 1, 6, 1]
+    assert sum(row.episodes for row in rows) == sum(r.episodes for r in weekly.weekly_rows(known))
+    trend = weekly.trend(rows)  # 7 complete weeks, from 25 January to 14 March: 3 against 3
+    assert (trend.recent_from, trend.recent_rate) == (dt.date(2026, 2, 22), pytest.approx(5 / 3))
+    assert (trend.earlier_from, trend.earlier_rate) == (dt.date(2026, 2, 1), pytest.approx(1 / 3))
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "first"),
+    [
+        (dt.date(2026, 3, 15), weekly.MONDAY, dt.date(2026, 3, 9)),  # a Sunday
+        (dt.date(2026, 3, 15), weekly.SUNDAY, dt.date(2026, 3, 15)),
+        (dt.date(2026, 3, 14), weekly.SUNDAY, dt.date(2026, 3, 8)),
+        (dt.date(2026, 3, 9), weekly.SUNDAY, dt.date(2026, 3, 8)),
+    ],
+)
+def test_week_of(day: dt.date, start: int, first: dt.date) -> None:
+    assert weekly.week_of(day, start) == first
+    assert weekly.period(day, 2, None, None, start) == (first - dt.timedelta(weeks=1), day)
+
+
+def test_the_command_follows_the_settings(known_db: Path, db_path: Path, run: Run) -> None:
+    copy_known(known_db, db_path)
+    assert run("config", "set", "week_start", "sunday").exit_code == 0
+    assert run("config", "set", "fluid_unit", "glass").exit_code == 0
+    result = run("report", "weekly", "--weeks", "2", "--no-chart")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Weekly report 2026-03-08 to 2026-03-15 (2 weeks, local time)")
+    assert _cells(result.stdout)["2026-03-08"][5] == "6.0 glasses"  # 1.5 L a day
+    assert run("config", "set", "low_fluid_ml", "7 glasses").exit_code == 0
+    factors = run("report", "factors", "--format", "json")
+    assert json.loads(factors.stdout)["options"]["fluid_threshold_ml"] == 1750  # the default
+    assert "Low fluids (under 1.75 L)" in run("report", "factors").stdout

@@ -9,10 +9,11 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.main
@@ -33,7 +34,9 @@ class Entry:
     summary: str
 
 
+ARGS = "spasmlog.args"  # ctx.meta key: the words after the global options
 EPISODES, CONTEXT, OUT, FILE = "Episodes", "Context", "Reports and exports", "The diary"
+HABIT = "Reminders and settings"
 COMMANDS: dict[str, Entry] = {
     "log": Entry(
         "episodes", EPISODES, "Log a spasm. With no --muscle on a terminal, asks for each field."
@@ -112,6 +115,14 @@ COMMANDS: dict[str, Entry] = {
         "spasmlog.web.command",
         FILE,
         "Serve the diary to your phone's browser (log, check in, reports). Example: spasmlog serve --lan",
+    ),
+    "remind": Entry(
+        "remind", HABIT, "A daily desktop reminder to check in, only on days without one."
+    ),
+    "config": Entry(
+        "config",
+        HABIT,
+        "Your settings: fluid unit, low-fluid line, reminder, nudge, default side, week start.",
     ),
 }
 
@@ -194,9 +205,13 @@ class _Group(TyperGroup):
         finally:
             self.listing = False
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        ctx.meta.setdefault(ARGS, tuple(args))  # the command's words, for the nudge
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except SpasmlogError as error:
             _fail(ctx, str(error), error.exit_code, error)
         except OSError as error:
@@ -218,9 +233,14 @@ class _Group(TyperGroup):
                 message = f"Unexpected {type(error).__name__}. Nothing was changed; run with --debug for details."
                 code = ExitCode.FAILURE
             _fail(ctx, message, code, error)
+        if sys.stdout.isatty():  # the nudge (issue 16), after the output
+            from spasmlog.cli import nudging
+
+            nudging.after_command(ctx, ctx.meta.get(ARGS, ()))
+        return result
 
 
-def _fail(ctx: Any, message: str, code: int, error: BaseException) -> None:
+def _fail(ctx: Any, message: str, code: int, error: BaseException) -> NoReturn:
     state = ctx.find_object(State)
     if state is not None and state.debug:
         raise error

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
+from spasmlog.cli import quick_checkin
 from spasmlog.cli.common import (
-    ask,
     interactive,
     note_from,
     open_from,
@@ -16,9 +17,10 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.diary import checkins, trials
 from spasmlog.diary import exercise as sessions
 from spasmlog.diary.checkins import LABELS, Checkin, CheckinInput, FieldChange
@@ -33,7 +35,10 @@ DateOpt = Annotated[
 ]
 FluidOpt = Annotated[
     str | None,
-    typer.Option(help='Fluids drunk that day: "1.5L", "500 ml", "6 glasses" (250 ml), "40 oz".'),
+    typer.Option(
+        help='Fluids drunk that day: "1.5L", "500 ml", "6 glasses" (your glass_ml setting, '
+        '250 ml unless set), "40 oz".'
+    ),
 ]
 SweatingOpt = Annotated[
     bool | None, typer.Option("--sweating/--no-sweating", help="Sweated a lot?")
@@ -61,6 +66,12 @@ TrialOpt = Annotated[
     str | None,
     typer.Option(help="During a trial: did you take the remedy that night? yes or no."),
 ]
+SameOpt = Annotated[
+    bool,
+    typer.Option(
+        "--same", help="Copy the day before's answers, after showing them and asking once."
+    ),
+]
 NoExerciseOpt = Annotated[
     bool,
     typer.Option(
@@ -73,14 +84,15 @@ NoExerciseOpt = Annotated[
 _BOOLS = ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
 
 
-def shown(field: str, value: Any) -> str:
-    """A check-in value as people read it; "" when it is not set (missing, not zero)."""
+def shown(field: str, value: Any, unit: FluidUnit = LITRES) -> str:
+    """A check-in value as people read it, volumes in their unit; "" when it is not set
+    (missing, not zero)."""
     if value is None or value == []:
         return ""
     if field in _BOOLS:
         return "yes" if value else "no"
     if field == "fluid_ml":
-        return f"{value / 1000:g} L"
+        return unit.show(value)
     if field == "sleep_h":
         return f"{value:g} h"
     if field == "magnesium_mg":
@@ -96,9 +108,9 @@ def shown(field: str, value: Any) -> str:
     return printable(str(value))
 
 
-def _change_line(change: FieldChange) -> str:
-    before = shown(change.field, change.before) or "(not set)"
-    return f"  {LABELS[change.field]}: {before} -> {shown(change.field, change.after)}"
+def _change_line(change: FieldChange, unit: FluidUnit) -> str:
+    before = shown(change.field, change.before, unit) or "(not set)"
+    return f"  {LABELS[change.field]}: {before} -> {shown(change.field, change.after, unit)}"
 
 
 def _parse_checkin(
@@ -117,6 +129,7 @@ def _parse_checkin(
     exercise: str | None,
     no_exercise: bool,
     trial: str | None,
+    unit: FluidUnit = LITRES,
 ) -> dict[str, Any]:
     """The options given, parsed and checked, as CheckinInput field values."""
     given: dict[str, Any] = {
@@ -126,7 +139,7 @@ def _parse_checkin(
     if date is not None:
         given["day"] = when.parse_date(date, clock.today())
     if fluid is not None:
-        given["fluid_ml"] = parsing.parse_volume(fluid)
+        given["fluid_ml"] = unit.parse(fluid)  # "6 glasses" are the person's glasses
     if sleep is not None:
         given["sleep_h"] = parsing.parse_sleep(sleep)
     if magnesium is not None:
@@ -144,48 +157,73 @@ def _parse_checkin(
     return {name: value for name, value in given.items() if value is not None}
 
 
-def _yes_no(option: str) -> Any:
-    return lambda text: parsing.parse_bool(text, option)
-
-
 def _trial_remedy(ctx: typer.Context, day: Any) -> str | None:
     with open_from(ctx).reading() as session:
         return trials.remedy_on(session, day)
 
 
-def _ask_checkin(given: dict[str, Any], remedy_on: Any) -> None:
-    """Interactive `checkin`: ask for each field; Enter skips it (a stored value stays, and a
-    blank is unknown, never "no": the prompts say how to answer "none"). `remedy_on(day)`
-    names the remedy of a trial that covers that night, to ask about it."""
-    today = clock.today()
-    if "day" not in given:
-        given["day"] = ask("Date", lambda t: when.parse_date(t, today), "today")
-    remedy = remedy_on(given["day"])
-    if remedy is not None:
-        given["trial_taken"] = ask(
-            f"Trial: did you take {printable(remedy)} that night (y/n)", _yes_no("--trial")
+def _day_as_given(ctx: typer.Context, day: Any) -> dict[str, Any]:
+    """The day's check-in as CheckinInput fields ({} when it has none), without the note."""
+    with open_from(ctx).reading() as session:
+        found = checkins.list_checkins(session, day, day)
+    if not found:
+        return {}
+    row, session_row = found[0].checkin, found[0].exercise
+    given: dict[str, Any] = {
+        name: getattr(row, name)
+        for name in ("fluid_ml", *_BOOLS, "sleep_h", "magnesium_mg", "alcohol_units")
+    }
+    given |= {"tags": tuple(row.tags) or None, "exercised": row.exercised}
+    given["trial_taken"] = row.trial_taken
+    if session_row is not None and session_row.minutes:
+        spec = parsing.ExerciseSpec(
+            session_row.activity, session_row.minutes, session_row.intensity
         )
-    given["fluid_ml"] = ask('Fluids that day ("1.5L", "6 glasses")', parsing.parse_volume)
-    given["sweating"] = ask("Sweated a lot (y/n)", _yes_no("--sweating"))
-    given["vomiting"] = ask("Vomited (y/n)", _yes_no("--vomiting"))
-    given["diarrhea"] = ask("Diarrhea (y/n)", _yes_no("--diarrhea"))
-    given["fever"] = ask("Fever (y/n)", _yes_no("--fever"))
-    given["hot_weather"] = ask("Hot weather (y/n)", _yes_no("--hot-weather"))
-    given["sleep_h"] = ask('Hours slept ("7.5", "7h30m")', parsing.parse_sleep)
-    given["magnesium_mg"] = ask("Magnesium taken, mg (0 if none)", parsing.parse_magnesium)
-    given["alcohol_units"] = ask("Units of alcohol (0 if none)", parsing.parse_alcohol)
-    given["exercised"] = ask("Exercised that day (y/n)", _yes_no("--exercise"))
-    if given["exercised"]:
-        given["exercise"] = ask(
-            'What and how long ("run 45m vigorous"; Enter to skip)', parsing.parse_exercise
-        )
-    given["tags"] = ask(
-        "Your suspected triggers (comma-separated)",
-        lambda t: parsing.parse_tags([tag for tag in t.split(",") if tag.strip()]) or None,
+        given["exercise"], given["exercised"] = spec, None
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _same_as_the_day_before(ctx: typer.Context, given: dict[str, Any], unit: FluidUnit) -> bool:
+    """`checkin --same`: show the day before's answers, ask once, copy them under any options
+    given (never the note or the trial's answer: a trial's night is its own)."""
+    if not interactive():
+        raise InvalidInput(
+            "--same", "", "", message="--same shows the day before's answers and asks before "
+            "copying them, so it needs a terminal."
+        )  # fmt: skip
+    day = given.setdefault("day", clock.today())
+    before = day - dt.timedelta(days=1)
+    copied = _day_as_given(ctx, before)
+    copied.pop("trial_taken", None)
+    if not copied:
+        raise InvalidInput(
+            "--same", "", "", message=f"{before:%A} {before.day} {before:%b} has no check-in to "
+            "copy; `spasmlog checkin` asks the questions."
+        )  # fmt: skip
+    answers = [
+        f"{LABELS[name]} {shown(name, value, unit)}"
+        for name, value in copied.items()
+        if name in LABELS and name != "exercise"
+    ]
+    spec = copied.get("exercise")
+    done = (
+        parsing.format_exercise(spec.activity, spec.minutes, spec.intensity)
+        if spec is not None
+        else checkins.exercise_answer(copied.get("exercised"), None)
     )
-    given["note"] = ask("Note (not saved in shell history)", lambda t: t.strip())
-    for name in [name for name, value in given.items() if value is None]:
-        del given[name]
+    if done:
+        answers.append(f"exercise {done}")
+    typer.echo(f"{before:%A} {before.day} {before:%b}: {', '.join(answers)}.")
+    if not quick_checkin.one_key(f"The same for {day:%A} {day.day} {day:%b}?", False, skip=False):
+        return False
+    for name, value in copied.items():
+        given.setdefault(name, value)
+    remedy = _trial_remedy(ctx, day)
+    if remedy is not None and "trial_taken" not in given:
+        answer = quick_checkin.one_key(f"Trial: did you take {printable(remedy)} that night?", None)
+        if answer is not None:
+            given["trial_taken"] = answer
+    return True
 
 
 @app.command()
@@ -206,13 +244,16 @@ def checkin(
     exercise: ExerciseOpt = None,
     no_exercise: NoExerciseOpt = False,
     trial: TrialOpt = None,
+    same: SameOpt = False,
 ) -> None:
     """Record how a day went; again for the same day changes only the fields given.
 
-    With no field on a terminal, asks for each. A day with no check-in is missing, never zero.
+    With no field on a terminal, asks the questions the reports use (y/n with one key). A day
+    with no check-in is missing, never zero.
 
     Example: spasmlog checkin --fluid 1.8L --sleep 7 --hot-weather --tag coffee --no-exercise
     """
+    unit = settings.load().fluid
     given = _parse_checkin(
         date,
         fluid,
@@ -229,13 +270,22 @@ def checkin(
         exercise,
         no_exercise,
         trial,
+        unit,
     )
+    if same and not _same_as_the_day_before(ctx, given, unit):
+        typer.echo("Nothing changed.")
+        return
     if not set(given) - {"day"}:
         if not interactive():
             raise InvalidInput.missing(
                 "a field", "Give at least one, e.g. --fluid 1.5L, --sleep 7 or --tag coffee."
             )
-        _ask_checkin(given, lambda day: _trial_remedy(ctx, day))
+        day = given.setdefault("day", clock.today())
+        quick_checkin.ask(
+            given, day, clock.today(), unit, _day_as_given(ctx, day), _trial_remedy(ctx, day),
+            lambda name, value: shown(name, value, unit),
+        )  # fmt: skip
+        given = {name: value for name, value in given.items() if value is not None}
         if not set(given) - {"day"}:
             typer.echo("Nothing entered; nothing changed.")
             return
@@ -246,19 +296,19 @@ def checkin(
         result = checkins.record_checkin(session, entry, clock.now())
     day = entry.day.isoformat()
     if result.created:
-        parts = [f"{LABELS[c.field]} {shown(c.field, c.after)}" for c in result.changes]
+        parts = [f"{LABELS[c.field]} {shown(c.field, c.after, unit)}" for c in result.changes]
         typer.echo(f"Checked in for {day}: {', '.join(parts)}.")
     elif result.changes:
         typer.echo(f"Updated the check-in for {day}:")
         for change in result.changes:
-            typer.echo(_change_line(change))
+            typer.echo(_change_line(change, unit))
     else:
         typer.echo(f"The check-in for {day} already says that; nothing changed.")
 
 
-def _checkin_row(row: Checkin, exercise: ExerciseSession | None) -> list[str]:
-    cells = [row.date.isoformat()]
-    cells += [shown(name, getattr(row, name)) for name in ("fluid_ml", *_BOOLS)]
+def _checkin_row(row: Checkin, exercise: ExerciseSession | None, unit: FluidUnit) -> list[str]:
+    cells = [row.date.isoformat(), shown("fluid_ml", row.fluid_ml, unit)]
+    cells += [shown(name, getattr(row, name)) for name in _BOOLS]
     cells += [shown(name, getattr(row, name)) for name in ("sleep_h", "magnesium_mg")]
     cells += [shown("alcohol_units", row.alcohol_units).replace(" units", "")]
     cells.append(shown("exercise", checkins.exercise_answer(row.exercised, exercise)))
@@ -277,12 +327,13 @@ def checkins_(
     Example: spasmlog checkins --since "7 days ago"
     """
     today = clock.today()
+    unit = settings.load().fluid
     start = when.parse_date(since, today, "--since", future_ok=True) if since else None
     end = when.parse_date(until, today, "--until", future_ok=True) if until else None
     store = open_from(ctx)
     with store.reading() as session:
         days = checkins.list_checkins(session, start, end)
-        rows = [_checkin_row(day.checkin, day.exercise) for day in days]
+        rows = [_checkin_row(day.checkin, day.exercise, unit) for day in days]
     if not rows and (since or until):
         typer.echo("No check-ins in that period; `spasmlog checkins` with no filters shows all.")
         return

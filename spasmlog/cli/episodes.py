@@ -17,9 +17,10 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput, NotFound
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.diary import episodes
 from spasmlog.diary import undo as undoing
 from spasmlog.interchange.records import EPISODE_COLUMNS, episode_record, write_csv
@@ -120,6 +121,7 @@ def _parse_fields(
     symptom: list[str] | None,
     note: str | None,
     med: list[str] | None,
+    unit: FluidUnit = LITRES,
 ) -> dict[str, Any]:
     """The options that were given, parsed and checked, as EpisodeInput field values."""
     given: dict[str, Any] = {}
@@ -136,7 +138,7 @@ def _parse_fields(
     if woke is not None:
         given["woke"] = woke
     if fluid is not None:
-        given["fluid_ml_24h"] = parsing.parse_volume(fluid)
+        given["fluid_ml_24h"] = unit.parse(fluid)  # "6 glasses" are the person's glasses
     if exercise is not None:
         given["exercise"] = parsing.parse_exercise(exercise)
     if relief is not None:
@@ -152,11 +154,16 @@ def _parse_fields(
     return given
 
 
-def _ask_fields(given: dict[str, Any]) -> None:
+def _lateral(muscle: str) -> bool:
+    return any(known.lateral for known in MUSCLES if known.name == muscle)
+
+
+def _ask_fields(given: dict[str, Any], mine: settings.Settings) -> None:
     """Interactive `log`: ask for what was not given, with defaults; Enter skips optional ones."""
     given["muscle"] = ask("Muscle (e.g. calf, foot, lower back)", resolve_muscle, required=True)
     if "side" not in given:
-        given["side"] = ask("Side (left/right/both/none)", parsing.parse_side)
+        side = (mine["default_side"] or "") if _lateral(given["muscle"]) else ""
+        given["side"] = ask("Side (left/right/both/none)", parsing.parse_side, side)
     if "started_at" not in given:
         given["started_at"] = ask("When did it start", parse_at, "now")
     if "duration_s" not in given:
@@ -166,8 +173,10 @@ def _ask_fields(given: dict[str, Any]) -> None:
     if "woke" not in given:
         given["woke"] = ask("Did it wake you (y/n)", lambda t: parsing.parse_bool(t, "--woke"))
     if "fluid_ml_24h" not in given:
+        unit = mine.fluid
         given["fluid_ml_24h"] = ask(
-            'Fluids in the last 24 h ("1.5L", "6 glasses")', parsing.parse_volume
+            f"Fluids in the last 24 h, in {unit.label} (e.g. {unit.example})",
+            lambda text: unit.parse(text, bare=True),
         )
     if "exercise" not in given:
         given["exercise"] = ask(
@@ -228,6 +237,7 @@ def log(
 
     Example: spasmlog log --muscle calf --side left --at "last night 3am" --duration 2m --severity 7
     """
+    mine = settings.load()
     given = _parse_fields(
         muscle,
         side,
@@ -242,11 +252,14 @@ def log(
         symptom,
         note,
         med,
+        mine.fluid,
     )
     if "muscle" not in given:
         if not interactive():
             raise InvalidInput.missing("--muscle", "Give the muscle, e.g. --muscle calf.")
-        _ask_fields(given)
+        _ask_fields(given, mine)
+    if given.get("side") is None and mine["default_side"] and _lateral(given["muscle"]):
+        given["side"] = mine["default_side"]  # the default_side setting
     given.setdefault("started_at", clock.now())
     entry = episodes.EpisodeInput(**given)
     store = open_from(ctx)
@@ -293,10 +306,10 @@ def list_(
     elif not records:
         typer.echo("No episodes yet. Log one: spasmlog log --muscle calf")
     else:
-        typer.echo(_table(records, deleted_ids))
+        typer.echo(_table(records, deleted_ids, settings.load().fluid))
 
 
-def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
+def _table(records: list[dict[str, Any]], deleted_ids: set[int], unit: FluidUnit) -> str:
     rows = [
         [
             str(r["id"]) + (" (deleted)" if r["id"] in deleted_ids else ""),
@@ -306,7 +319,7 @@ def _table(records: list[dict[str, Any]], deleted_ids: set[int]) -> str:
             parsing.format_duration(r["duration_s"]),
             "" if r["severity"] is None else str(r["severity"]),
             {True: "yes", False: "no", None: ""}[r["woke"]],
-            "" if r["fluid_l_24h"] is None else f"{r['fluid_l_24h']:g} L",
+            "" if r["fluid_l_24h"] is None else unit.show(r["fluid_l_24h"] * 1000),
             ",".join(r["symptoms"]),
             printable(r["note"], 30),
         ]
@@ -379,6 +392,7 @@ def edit(
         symptom,
         note,
         med,
+        settings.load().fluid,
     )
     if not updates:
         raise InvalidInput("edit", "", "Give at least one field to change, e.g. --severity 6.")

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import open_from, trial_summary
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
 from spasmlog.interchange.records import COLUMNS_BY_KIND
@@ -182,6 +182,10 @@ def export_doctor(
         last - dt.timedelta(days=DEFAULT_DAYS - 1), frames.observed_from(store), last
     )
     trial = trial_summary(store, now, first, last)
-    data = summary.build(store, first, last, now, with_chart=chosen != "md", trial=trial)
+    mine = settings.load()  # fluids in litres and the person's unit; their low line and weeks
+    data = summary.build(
+        store, first, last, now, with_chart=chosen != "md", trial=trial, unit=mine.fluid,
+        low_fluid_ml=mine["low_fluid_ml"], week_start=mine.week_start,
+    )  # fmt: skip
     document = render.render(data, chosen, size)
     _write(target, document, force, f"the doctor summary for {first} to {last}")

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import open_from, printable, trial_summary
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.errors import InvalidInput
-from spasmlog.knowledge.factors import LOW_FLUID_ML
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
@@ -19,9 +18,10 @@ MAX_WINDOW_WEEKS = 52
 
 
 def _threshold(text: str | None) -> int:
+    mine = settings.load()
     if text is None:
-        return LOW_FLUID_ML
-    millilitres = parsing.parse_volume(text, "--fluid-threshold")
+        return int(mine["low_fluid_ml"])  # 1.5 L unless set
+    millilitres = mine.fluid.parse(text, "--fluid-threshold")
     if millilitres < 1:
         raise InvalidInput("--fluid-threshold", text, 'Give a volume above zero, e.g. "1.5L".')
     return millilitres
@@ -50,8 +50,8 @@ def factors_report(
     fluid_threshold: Annotated[
         str | None,
         typer.Option(
-            help=f'A day with fluids below this counts as low: "1.5L", "6 glasses" (default '
-            f"{LOW_FLUID_ML / 1000:g} L)."
+            help='A day with fluids below this counts as low: "1.5L", "6 glasses" (default: the '
+            "low_fluid_ml setting, 1.5 L unless set)."
         ),
     ] = None,
     window_weeks: Annotated[

@@ -12,10 +12,10 @@ from typing import Annotated
 import typer
 
 from spasmlog.cli.common import open_from
-from spasmlog.core import clock, parsing, when
+from spasmlog.core import clock, settings, when
 from spasmlog.core.errors import Conflict, InvalidInput
 from spasmlog.core.paths import write_private_bytes
-from spasmlog.knowledge.factors import LOW_FLUID_ML
+from spasmlog.core.settings import FluidUnit
 
 app = typer.Typer()  # gathered under `spasmlog report` by spasmlog.cli.report
 
@@ -24,10 +24,10 @@ CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 OPENER = "open" if sys.platform == "darwin" else "xdg-open"
 
 
-def _parse_threshold(text: str | None) -> int:
+def _parse_threshold(text: str | None, default_ml: int, unit: FluidUnit) -> int:
     if text is None:
-        return LOW_FLUID_ML
-    millilitres = parsing.parse_volume(text, "--fluid-threshold")
+        return default_ml  # the low_fluid_ml setting (1.5 L unless set)
+    millilitres = unit.parse(text, "--fluid-threshold")
     if millilitres < 1:
         raise InvalidInput("--fluid-threshold", text, 'Give a volume above zero, e.g. "1.5L".')
     return millilitres
@@ -68,7 +68,10 @@ def weekly_report(
     ctx: typer.Context,
     weeks: Annotated[
         int | None,
-        typer.Option(help="How many Monday-based weeks, ending with this week (default 12)."),
+        typer.Option(
+            help="How many weeks (from Monday, or Sunday with the week_start setting), ending "
+            "with this week (default 12)."
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -90,8 +93,8 @@ def weekly_report(
     fluid_threshold: Annotated[
         str | None,
         typer.Option(
-            help=f'Daily fluids below this count as low: "1.5L", "6 glasses" (default '
-            f"{LOW_FLUID_ML / 1000:g} L)."
+            help='Daily fluids below this count as low: "1.5L", "6 glasses" (default: the '
+            "low_fluid_ml setting, 1.5 L unless set)."
         ),
     ] = None,
     no_chart: Annotated[
@@ -100,7 +103,8 @@ def weekly_report(
 ) -> None:
     """Weekly table and chart: episodes, severity, nights woken, fluids, medications, trend.
 
-    One row per Monday-based week. Every week from your first entry on counts (a week without
+    One row per week, Monday to Sunday (or Sunday to Saturday: `spasmlog config set week_start
+    sunday`); fluids in your unit (`fluid_unit`). Every week from your first entry on counts (a week without
     episodes is 0); weeks before it say "no data". A night's episodes count for the day it began
     (noon to noon). The last line compares the latest 4 complete weeks with the 4 before.
     The chart has five panels on one A4-landscape page, the same bytes for the same diary.
@@ -111,11 +115,12 @@ def weekly_report(
     from spasmlog.reports import charts, weekly
     from spasmlog.reports import load as frames
 
+    mine = settings.load()
     today = clock.today()
     first = when.parse_date(since, today, "--since") if since is not None else None
     last = when.parse_date(until, today, "--until") if until is not None else None
-    start, end = weekly.period(today, weeks, first, last)
-    threshold_ml = _parse_threshold(fluid_threshold)
+    start, end = weekly.period(today, weeks, first, last, mine.week_start)
+    threshold_ml = _parse_threshold(fluid_threshold, mine["low_fluid_ml"], mine.fluid)
     path, chart_format = (None, "") if no_chart else _chart_path(out, end, force)
 
     store = open_from(ctx)
@@ -125,13 +130,13 @@ def weekly_report(
     if loaded.observed_from is None:
         typer.echo(frames.NOTHING_YET)
         return
-    rows = weekly.weekly_rows(loaded)
+    rows = weekly.weekly_rows(loaded, mine.week_start)
     if path is not None:
-        chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format)
+        chart = charts.weekly_chart(loaded, rows, threshold_ml, chart_format, mine.fluid)
         write_private_bytes(path, chart, overwrite=force)
 
     typer.echo(f"Weekly report {start} to {end} ({len(rows)} weeks, local time)\n")
-    typer.echo(weekly.render_table(rows, weekly.trend(rows)))
+    typer.echo(weekly.render_table(rows, weekly.trend(rows), mine.fluid))
     if path is None:
         return
     typer.echo(f"\nChart written to {path}")

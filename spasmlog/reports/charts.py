@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.factors import DISCLAIMER
 from spasmlog.reports import weekly
@@ -60,7 +61,7 @@ METADATA: dict[str, dict[str, str | None]] = {
 
 
 def _span(rows: Sequence[WeekRow]) -> tuple[dt.date, dt.date]:
-    return rows[0].monday, rows[-1].monday + dt.timedelta(days=6)
+    return rows[0].first_day, rows[-1].first_day + dt.timedelta(days=6)
 
 
 # --- 1. episodes a week -----------------------------------------------------------------------
@@ -78,7 +79,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
     many = len(rows) > 60
     width = 5.6
     handles: list[Any] = []
-    starts = day_numbers([row.monday for row in rows])
+    starts = day_numbers([row.first_day for row in rows])
     for band, colour in BAND_COLOURS.items():
         picked = [row for row in rows if row.episodes and row.band == band]
         if not picked:
@@ -96,7 +97,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
                               zorder=2)  # fmt: skip
                 continue
             ax.bar(
-                [day_number(row.monday) + 3.5 for row in group],
+                [day_number(row.first_day) + 3.5 for row in group],
                 [row.episodes for row in group],
                 width=width,
                 color=colour,
@@ -118,7 +119,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
                 label="paler: week not complete (partly outside the period or not over)",
             )
         )
-    empty = [(day_number(row.monday), 7.0) for row in rows if not row.has_data]
+    empty = [(day_number(row.first_day), 7.0) for row in rows if not row.has_data]
     if empty:
         ax.broken_barh(
             empty,
@@ -269,14 +270,16 @@ def draw_time_of_day(ax: Axes, hours: Sequence[int]) -> None:
 
 
 def draw_fluids(ax: Axes, data: FluidPanel) -> None:
-    """Litres a day on check-in days (gaps where none), episode days marked, the low line."""
+    """Fluids a day in the person's unit on check-in days (gaps where none), episode days
+    marked, the low line."""
+    unit = data.unit
     ax.set_title("Fluids a day (check-in days) and episode days")
-    ax.set_ylabel("Fluids (litres a day)")
+    ax.set_ylabel(f"Fluids ({unit.label} a day)")
     date_axis(ax, data.start, data.end)
-    threshold = data.threshold_ml / 1000
+    threshold = unit.amount(data.threshold_ml)
     by_day = dict(data.fluids)
     days = [data.start + dt.timedelta(days=i) for i in range((data.end - data.start).days + 1)]
-    litres = [by_day[day] / 1000 if day in by_day else math.nan for day in days]
+    litres = [unit.amount(by_day[day]) if day in by_day else math.nan for day in days]
     handles: list[Any] = []
     long = (data.end - data.start).days > 180  # markers would merge into a band
     if data.fluids:
@@ -298,8 +301,8 @@ def draw_fluids(ax: Axes, data: FluidPanel) -> None:
             )
         )
     if data.fluids and not long:
-        low = [(day, ml / 1000) for day, ml in data.fluids if ml < data.threshold_ml]
-        ok = [(day, ml / 1000) for day, ml in data.fluids if ml >= data.threshold_ml]
+        low = [(day, unit.amount(ml)) for day, ml in data.fluids if ml < data.threshold_ml]
+        ok = [(day, unit.amount(ml)) for day, ml in data.fluids if ml >= data.threshold_ml]
         ax.plot(
             [day_number(day) + 0.5 for day, _ in ok],
             [value for _, value in ok],
@@ -338,7 +341,7 @@ def draw_fluids(ax: Axes, data: FluidPanel) -> None:
             color=OKABE_ITO["vermillion"],
             linestyle="--",
             linewidth=1.2,
-            label=f"low-fluid threshold {threshold:g} L",
+            label=f"low-fluid threshold {unit.show(data.threshold_ml)}",
         )
     )
     if data.episode_days:
@@ -360,7 +363,7 @@ def draw_fluids(ax: Axes, data: FluidPanel) -> None:
         handles.append(
             Line2D([], [], linestyle="none", color="black", label="episode day", **marker)
         )
-    top = max([ml / 1000 for _, ml in data.fluids] + [threshold])
+    top = max([unit.amount(ml) for _, ml in data.fluids] + [threshold])
     ax.set_ylim(0, top * 1.45)
     ax.legend(handles=handles, loc="upper left", ncol=4, handlelength=1.6, columnspacing=1.2)
     if not data.fluids:
@@ -444,7 +447,9 @@ def draw_medications(ax: Axes, data: MedicationPanel) -> None:
 # --- the figure and its files -----------------------------------------------------------------
 
 
-def weekly_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> Figure:
+def weekly_figure(
+    frames: Frames, rows: Sequence[WeekRow], threshold_ml: int, unit: FluidUnit = LITRES
+) -> Figure:
     """The five panels on one A4-landscape figure; the date panels share panel 1's dates."""
     with chart_style():
         figure = Figure(figsize=A4_LANDSCAPE_IN, layout="constrained")
@@ -457,7 +462,7 @@ def weekly_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) ->
         draw_weekly_episodes(weeks, rows)
         draw_muscles(figure.add_subplot(right[0]), weekly.muscle_sides(frames.episodes))
         draw_time_of_day(figure.add_subplot(right[1]), weekly.hour_counts(frames.episodes))
-        draw_fluids(fluids, weekly.fluid_panel(frames, threshold_ml))
+        draw_fluids(fluids, weekly.fluid_panel(frames, threshold_ml, unit))
         draw_medications(meds, weekly.medication_panel(frames))
         if rows:
             first, last = _span(rows)
@@ -489,9 +494,15 @@ def save_figure(
         figure.savefig(target, format=format, dpi=dpi, metadata=METADATA[format])
 
 
-def weekly_chart(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int, format: str) -> bytes:
+def weekly_chart(
+    frames: Frames,
+    rows: Sequence[WeekRow],
+    threshold_ml: int,
+    format: str,
+    unit: FluidUnit = LITRES,
+) -> bytes:
     buffer = io.BytesIO()
-    save_figure(weekly_figure(frames, rows, threshold_ml), buffer, format)
+    save_figure(weekly_figure(frames, rows, threshold_ml, unit), buffer, format)
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spasmlog import __version__
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.knowledge import conditions, factors
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.labs import TESTS_BY_ID
@@ -25,6 +26,7 @@ from spasmlog.reports.documents.content import (
     CurrentMed,
     EpisodeLine,
     FactorLine,
+    FluidLine,
     LabLine,
     MedChange,
     Sign,
@@ -319,7 +321,7 @@ def summarise(
         unconfirmed=unconfirmed,
         q_threshold=report.options.q_threshold,
         not_enough=not_enough,
-        weekly=tuple((row.monday, row.episodes if row.has_data else None) for row in rows),
+        weekly=tuple((row.first_day, row.episodes if row.has_data else None) for row in rows),
         chart_png=charts[0],
         page_chart_png=charts[1],
         appendix=_appendix(episodes),
@@ -329,6 +331,13 @@ def summarise(
 # --- the pipeline -----------------------------------------------------------------------------
 
 
+def fluid_line(frames: Frames, threshold_ml: float, unit: FluidUnit) -> FluidLine:
+    """Daily fluids on the period's check-in days that gave them."""
+    given = frames.checkins["fluid_ml"].dropna()
+    mean = float(given.mean()) if len(given) else None
+    return FluidLine(len(given), mean, int((given < threshold_ml).sum()), threshold_ml, unit)
+
+
 def build(
     diary: Store,
     start: dt.date,
@@ -336,26 +345,33 @@ def build(
     now: dt.datetime,
     with_chart: bool = True,
     trial: TrialSummary | None = None,
+    unit: FluidUnit = LITRES,
+    low_fluid_ml: float = factors.LOW_FLUID_ML,
+    week_start: int = 0,
 ) -> SummaryData:
     """Everything the summary shows for the local dates [start, end].
 
     Without the charts (Markdown shows the weekly counts as text) their PNGs are empty.
-    `trial`: a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any.
+    `trial`: a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any. `unit`,
+    `low_fluid_ml` and `week_start` are the person's settings (fluids are stated in litres and
+    in `unit`; low fluids is the factor report's threshold; weeks start on Monday, 0, or Sunday).
     """
     from spasmlog.reports import factors as factor_report
     from spasmlog.reports import load as loader
     from spasmlog.reports import weekly
+    from spasmlog.reports.factor_results import FactorOptions
 
     frames = loader.load(diary, start, end, now, detail=True)
-    report = factor_report.analyse(frames)
-    rows = weekly.weekly_rows(frames)
+    report = factor_report.analyse(frames, FactorOptions(fluid_threshold_ml=low_fluid_ml))
+    rows = weekly.weekly_rows(frames, week_start)
     pngs = (b"", b"")
     if with_chart:
         from spasmlog.reports import summary_charts
 
-        threshold = round(report.options.fluid_threshold_ml)
+        threshold = round(low_fluid_ml)
         pngs = (
             summary_charts.png(summary_charts.compact_figure(rows)),
-            summary_charts.png(summary_charts.page_figure(frames, rows, threshold)),
+            summary_charts.png(summary_charts.page_figure(frames, rows, threshold, unit)),
         )
-    return replace(summarise(frames, report, rows, pngs, now.date()), trial=trial)
+    data = summarise(frames, report, rows, pngs, now.date())
+    return replace(data, trial=trial, fluids=fluid_line(frames, low_fluid_ml, unit))

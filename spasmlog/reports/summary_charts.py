@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.reports import charts, weekly
 from spasmlog.reports.chart_style import (
     NO_DATA_COLOUR,
@@ -67,8 +68,8 @@ def draw_compact_weeks(ax: Axes, rows: Sequence[WeekRow]) -> None:
         ax.set_yticks([])
         ax.set_xticks([])
         return
-    date_axis(ax, rows[0].monday, rows[-1].monday + dt.timedelta(days=6), ticks=COMPACT_TICKS)
-    starts = list(day_numbers([row.monday for row in rows]))
+    date_axis(ax, rows[0].first_day, rows[-1].first_day + dt.timedelta(days=6), ticks=COMPACT_TICKS)
+    starts = list(day_numbers([row.first_day for row in rows]))
     counts = [row.episodes for row in rows]
     colour = OKABE_ITO["sky_blue"]
     if len(rows) > MANY_WEEKS:
@@ -122,7 +123,9 @@ def _legend_above_in_two_columns(ax: Axes) -> None:
     legend_above(ax, handles, ncol=2)
 
 
-def page_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> Figure:
+def page_figure(
+    frames: Frames, rows: Sequence[WeekRow], threshold_ml: int, unit: FluidUnit = LITRES
+) -> Figure:
     """Page 2's chart, PAGE_CHART_IN inches: the five panels of the weekly report, the three
     date panels one above the other on the period's dates, muscles and time of day below."""
     with chart_style():
@@ -137,12 +140,12 @@ def page_figure(frames: Frames, rows: Sequence[WeekRow], threshold_ml: int) -> F
         medications = figure.add_subplot(grid[2, :], sharex=weeks)
         charts.draw_weekly_episodes(weeks, rows)
         _legend_above_in_two_columns(weeks)
-        charts.draw_fluids(fluids, weekly.fluid_panel(frames, threshold_ml))
+        charts.draw_fluids(fluids, weekly.fluid_panel(frames, threshold_ml, unit))
         charts.draw_medications(medications, meds)
         charts.draw_muscles(figure.add_subplot(grid[3, 0]), weekly.muscle_sides(frames.episodes))
         charts.draw_time_of_day(figure.add_subplot(grid[3, 1]), weekly.hour_counts(frames.episodes))
         if rows:
-            first, last = rows[0].monday, rows[-1].monday + dt.timedelta(days=6)
+            first, last = rows[0].first_day, rows[-1].first_day + dt.timedelta(days=6)
             date_axis(weeks, first, last, ticks=PAGE_TICKS)  # shared by the three date panels
             for axes in (weeks, fluids, medications):
                 shade_outside(axes, frames.start, frames.end)

@@ -1,4 +1,5 @@
-"""The weekly report's numbers: one row per Monday-based week, the 4-week trend, the panels' data.
+"""The weekly report's numbers: one row per week (from Monday, or from Sunday: `week_start`, the
+weekday a week begins on, 0 Monday or 6 Sunday), the 4-week trend, the panels' data.
 
 Pure: `Frames` in, frozen dataclasses of plain Python values out, so the terminal table, the chart
 and the doctor summary all show the same numbers.
@@ -23,6 +24,7 @@ import pandas as pd
 
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.parsing import format_duration
+from spasmlog.core.settings import LITRES, FluidUnit
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.factors import SEVERE_AT
 from spasmlog.knowledge.muscles import label
@@ -33,6 +35,7 @@ MAX_WEEKS = 1100  # about 21 years; the chart stays readable and fast
 TREND_WEEKS = 4
 STEADY_BAND = 0.10  # rates within ±10 % of each other are "about the same"
 MODERATE_AT = 4  # worst severity 0-3 mild, 4 to SEVERE_AT-1 moderate, SEVERE_AT-10 severe
+MONDAY, SUNDAY = 0, 6  # the weekdays a week may start on
 
 
 def severity_band(worst: int | None) -> str:
@@ -46,9 +49,10 @@ def severity_band(worst: int | None) -> str:
 
 @dataclass(frozen=True)
 class WeekRow:
-    """One Monday-based week (local time), clipped to the report's period."""
+    """One week (local time) from its first day, a Monday or a Sunday, clipped to the report's
+    period."""
 
-    monday: dt.date
+    first_day: dt.date
     days: int  # days of this week inside the period (7 except at the period's ends)
     observed_days: int  # of those, days from the start of observation on
     episodes: int
@@ -141,12 +145,17 @@ def _weeks(count: int, which: str) -> str:
 # --- the period -------------------------------------------------------------------------------
 
 
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+def week_of(day: dt.date, week_start: int = MONDAY) -> dt.date:
+    """The first day of the week holding `day`: the Monday (or Sunday) on or before it."""
+    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
 
 
 def period(
-    today: dt.date, weeks: int | None, since: dt.date | None, until: dt.date | None
+    today: dt.date,
+    weeks: int | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    week_start: int = MONDAY,
 ) -> tuple[dt.date, dt.date]:
     """The report's local dates: `--weeks` whole weeks back from `until` (default today)'s week,
     or from `since`; both ends inclusive."""
@@ -155,10 +164,10 @@ def period(
     if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         raise InvalidInput("--weeks", str(weeks), f"Give a number of weeks from 1 to {MAX_WEEKS}.")
     end = until or today
-    start = since or monday_of(end) - dt.timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1)
+    start = since or week_of(end, week_start) - dt.timedelta(weeks=(weeks or DEFAULT_WEEKS) - 1)
     if start > end:
         raise InvalidInput("--since", str(since), f"--since must be on or before {end}.")
-    if (monday_of(end) - monday_of(start)).days // 7 + 1 > MAX_WEEKS:
+    if (week_of(end, week_start) - week_of(start, week_start)).days // 7 + 1 > MAX_WEEKS:
         raise InvalidInput("--since", str(since), f"The period can span at most {MAX_WEEKS} weeks.")
     return start, end
 
@@ -180,14 +189,15 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _week_key(dates: pd.Series) -> pd.Series:
-    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.date
+def _week_key(dates: pd.Series, week_start: int) -> pd.Series:
+    back = (dates.dt.day_of_week - week_start) % 7
+    return (dates - pd.to_timedelta(back, unit="D")).dt.date
 
 
-def weekly_rows(frames: Frames) -> list[WeekRow]:
-    """One WeekRow per Monday-based week touching [frames.start, frames.end]."""
-    episodes = frames.episodes.assign(week=_week_key(frames.episodes["day"]))
-    checkins = frames.checkins.assign(week=_week_key(frames.checkins["date"]))
+def weekly_rows(frames: Frames, week_start: int = MONDAY) -> list[WeekRow]:
+    """One WeekRow per week (from `week_start`) touching [frames.start, frames.end]."""
+    episodes = frames.episodes.assign(week=_week_key(frames.episodes["day"], week_start))
+    checkins = frames.checkins.assign(week=_week_key(frames.checkins["date"], week_start))
     by_week = episodes.groupby("week")
     counts = by_week.size().to_dict()
     severity = by_week["severity"].agg(["mean", "max"]).to_dict("index")
@@ -201,32 +211,32 @@ def weekly_rows(frames: Frames) -> list[WeekRow]:
     fluids = checkins.groupby("week")["fluid_ml"].mean().to_dict()
 
     rows = []
-    monday = monday_of(frames.start)
-    while monday <= frames.end:
-        sunday = monday + dt.timedelta(days=6)
-        days = (min(sunday, frames.end) - max(monday, frames.start)).days + 1
-        n = int(counts.get(monday, 0))
-        sev = severity.get(monday, {})
-        dur = duration.get(monday, {})
+    first = week_of(frames.start, week_start)
+    while first <= frames.end:
+        last = first + dt.timedelta(days=6)
+        days = (min(last, frames.end) - max(first, frames.start)).days + 1
+        n = int(counts.get(first, 0))
+        sev = severity.get(first, {})
+        dur = duration.get(first, {})
         timed = int(dur.get("count", 0))
         worst = _number(sev.get("max"))
         rows.append(
             WeekRow(
-                monday=monday,
+                first_day=first,
                 days=days,
-                observed_days=frames.observed_days(monday, sunday),
+                observed_days=frames.observed_days(first, last),
                 episodes=n,
                 mean_severity=_number(sev.get("mean")),
                 worst_severity=None if worst is None else int(worst),
                 total_duration_s=int(dur["sum"]) if timed else None,
                 median_duration_s=_number(dur.get("median")) if timed else None,
-                nights_woken=int(nights_woken.get(monday, 0)),
-                checkin_days=int(checkin_days.get(monday, 0)),
-                mean_fluid_ml=_number(fluids.get(monday)),
-                top_muscle=top.get(monday),
+                nights_woken=int(nights_woken.get(first, 0)),
+                checkin_days=int(checkin_days.get(first, 0)),
+                mean_fluid_ml=_number(fluids.get(first)),
+                top_muscle=top.get(first),
             )
         )
-        monday += dt.timedelta(weeks=1)
+        first += dt.timedelta(weeks=1)
     return rows
 
 
@@ -255,10 +265,10 @@ def trend(rows: Sequence[WeekRow], window: int = TREND_WEEKS) -> Trend:
     recent_rate, recent_weeks = per_week(recent), len(recent)
     earlier_rate, earlier_weeks = per_week(earlier), len(earlier)
     return Trend(
-        recent_from=recent[0].monday if recent else None,
+        recent_from=recent[0].first_day if recent else None,
         recent_rate=recent_rate,
         recent_weeks=recent_weeks,
-        earlier_from=earlier[0].monday if earlier else None,
+        earlier_from=earlier[0].first_day if earlier else None,
         earlier_rate=earlier_rate,
         earlier_weeks=earlier_weeks,
     )
@@ -292,6 +302,7 @@ class FluidPanel:
     fluids: tuple[tuple[dt.date, int], ...]
     episode_days: tuple[dt.date, ...]
     threshold_ml: int
+    unit: FluidUnit = LITRES  # how the person reads volumes (the chart's axis)
 
 
 @dataclass(frozen=True)
@@ -332,7 +343,7 @@ def hour_counts(episodes: pd.DataFrame) -> tuple[int, ...]:
     return tuple(int(counts.get(hour, 0)) for hour in range(24))
 
 
-def fluid_panel(frames: Frames, threshold_ml: int) -> FluidPanel:
+def fluid_panel(frames: Frames, threshold_ml: int, unit: FluidUnit = LITRES) -> FluidPanel:
     given = frames.checkins.dropna(subset=["fluid_ml"])
     return FluidPanel(
         start=frames.start,
@@ -342,6 +353,7 @@ def fluid_panel(frames: Frames, threshold_ml: int) -> FluidPanel:
         ),
         episode_days=tuple(sorted(set(frames.episodes["day"].dt.date))),
         threshold_ml=threshold_ml,
+        unit=unit,
     )
 
 
@@ -374,8 +386,15 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else format_duration(round(value)) or "0s"
 
 
-def _row_cells(row: WeekRow) -> list[str]:
-    cells = [row.monday.isoformat()]
+def mean_fluids(ml: float, unit: FluidUnit) -> str:
+    """A week's mean daily fluids: "1.4 L", "1400 ml", "5.6 glasses", "47.3 oz"."""
+    if unit.name == "ml":
+        return f"{round(ml)} ml"
+    return f"{unit.amount(ml):.1f} {'glasses' if unit.name == 'glass' else unit.name}"
+
+
+def _row_cells(row: WeekRow, unit: FluidUnit) -> list[str]:
+    cells = [row.first_day.isoformat()]
     if not row.has_data:
         return [*cells, "no data", "", "", "", "", "", ""]
     severity = (
@@ -386,7 +405,7 @@ def _row_cells(row: WeekRow) -> list[str]:
         if row.total_duration_s is None
         else f"{_seconds(row.total_duration_s)} / {_seconds(row.median_duration_s)}"
     )
-    fluids = "-" if row.mean_fluid_ml is None else f"{row.mean_fluid_ml / 1000:.1f} L"
+    fluids = "-" if row.mean_fluid_ml is None else mean_fluids(row.mean_fluid_ml, unit)
     return [
         *cells,
         str(row.episodes),
@@ -399,8 +418,8 @@ def _row_cells(row: WeekRow) -> list[str]:
     ]
 
 
-def render_table(rows: Sequence[WeekRow], trend: Trend) -> str:
-    """The weekly table for the terminal, then the trend line."""
+def render_table(rows: Sequence[WeekRow], trend: Trend, unit: FluidUnit = LITRES) -> str:
+    """The weekly table for the terminal (fluids in the person's unit), then the trend line."""
     headers = [
         "Week of",
         "Episodes",
@@ -411,7 +430,7 @@ def render_table(rows: Sequence[WeekRow], trend: Trend) -> str:
         "Fluids (mean)",
         "Top muscle",
     ]
-    body = [_row_cells(row) for row in rows]
+    body = [_row_cells(row, unit) for row in rows]
     widths = [max(len(cells[i]) for cells in [headers, *body]) for i in range(len(headers))]
     right = {1, 4}  # the counts
 

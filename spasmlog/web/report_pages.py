@@ -47,9 +47,9 @@ def _weekly(weeks: int) -> tuple[Any, list[Any], dt.date, dt.date]:
 
 def _row(row: Any) -> dict[str, str]:
     if not row.has_data:
-        return {"week": row.monday.strftime("%d %b"), "nodata": "no data"}
+        return {"week": row.first_day.strftime("%d %b"), "nodata": "no data"}
     return {
-        "week": row.monday.strftime("%d %b"),
+        "week": row.first_day.strftime("%d %b"),
         "episodes": str(row.episodes),
         "worst": "-" if row.worst_severity is None else str(row.worst_severity),
         "woken": str(row.nights_woken),

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spasmlog.core.settings import LITRES, FluidUnit
+
 if TYPE_CHECKING:
     from spasmlog.reports.trial import TrialSummary
     from spasmlog.reports.weekly import MuscleSides
@@ -112,6 +114,18 @@ class EpisodeLine:
 
 
 @dataclass(frozen=True)
+class FluidLine:
+    """Daily fluids over the period's check-in days that gave them; `unit` is how the person
+    reads volumes (the summary states litres, and that unit beside them)."""
+
+    days: int
+    mean_ml: float | None
+    low_days: int
+    threshold_ml: float
+    unit: FluidUnit = LITRES
+
+
+@dataclass(frozen=True)
 class SummaryData:
     start: dt.date
     end: dt.date
@@ -142,11 +156,12 @@ class SummaryData:
     unconfirmed: tuple[FactorLine, ...]  # interval leaves out 1, q above the threshold
     q_threshold: float
     not_enough: tuple[str, ...]
-    weekly: tuple[tuple[dt.date, int | None], ...]  # (Monday, episodes or None for no data)
+    weekly: tuple[tuple[dt.date, int | None], ...]  # (first day, episodes or None for no data)
     chart_png: bytes  # page 1: episodes a week (empty without charts: Markdown)
     page_chart_png: bytes  # page 2: the five panels of the weekly report (empty without charts)
     appendix: tuple[EpisodeLine, ...]
     trial: TrialSummary | None = None  # a running or finished trial of a remedy
+    fluids: FluidLine | None = None
 
     @property
     def days(self) -> int:

@@ -18,6 +18,7 @@ from spasmlog.reports.documents.content import (
     COMPACT_CHART_IN,
     PAGE_CHART_IN,
     FactorLine,
+    FluidLine,
     MedChange,
     SummaryData,
 )
@@ -176,6 +177,7 @@ def _key_numbers(data: SummaryData) -> Section:
         ("Duration", duration),
         ("Nights woken", str(data.nights_woken)),
         ("Muscles and sides", _muscles(data)),
+        *((("Daily fluids", _fluids(data.fluids)),) if data.fluids else ()),
     )
     facts = Facts(pairs)
     if not data.chart_png:
@@ -187,6 +189,20 @@ def _key_numbers(data: SummaryData) -> Section:
 
 KEY_NUMBERS_SHARE = 0.57  # of the text width; the compact chart of episodes a week takes the rest
 COMPACT_ALT = "Bar chart of episodes a week with the 4-week mean; the full chart is on page 2."
+
+
+def _fluids(line: FluidLine) -> str:
+    """Litres, and the person's own unit beside them: "1.6 L (6.4 glasses) a day ..."."""
+    if line.mean_ml is None:
+        return "not recorded on any check-in day"
+    unit = line.unit
+    days = _count(line.days, "check-in day")
+    return (
+        f"{unit.both(line.mean_ml)} a day on average over {days} that recorded them; under "
+        f"{unit.both(line.threshold_ml)} on {line.low_days} of them"
+    )
+
+
 COUNTING_RULES = (
     "How this diary counts: every week from the first entry (or a start the person set) is "
     "observed, so a week without episodes is 0 and only weeks before it are no data. A night "
