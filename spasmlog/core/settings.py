@@ -116,6 +116,12 @@ class FluidUnit:
             millilitres = round(millilitres / 250 * self.glass_ml)
         return millilitres
 
+    def written_as(self, text: str) -> FluidUnit:
+        """The unit a typed volume is in ("2 L": litres), this one for a bare number."""
+        word = " ".join(re.sub(r"^[\d.,\s]+", "", text.strip().lower()).split())
+        name = _UNIT_WORDS.get(word)
+        return self if name is None else FluidUnit(name, self.glass_ml)
+
     @property
     def example(self) -> str:
         return {"L": "1.5", "ml": "1500", "glass": "6", "oz": "50"}[self.name]
@@ -338,8 +344,13 @@ def _read_table(path: Path) -> dict[str, Any]:
         ) from None
 
 
+def defaults() -> dict[str, Any]:
+    """Every key's default: the settings with no file."""
+    return {name: key.default for name, key in KEYS.items()}
+
+
 def _checked(path: Path, table: Mapping[str, Any]) -> dict[str, Any]:
-    values = {name: key.default for name, key in KEYS.items()}
+    values = defaults()
     for name, value in table.items():
         key = KEYS.get(name)
         if key is None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from spasmlog.core import clock
+from spasmlog.core import settings as person_settings
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.paths import resolve_db_path
 
@@ -113,6 +114,7 @@ def serve(
             )
     else:
         bound = "127.0.0.1"
+    person_settings.load()  # a broken settings file is refused now, not found by a page later
     settings = Settings(
         diary=diary,
         port=port,

@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Response, current_app, redirect, render_template
 
+from spasmlog.core import settings as person_settings
+from spasmlog.core.errors import InvalidInput
 from spasmlog.diary.access import Store
 from spasmlog.web.logins import Logins
 
@@ -148,12 +150,23 @@ def context() -> Context:
     return found
 
 
+def preferences() -> person_settings.Settings:
+    """The person's settings (fluid unit, glass size, week start, low-fluid line), read on each
+    request so that `spasmlog config set` shows on the next page. `spasmlog serve` refused to
+    start on a broken file; if it breaks while serving, the pages use the defaults."""
+    try:
+        return person_settings.load()
+    except InvalidInput:
+        return person_settings.Settings(person_settings.defaults(), person_settings.config_path())
+
+
 def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
 def page(template: str, status: int = 200, **values: Any) -> Response:
     settings = context().settings
+    values.setdefault("unit", preferences().fluid)  # the fluid boxes' hints
     body = render_template(template, read_only=settings.read_only, **values)
     return Response(body, status=status, mimetype="text/html")
 

@@ -12,11 +12,12 @@ from werkzeug.datastructures import MultiDict
 from spasmlog.core import clock, parsing
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import NotFound
+from spasmlog.core.settings import FluidUnit
 from spasmlog.diary import checkins, episodes, medications, undo
 from spasmlog.knowledge import drugs, factors
 from spasmlog.knowledge.muscles import MUSCLES, label
 from spasmlog.web import forms
-from spasmlog.web.common import Outcome, context, new_nonce, once, page
+from spasmlog.web.common import Outcome, context, new_nonce, once, page, preferences
 
 pages = Blueprint("diary", __name__)
 
@@ -26,14 +27,14 @@ MAX_SHOWN = 3000
 MAX_ID = 2**63 - 1
 
 
-def _shown(episode: Any, exercise: Any) -> dict[str, Any]:
+def _shown(episode: Any, exercise: Any, unit: FluidUnit) -> dict[str, Any]:
     """An episode as the list shows it."""
     started = local_time(episode.started_at, episode.utc_offset_min)
     details = [
         parsing.format_duration(episode.duration_s) if episode.duration_s else "",
         f"severity {episode.severity}/10" if episode.severity is not None else "",
         "woke me" if episode.woke else "",
-        f"fluids {episode.fluid_ml_24h / 1000:g} L" if episode.fluid_ml_24h is not None else "",
+        f"fluids {unit.show(episode.fluid_ml_24h)}" if episode.fluid_ml_24h is not None else "",
         parsing.format_exercise(exercise.activity, exercise.minutes, exercise.intensity)
         if exercise is not None
         else "",
@@ -50,11 +51,11 @@ def _shown(episode: Any, exercise: Any) -> dict[str, Any]:
     }
 
 
-def _checkin_line(day: Any) -> str:
+def _checkin_line(day: Any, unit: FluidUnit) -> str:
     row = day.checkin
     parts = []
     if row.fluid_ml is not None:
-        parts.append(f"fluids {row.fluid_ml / 1000:g} L")
+        parts.append(f"fluids {unit.show(row.fluid_ml)}")
     if row.sleep_h is not None:
         parts.append(f"sleep {row.sleep_h:g} h")
     answer = checkins.exercise_answer(row.exercised, day.exercise)
@@ -78,12 +79,13 @@ def _count(request_value: str | None) -> int:
 def diary() -> Response:
     shown = _count(request.args.get("show"))
     deleted = request.args.get("deleted") == "1"
+    unit = preferences().fluid
     with context().reading() as session:
         rows = episodes.list_episodes(session, limit=shown + 1, include_deleted=deleted)
-        items = [_shown(episode, exercise) for episode, exercise in rows[:shown]]
+        items = [_shown(episode, exercise, unit) for episode, exercise in rows[:shown]]
         recent = clock.today() - dt.timedelta(days=CHECKIN_DAYS - 1)
         days = checkins.list_checkins(session, since=recent)
-        days_shown = [(day.checkin.date, _checkin_line(day)) for day in days]
+        days_shown = [(day.checkin.date, _checkin_line(day, unit)) for day in days]
         meds = [
             (row.id, medications.describe(row), row.dose or "", str(row.started_on))
             for row in medications.list_medications(session)
@@ -113,7 +115,9 @@ def _episode_id(text: str) -> int:
     return int(text)
 
 
-def _current(session: Any, episode_id: int) -> tuple[Any, dict[str, Any], MultiDict[str, str]]:
+def _current(
+    session: Any, episode_id: int, unit: FluidUnit
+) -> tuple[Any, dict[str, Any], MultiDict[str, str]]:
     """An episode, its editable values (EpisodeInput names) and its edit form's fields."""
     episode, exercise = episodes.show_episode(session, episode_id)
     extras = medications.extras_beyond(
@@ -140,7 +144,7 @@ def _current(session: Any, episode_id: int) -> tuple[Any, dict[str, Any], MultiD
             "duration": parsing.format_duration(episode.duration_s),
             "severity": "" if episode.severity is None else str(episode.severity),
             "woke": {True: "yes", False: "no", None: ""}[episode.woke],
-            "fluid": "" if episode.fluid_ml_24h is None else f"{episode.fluid_ml_24h} ml",
+            "fluid": forms.fluid_box(episode.fluid_ml_24h, unit),
             "exercise": parsing.format_exercise(spec.activity, spec.minutes, spec.intensity)
             if spec
             else "",
@@ -167,7 +171,7 @@ def _edit_page(
     episode_id: int, form: MultiDict[str, str] | None, errors: dict[str, str], status: int = 200
 ) -> Response:
     with context().reading() as session:
-        episode, _, fields = _current(session, episode_id)
+        episode, _, fields = _current(session, episode_id, preferences().fluid)
         name = episodes.describe(episode)
     shown = form if form is not None else fields
     return page(
@@ -196,7 +200,8 @@ def edit(episode_id: str) -> Response:
     form = request.form
     try:
         nonce = forms.nonce(form)
-        given = forms.episode_fields(form)
+        unit = preferences().fluid
+        given = forms.episode_fields(form, unit)
     except forms.FormErrors as bad:
         return _edit_page(wanted, form, bad.errors, 422)
     for name, key in CLEARED.items():  # a box emptied clears that field
@@ -205,7 +210,7 @@ def edit(episode_id: str) -> Response:
 
     def action() -> Outcome:
         with context().writing() as session:
-            _, current, _ = _current(session, wanted)
+            _, current, _ = _current(session, wanted, unit)
             updates = {key: value for key, value in given.items() if current.get(key) != value}
             if not updates:
                 return Outcome("Nothing differed; nothing changed.", back="/diary")

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.settings import FluidUnit
 from spasmlog.knowledge import drugs, factors
 from spasmlog.knowledge.muscles import resolve_muscle
 
@@ -26,7 +27,6 @@ T = TypeVar("T")
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 YES_NO = ("yes", "no")  # a three-way toggle: yes, no, or "" (not answered)
 CHECKIN_YES_NO = ("sweating", "vomiting", "diarrhea", "fever", "hot_weather")
-FLUID_STEP_ML = 250  # one glass
 
 
 class FormErrors(Exception):
@@ -115,7 +115,15 @@ def _picked(reader: Reader, name: str) -> str:
     return chosen
 
 
-def episode_fields(form: MultiDict[str, str], required: bool = True) -> dict[str, Any]:
+def _fluid(unit: FluidUnit) -> Callable[[str], int]:
+    """The fluid box: "1.5L", "6 glasses" (of the person's glass), or a bare number in the
+    person's unit, which its hint names."""
+    return lambda text: unit.parse(text, "--fluid", bare=True)
+
+
+def episode_fields(
+    form: MultiDict[str, str], unit: FluidUnit, required: bool = True
+) -> dict[str, Any]:
     """A log or edit form's fields as EpisodeInput values (only the fields filled in)."""
     reader = Reader(form)
     if required and not reader.text("muscle"):
@@ -134,7 +142,7 @@ def episode_fields(form: MultiDict[str, str], required: bool = True) -> dict[str
                 reader.errors[name] = message(error)
     reader.take("severity", lambda text: parsing.parse_score(text, "--severity"))
     reader.yes_no("woke", "--woke")
-    reader.take("fluid", parsing.parse_volume, "fluid_ml_24h")
+    reader.take("fluid", _fluid(unit), "fluid_ml_24h")
     reader.take("exercise", parsing.parse_exercise)
     if "relief" in form:
         reader.choices("relief", "--relief", factors.RELIEF, "relief")
@@ -152,11 +160,11 @@ def episode_fields(form: MultiDict[str, str], required: bool = True) -> dict[str
     return reader.done()
 
 
-def checkin_fields(form: MultiDict[str, str]) -> dict[str, Any]:
+def checkin_fields(form: MultiDict[str, str], unit: FluidUnit) -> dict[str, Any]:
     """A check-in form's fields as CheckinInput values; "not answered" leaves a field as it is."""
     reader = Reader(form)
     reader.take("date", lambda text: when.parse_date(text, clock.today()), "day")
-    reader.take("fluid", parsing.parse_volume, "fluid_ml")
+    reader.take("fluid", _fluid(unit), "fluid_ml")
     for name in CHECKIN_YES_NO:
         reader.yes_no(name, f"--{name.replace('_', '-')}")
     reader.take("sleep", parsing.parse_sleep, "sleep_h")
@@ -184,20 +192,26 @@ def checkin_fields(form: MultiDict[str, str]) -> dict[str, Any]:
     return values
 
 
-def fluid_stepped(text: str, step: int) -> str:
-    """The fluid box after a tap on - or + (one glass, 250 ml): in glasses when it was in
-    glasses (or empty), else in litres. Unreadable text stays as it is."""
+def fluid_stepped(text: str, step: int, unit: FluidUnit) -> str:
+    """The fluid box after a tap on - or +: one of the person's glasses more or less, written in
+    the unit the box was in (the person's unit when it was empty or a bare number). Unreadable
+    text stays as it is."""
     value = text.strip()
     try:
-        millilitres = parsing.parse_volume(value) if value else 0
+        millilitres = unit.parse(value, bare=True) if value else 0
     except InvalidInput:
         return text
-    millilitres = max(0, min(parsing.MAX_VOLUME_ML, millilitres + step * FLUID_STEP_ML))
-    if not value or "glass" in value.lower():
-        glasses = millilitres / FLUID_STEP_ML
-        count = f"{glasses:g}"
-        return f"{count} glass" if count == "1" else f"{count} glasses"
-    return f"{millilitres / 1000:g} L"
+    millilitres = max(0, min(parsing.MAX_VOLUME_ML, millilitres + step * unit.glass_ml))
+    return unit.written_as(value).show(millilitres)
+
+
+def fluid_box(millilitres: int | None, unit: FluidUnit) -> str:
+    """A stored volume in an edit box: in the person's unit when that reads back exactly (so an
+    edit of another field leaves it as it was), else in ml."""
+    if millilitres is None:
+        return ""
+    shown = unit.show(millilitres)
+    return shown if unit.parse(shown) == millilitres else f"{millilitres} ml"
 
 
 def medication_fields(form: MultiDict[str, str]) -> dict[str, Any]:

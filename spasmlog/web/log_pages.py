@@ -10,11 +10,12 @@ from werkzeug.datastructures import MultiDict
 
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.settings import FluidUnit
 from spasmlog.diary import checkins, episodes, trials, undo
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.muscles import MUSCLES, label
 from spasmlog.web import forms
-from spasmlog.web.common import Outcome, context, new_nonce, once, page
+from spasmlog.web.common import Outcome, context, new_nonce, once, page, preferences
 
 pages = Blueprint("log", __name__)
 
@@ -78,7 +79,7 @@ def _summary(episode: Any) -> str:
 def log() -> Response:
     try:
         nonce = forms.nonce(request.form)
-        given = forms.episode_fields(request.form)
+        given = forms.episode_fields(request.form, preferences().fluid)
     except forms.FormErrors as bad:
         return _log_page(request.form, bad.errors, 422)
     given.setdefault("started_at", clock.now())
@@ -110,7 +111,9 @@ def _day(text: str | None) -> dt.date:
     return when.parse_date(text or "today", clock.today(), "date")
 
 
-def _recorded(day: dt.date) -> tuple[list[tuple[str, str]], dict[str, str], str | None]:
+def _recorded(
+    day: dt.date, unit: FluidUnit
+) -> tuple[list[tuple[str, str]], dict[str, str], str | None]:
     """What is stored for `day`: lines to show, the form's values, a trial's remedy."""
     with context().reading() as session:
         found = [row for row in checkins.list_checkins(session, day, day)]
@@ -120,21 +123,21 @@ def _recorded(day: dt.date) -> tuple[list[tuple[str, str]], dict[str, str], str 
     row, exercise = found[0].checkin, found[0].exercise
     lines, values = [], {}
     if row.fluid_ml is not None:
-        lines.append(("Fluids", f"{row.fluid_ml / 1000:g} L"))
-        values["fluid"] = f"{row.fluid_ml / 1000:g} L"
+        lines.append(("Fluids", unit.both(row.fluid_ml)))
+        values["fluid"] = forms.fluid_box(row.fluid_ml, unit)
     for name, question in CHECKIN_QUESTIONS:
         answer = getattr(row, name)
         if answer is not None:
             lines.append((question.rstrip("?"), "yes" if answer else "no"))
             values[name] = "yes" if answer else "no"
-    for name, field, unit in (
+    for name, field, suffix in (
         ("sleep", "sleep_h", " h"),
         ("magnesium", "magnesium_mg", " mg"),
         ("alcohol", "alcohol_units", " units"),
     ):
         value = getattr(row, field)
         if value is not None:
-            lines.append((name.capitalize(), f"{value:g}{unit}"))
+            lines.append((name.capitalize(), f"{value:g}{suffix}"))
             values[name] = f"{value:g}"
     answer = checkins.exercise_answer(row.exercised, exercise)
     if answer is not None:
@@ -157,7 +160,8 @@ def _recorded(day: dt.date) -> tuple[list[tuple[str, str]], dict[str, str], str 
 def _checkin_page(
     day: dt.date, form: MultiDict[str, str] | None, errors: dict[str, str], status: int = 200
 ) -> Response:
-    lines, values, remedy = _recorded(day)
+    unit = preferences().fluid
+    lines, values, remedy = _recorded(day, unit)
     shown = form if form is not None else MultiDict(values)
     today = clock.today()
     return page(
@@ -174,6 +178,7 @@ def _checkin_page(
         nonce=shown.get("nonce") or new_nonce(),
         questions=CHECKIN_QUESTIONS,
         remedy=remedy,
+        unit=unit,
     )
 
 
@@ -196,11 +201,12 @@ def checkin() -> Response:
     step = form.get("step")
     if step in ("-1", "+1"):  # the fluid stepper without JavaScript: nothing is written
         changed = MultiDict(form)
-        changed["fluid"] = forms.fluid_stepped(form.get("fluid", ""), int(step))
+        unit = preferences().fluid
+        changed["fluid"] = forms.fluid_stepped(form.get("fluid", ""), int(step), unit)
         return _checkin_page(day, changed, {})
     try:
         nonce = forms.nonce(form)
-        given = forms.checkin_fields(form)
+        given = forms.checkin_fields(form, preferences().fluid)
     except forms.FormErrors as bad:
         return _checkin_page(day, form, bad.errors, 422)
     given.setdefault("day", day)

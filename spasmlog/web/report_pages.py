@@ -14,11 +14,11 @@ from flask import Blueprint, Response, request
 
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import InvalidInput
+from spasmlog.core.settings import FluidUnit
 from spasmlog.diary import trials
-from spasmlog.knowledge.factors import LOW_FLUID_ML
 from spasmlog.knowledge.muscles import label
 from spasmlog.web import forms, security
-from spasmlog.web.common import context, page
+from spasmlog.web.common import context, page, preferences
 
 pages = Blueprint("reports", __name__)
 
@@ -40,12 +40,15 @@ def _weekly(weeks: int) -> tuple[Any, list[Any], dt.date, dt.date]:
     from spasmlog.reports import weekly
 
     store = context().store
-    start, end = weekly.period(clock.today(), weeks, None, None)
+    week_start = preferences().week_start
+    start, end = weekly.period(clock.today(), weeks, None, None, week_start)
     loaded = frames.load(store, start, end, clock.now())
-    return loaded, weekly.weekly_rows(loaded), start, end
+    return loaded, weekly.weekly_rows(loaded, week_start), start, end
 
 
-def _row(row: Any) -> dict[str, str]:
+def _row(row: Any, unit: FluidUnit) -> dict[str, str]:
+    from spasmlog.reports import weekly
+
     if not row.has_data:
         return {"week": row.first_day.strftime("%d %b"), "nodata": "no data"}
     return {
@@ -54,7 +57,7 @@ def _row(row: Any) -> dict[str, str]:
         "worst": "-" if row.worst_severity is None else str(row.worst_severity),
         "woken": str(row.nights_woken),
         "checkins": f"{row.checkin_days}/{row.days}",
-        "fluids": "-" if row.mean_fluid_ml is None else f"{row.mean_fluid_ml / 1000:.1f} L",
+        "fluids": "-" if row.mean_fluid_ml is None else weekly.mean_fluids(row.mean_fluid_ml, unit),
         "muscle": label(row.top_muscle) if row.top_muscle else "-",
     }
 
@@ -73,7 +76,7 @@ def reports() -> Response:
         weeks=weeks,
         start=start,
         end=end,
-        rows=[_row(row) for row in reversed(rows)],
+        rows=[_row(row, preferences().fluid) for row in reversed(rows)],
         empty=loaded.observed_from is None,
         trend=trend,
     )
@@ -87,11 +90,14 @@ def weekly_chart(kind: str) -> Response:
         return page("refused.html", 404, title="Not found", message="Charts are .svg or .png.")
     weeks = _weeks()
 
+    mine = preferences()
+
     def draw() -> bytes:
         loaded, rows, _, _ = _weekly(weeks)
-        return charts.weekly_chart(loaded, rows, LOW_FLUID_ML, kind)
+        return charts.weekly_chart(loaded, rows, mine["low_fluid_ml"], kind, mine.fluid)
 
-    data = context().chart(("weekly", kind, weeks, clock.today()), draw)
+    key = ("weekly", kind, weeks, clock.today(), mine.fluid, mine["low_fluid_ml"], mine.week_start)
+    data = context().chart(key, draw)
     return Response(data, mimetype=CHART_TYPES[kind])
 
 
@@ -107,7 +113,9 @@ def factor_report() -> Response:
     text = ""
     if loaded.observed_from is not None:
         trial = _trial(first, end)
-        text = factors.render_text(factors.analyse(loaded), trial.all if trial else ())
+        options = factors.FactorOptions(fluid_threshold_ml=preferences()["low_fluid_ml"])
+        report = factors.analyse(loaded, options)
+        text = factors.render_text(report, trial.all if trial else ())
     return page(
         "factors.html",
         title="Factor report",
@@ -168,7 +176,11 @@ def _summary(format: str) -> tuple[bytes, dt.date, dt.date]:
             last - dt.timedelta(days=SUMMARY_DAYS - 1), frames.observed_from(store), last
         )
     )
-    data = summary.build(store, first, last, now, trial=_trial(first, last))
+    mine = preferences()
+    data = summary.build(
+        store, first, last, now, trial=_trial(first, last), unit=mine.fluid,
+        low_fluid_ml=mine["low_fluid_ml"], week_start=mine.week_start,
+    )  # fmt: skip
     return render.render(data, format, paper), first, last
 
 

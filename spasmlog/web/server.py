@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from spasmlog.core import clock
+from spasmlog.core import clock, serving
 from spasmlog.core.errors import Conflict, InvalidInput
+from spasmlog.core.settings import state_dir
 from spasmlog.web.app import create_app
 from spasmlog.web.common import MAX_BODY, Settings
 from spasmlog.web.logins import Logins
@@ -129,6 +130,7 @@ def serve(settings: Settings, lan: bool, open_browser: bool, say: Say) -> None:
             context = holder["app"].extensions["spasmlog"]
             context.logins.clear_server(os.getpid())
             context.store.close()
+            serving.remove(state_dir())
     say("Stopped.")
 
 
@@ -142,6 +144,7 @@ def _run(
     base = url_of(host, port).rstrip("/")
     logins.record_server(base, os.getpid())
     link = login_link(logins, base)
+    _announce(host, port)
     mode = " read-only" if settings.read_only else ""
     say(f"Serving{mode} {settings.diary} at {base}/ (Ctrl-C stops it).")
     if lan:
@@ -154,3 +157,12 @@ def _run(
         webbrowser.open(login_link(logins, base))  # a link of its own, not the one above
         say("Opened a login link in your browser.")
     server.run()  # until Ctrl-C or SIGTERM
+
+
+def _announce(host: str, port: int) -> None:
+    """Tell the reminder where to send the person (core.serving's serve.json): only a loopback
+    server; on the LAN the computer's own browser has no address the contract allows."""
+    if host not in serving.LOOPBACK:
+        return
+    info = serving.ServeInfo(url_of(host, port), url_of(host, port, "/checkin"), os.getpid())
+    serving.write(state_dir(), info)

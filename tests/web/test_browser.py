@@ -116,7 +116,7 @@ def test_a_phone_logs_undoes_checks_in_and_reads_reports(
             page.goto(live.base + "/checkin")
             for _ in range(6):
                 page.tap("button[aria-label='One glass more']")
-            assert page.input_value("#f-fluid") == "6 glasses"
+            assert page.input_value("#f-fluid") == "1.5 L"  # six glasses of 250 ml, in litres
             page.fill("#f-sleep", "7h30m")
             page.tap("label[for='exercised-no']")
             tap_to_next_page(page, "button:has-text('Save check-in')")

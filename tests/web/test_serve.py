@@ -246,3 +246,17 @@ def test_sigterm_stops_it_too(seeded: Path) -> None:
         live.process.send_signal(signal.SIGTERM)
         live.process.wait(timeout=20)
     assert live.process.returncode == 0
+
+
+@LOCAL
+def test_serve_tells_the_reminder_where_it_listens(seeded: Path, tmp_path: Path) -> None:
+    """serve.json (spasmlog.core.serving) names the check-in page while serving, and goes away."""
+    from spasmlog.core import serving
+
+    state = Path(os.environ["SPASMLOG_STATE"])
+    with live_server(seeded) as live:
+        info = serving.read(state)
+        assert info is not None and info.url == f"{live.base}/"
+        assert info.link == f"{live.base}/checkin" and info.pid == live.process.pid
+        assert stat.S_IMODE((state / serving.FILE_NAME).stat().st_mode) == 0o600
+    assert not (state / serving.FILE_NAME).exists()
