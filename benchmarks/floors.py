@@ -79,10 +79,53 @@ def pandas_panels(db: str, panels: str, out: str) -> None:
     figure.savefig(out)
 
 
+def summary_floor(db: str, png: str, pdf: str) -> None:
+    """The floor for a whole-diary doctor summary, in one process: import pandas and matplotlib,
+    read the episode rows, draw a 2x2 figure, write it as a PNG and a 2-page PDF (reportlab: a
+    page of text with the figure, a page with the figure)."""
+    import io
+    import sqlite3
+
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    connection = sqlite3.connect(db)
+    frame = pd.read_sql_query(
+        "SELECT started_at, muscle, side, severity, duration_s, symptoms, note FROM episodes",
+        connection,
+    )
+    frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601", utc=True)
+    weekly = frame.set_index("started_at").resample("W")["severity"].agg(["count", "max"])
+    figure = Figure(figsize=(7.15, 9.1))
+    FigureCanvasAgg(figure)
+    (weeks, hours), (muscles, severity) = figure.subplots(2, 2)
+    weeks.bar(weekly.index, weekly["count"], width=5)
+    hours.hist(frame["started_at"].dt.hour, bins=24)
+    counts = frame["muscle"].value_counts()
+    muscles.barh(counts.index, counts.to_numpy())
+    severity.hist(frame["severity"].dropna(), bins=11)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    with open(png, "wb") as stream:
+        stream.write(buffer.getvalue())
+    canvas = Canvas(pdf, pagesize=A4)
+    canvas.drawString(40, 800, f"{len(frame)} episodes, {len(weekly)} weeks")
+    canvas.drawImage(ImageReader(io.BytesIO(buffer.getvalue())), 40, 300, 300, 380)
+    canvas.showPage()
+    canvas.drawImage(ImageReader(io.BytesIO(buffer.getvalue())), 40, 60, 515, 655)
+    canvas.showPage()
+    canvas.save()
+
+
 JOBS = {
     "typer_orm_insert": typer_orm_insert,
     "sqlite_executemany": sqlite_executemany,
     "pandas_panels": pandas_panels,
+    "summary_floor": summary_floor,
 }
 
 if __name__ == "__main__":

@@ -317,9 +317,35 @@ def run(sizes: list[int], runs: int, out: Path) -> list[Timing]:
                         seconds < limit and peak < mem,
                     )
                 )
+            # the whole diary's doctor summary beside its own floor (issue 19; a focused run
+            # with CPU times: benchmarks/summary_bench.py)
+            whole = LAST_DAY - dt.timedelta(days=diary_days(size) + 1)
+            seconds, peak = measure(
+                [*base, "export", "doctor", "--from", str(whole), "--to", str(LAST_DAY)]
+                + ["--out", str(folder / "all.pdf"), "--force"],
+                runs,
+            )
+            floor_s, _ = measure(
+                [sys.executable, str(FLOORS), "summary_floor", str(db)]
+                + [str(folder / "floor.png"), str(folder / "floor.pdf")],
+                runs,
+            )
+            results.append(
+                Timing(
+                    "export doctor, all",
+                    size,
+                    seconds,
+                    peak,
+                    "summary floor",
+                    floor_s,
+                    f"<= {SUMMARY_BUDGET:g}x floor",
+                    seconds <= SUMMARY_BUDGET * floor_s,
+                )
+            )
     return results
 
 
+SUMMARY_BUDGET = 1.25  # the whole-diary doctor summary against summary_floor
 LINEAR = 1.05  # the growth budget is "at most linear"; 0.05 allows for a noisy machine
 
 

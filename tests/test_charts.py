@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -20,10 +21,12 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import StepPatch
 
 from spasmlog.core.settings import FluidUnit
-from spasmlog.reports import chart_style, charts, weekly
+from spasmlog.reports import chart_style, charts, summary_charts, weekly
 from spasmlog.reports import load as frames
+from spasmlog.reports.documents.content import COMPACT_CHART_IN, PAGE_CHART_IN
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MedPeriod
 from tests.test_weekly import CHECKINS, END, START, build_known_diary, load
 
@@ -342,6 +345,95 @@ def test_saving_again_to_a_path_gives_the_same_bytes(
         assert (tmp_path / f"again.{chart_format}").read_bytes() == files[chart_format]
     with pytest.raises(ValueError, match="unknown chart format 'jpg'"):
         charts.save_figure(figure, tmp_path / "chart.jpg", "jpg")
+
+
+# --- the doctor summary's charts ----------------------------------------------------------------
+
+
+def _inside_the_figure(figure: Figure) -> None:
+    """No panel, tick label, legend or title reaches past the figure's edge (cut off on paper)."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    edge = figure.bbox
+    for axes in figure.axes:
+        box = axes.get_tightbbox(renderer)
+        assert box is not None
+        assert (box.x0, box.y0) >= (edge.x0 - 0.5, edge.y0 - 0.5), axes.get_title("left")
+        assert (box.x1, box.y1) <= (edge.x1 + 0.5, edge.y1 + 0.5), axes.get_title("left")
+
+
+def test_summary_page_chart_has_the_five_panels_inside_the_page(known: frames.Frames) -> None:
+    rows = weekly.weekly_rows(known)
+    figure = summary_charts.page_figure(known, rows, 1500)
+    png = summary_charts.png(figure)
+    assert struct.unpack(">II", png[16:24]) == tuple(
+        int(side * charts.PNG_DPI) for side in PAGE_CHART_IN
+    )
+    _assert_every_panel_drawn(figure, png)
+    assert [axes.get_title("left") for axes in figure.axes] == [
+        "Episodes a week, by the week's worst severity",
+        "Fluids a day (check-in days) and episode days",
+        "Medications, from start to stop (colour: class)",
+        "Muscles affected, by side",
+        "Time of day (episode starts)",
+    ]
+    _inside_the_figure(figure)
+    date_panels = figure.axes[:3]
+    assert {axes.get_xlim() for axes in date_panels} == {date_panels[0].get_xlim()}
+    ticks = date_panels[0].get_xticks()
+    assert 2 <= len(ticks) <= summary_charts.PAGE_TICKS + 1  # labels that do not run together
+    assert summary_charts.png(summary_charts.page_figure(known, rows, 1500)) == png
+
+
+def test_summary_page_chart_of_fourteen_years_stays_inside_the_page(known: frames.Frames) -> None:
+    """Every entry of the weekly panel's legend (no-data and unfinished weeks too) over 731
+    weeks: the legend sits above the plot, and nothing runs past the page's edge."""
+    rows = _weeks(weekly.weekly_rows(known), 731)
+    rows[0] = dataclasses.replace(rows[0], observed_days=0, episodes=0)  # before the diary
+    rows[-1] = dataclasses.replace(rows[-1], observed_days=3, episodes=2)  # a week not over
+    figure = summary_charts.page_figure(known, rows, 1500)
+    summary_charts.png(figure)
+    _inside_the_figure(figure)
+    weeks = figure.axes[0]
+    legend = weeks.get_legend()
+    assert legend is not None
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert "no data (before the diary began)" in labels and any("paler" in x for x in labels)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert legend.get_window_extent(renderer).y0 >= weeks.get_window_extent(renderer).y1 - 1
+
+
+def _weeks(rows: list[weekly.WeekRow], count: int) -> list[weekly.WeekRow]:
+    """`count` consecutive weeks cycling through `rows`' numbers."""
+    cycled = (rows * (count // len(rows) + 1))[:count]
+    return [
+        dataclasses.replace(row, first_day=rows[0].first_day + dt.timedelta(weeks=i))
+        for i, row in enumerate(cycled)
+    ]
+
+
+@pytest.mark.parametrize("weeks", [1, 9, 731])
+def test_summary_compact_chart_shows_every_week_and_the_mean(
+    known: frames.Frames, weeks: int
+) -> None:
+    rows = _weeks(weekly.weekly_rows(known), weeks)
+    figure = summary_charts.compact_figure(rows)
+    png = summary_charts.png(figure)
+    assert struct.unpack(">II", png[16:24]) == tuple(
+        int(side * charts.PNG_DPI) for side in COMPACT_CHART_IN
+    )
+    (ax,) = figure.axes
+    if weeks <= summary_charts.MANY_WEEKS:
+        heights = [bar.get_height() for bar in ax.patches if bar.get_height() > 0]
+        assert heights == [row.episodes for row in rows if row.episodes]
+    else:  # one filled outline whose steps are the weeks
+        (outline,) = ax.patches
+        assert isinstance(outline, StepPatch)
+        assert outline.get_data().values.tolist() == [row.episodes for row in rows]
+    (mean,) = [line for line in ax.get_lines() if line.get_color() == "black"]
+    expected = [math.nan if r is None else r for r in weekly.rolling_rate(rows)]
+    np.testing.assert_allclose(mean.get_ydata(), expected)
+    assert len(ax.get_xticks()) <= summary_charts.COMPACT_TICKS + 2
+    _inside_the_figure(figure)
 
 
 def test_the_fluid_panel_speaks_the_persons_unit(known: frames.Frames, ax: Axes) -> None:

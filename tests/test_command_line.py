@@ -47,8 +47,20 @@ def test_usage_names_spasmlog_even_under_python_m() -> None:
 # --- shell completion --------------------------------------------------------------------------
 
 
+def from_bash(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`spasmlog` typed at a bash prompt: completion finds the shell among its parent processes
+    (under `make` the nearest one is sh, which typer cannot complete for)."""
+    return subprocess.run(
+        ["bash", "-c", '"$@"; exit $?', "bash", sys.executable, "-m", "spasmlog", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **CLOCK, **env},
+        timeout=60,
+    )
+
+
 def test_show_completion_prints_a_script_for_the_shell() -> None:
-    done = spasmlog("--show-completion", "bash")
+    done = from_bash("--show-completion")
     assert done.returncode == 0, done.stderr
     assert "_SPASMLOG_COMPLETE=complete_bash" in done.stdout
     assert "complete -o default -F _spasmlog_completion spasmlog" in done.stdout
@@ -72,7 +84,7 @@ def test_completion_completes_commands_and_options(
 
 
 def test_install_completion_writes_the_script_for_the_shell(tmp_path: Path) -> None:
-    done = spasmlog("--install-completion", "bash", HOME=str(tmp_path))
+    done = from_bash("--install-completion", HOME=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "bash completion installed in" in done.stdout
     script = tmp_path / ".bash_completions" / "spasmlog.sh"

@@ -26,7 +26,12 @@ from pypdf import PdfReader
 from spasmlog.db.store import open_store
 from spasmlog.reports import summary
 from spasmlog.reports.documents import render
-from spasmlog.reports.documents.content import FactorLine, SummaryData
+from spasmlog.reports.documents.content import (
+    COMPACT_CHART_IN,
+    PAGE_CHART_IN,
+    FactorLine,
+    SummaryData,
+)
 from spasmlog.reports.documents.markdown import escape_inline, escape_line
 from tests.conftest import CLOCK, NOW, Run, diary_fingerprint, pin_clock
 from tests.handmade import HYPERLINK, SCRIPT, build_doctor, build_once, copy_to, ok, runner_for
@@ -184,9 +189,8 @@ def test_pdf_text_has_the_numbers(exported: dict[str, bytes]) -> None:
         assert known in text, known
     assert SCRIPT in text and HYPERLINK in text  # shown as typed, not interpreted
     assert all("spasmlog 0.1.0 · self-reported diary, not a diagnosis" in page for page in pages)
-    appendix_page = next(i for i, page in enumerate(pages) if "Appendix: every episode" in page)
-    assert appendix_page in (1, 2)  # one page (two at most) before the appendix
-    assert "Key numbers" in pages[0] and "Weekly chart" in " ".join(pages[:appendix_page])
+    assert "Key numbers" in pages[0] and "Weekly chart, 2026-01-05 to 2026-03-01" in pages[1]
+    assert "Page 3 Appendix: every episode" in pages[2]  # the summary, the chart, the episodes
 
 
 def test_html_has_the_numbers_and_escapes_user_text(exported: dict[str, bytes]) -> None:
@@ -204,8 +208,17 @@ def test_html_is_one_self_contained_file(exported: dict[str, bytes]) -> None:
     document = exported["letter.html"].decode()
     assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", document)
     assert "<link" not in document and "@import" not in document
-    (png,) = re.findall(r'src="data:image/png;base64,([^"]+)"', document)
-    assert base64.b64decode(png).startswith(b"\x89PNG\r\n\x1a\n")
+    assert document.count("<style") == 1 and " style=" not in document.split("<table")[0]
+    pngs = re.findall(r'<img class="chart" width="(\d+)" height="(\d+)" alt="[^"]+" '
+                      r'src="data:image/png;base64,([^"]+)"', document)  # fmt: skip
+    assert [(int(w), int(h)) for w, h, _ in pngs] == [  # CSS inches: the size they print at
+        (round(COMPACT_CHART_IN[0] * 96), round(COMPACT_CHART_IN[1] * 96)),
+        (round(PAGE_CHART_IN[0] * 96), round(PAGE_CHART_IN[1] * 96)),
+    ]
+    for _, _, png in pngs:
+        assert base64.b64decode(png).startswith(b"\x89PNG\r\n\x1a\n")
+    assert document.index('<section class="chart-page">') > document.index("Risk factors")
+    assert "section.appendix, section.chart-page { break-before: page;" in document
     assert "@page { size: letter;" in document and "@media print" in document
     assert "@page { size: A4;" in exported["a4.html"].decode()
 

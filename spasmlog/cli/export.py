@@ -193,7 +193,8 @@ def export_doctor(
     paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
     force: ForceOpt = False,
 ) -> None:
-    """A one-page summary to take to an appointment: numbers, signs, medications, chart.
+    """A summary to take to an appointment: page 1 numbers, signs, medications, factors, a chart;
+    page 2 the weekly chart; then the episodes.
 
     Example: spasmlog export doctor --out summary.pdf --paper letter
     """

@@ -14,6 +14,7 @@ from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.style
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import Formatter
 
@@ -115,6 +116,11 @@ def day_number(value: dt.date) -> float:
     return float(mdates.date2num(dt.datetime.combine(value, dt.time())))
 
 
+def day_numbers(values: Sequence[dt.date]) -> np.ndarray:
+    """day_number of many dates at once (a 14-year fluid panel has 5,000 of them)."""
+    return np.asarray(mdates.date2num(np.array(values, dtype="datetime64[D]")), dtype=float)
+
+
 class _DateLabels(Formatter):
     """Tick labels "05 Jan" (days), "Jan" (months) or "2026" (years), with the year on the first
     tick and wherever it changes, so a chart crossing New Year reads unambiguously."""
@@ -135,17 +141,28 @@ class _DateLabels(Formatter):
         return labels
 
 
-def date_axis(ax: Axes, first: dt.date, last: dt.date) -> None:
-    """Readable date ticks from a few weeks to ten years: Mondays when short, else months/years."""
+def date_axis(ax: Axes, first: dt.date, last: dt.date, ticks: int = 13) -> None:
+    """Readable date ticks from a few weeks to ten years: Mondays when short, else months/years;
+    about `ticks` of them at most (fewer on a narrow panel)."""
     ax.set_xlim(day_number(first), day_number(last) + 1)
     weeks = (last - first).days / 7
     locator: mdates.DateLocator
-    if weeks <= 26:
-        locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=max(1, math.ceil(weeks / 13)))
+    if weeks <= 2 * ticks:
+        interval = max(1, math.ceil(weeks / ticks))
+        locator = mdates.WeekdayLocator(byweekday=mdates.MO, interval=interval)
     else:
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        locator = mdates.AutoDateLocator(minticks=min(4, ticks), maxticks=min(10, ticks))
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(_DateLabels())
+
+
+def weeks_outline(ax: Axes, heights: Sequence[float], edges: Sequence[float], **style: Any) -> None:
+    """Filled steps of a week each, as `ax.stairs` draws them, for a panel of hundreds of weeks:
+    one patch instead of a bar per week. Added as an artist, so the axes do not walk its outline
+    for their data limits (a tenth of a second at 700 weeks); the panel sets its own limits."""
+    from matplotlib.patches import StepPatch
+
+    ax.add_artist(StepPatch(heights, edges, fill=True, linewidth=0, **style))
 
 
 def legend_above(ax: Axes, handles: Sequence[Any], ncol: int) -> None:

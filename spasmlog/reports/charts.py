@@ -40,9 +40,11 @@ from spasmlog.reports.chart_style import (
     chart_style,
     date_axis,
     day_number,
+    day_numbers,
     legend_above,
     say_empty,
     shade_outside,
+    weeks_outline,
 )
 from spasmlog.reports.load import Frames
 from spasmlog.reports.weekly import FluidPanel, MedicationPanel, MuscleSides, WeekRow
@@ -75,24 +77,31 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
     first, last = _span(rows)
     date_axis(ax, first, last)
     many = len(rows) > 60
-    width = 7.0 if many else 5.6
+    width = 5.6
     handles: list[Any] = []
+    starts = day_numbers([row.first_day for row in rows])
     for band, colour in BAND_COLOURS.items():
         picked = [row for row in rows if row.episodes and row.band == band]
         if not picked:
             continue
-        for alpha, group in (
-            (1.0, [r for r in picked if r.complete]),
-            (0.45, [r for r in picked if not r.complete]),
-        ):
+        for alpha, complete in ((1.0, True), (0.45, False)):
+            group = [row for row in picked if row.complete == complete]
             if not group:
+                continue
+            if many:  # bars a week wide without edges: one outline, not a patch per week
+                heights = [
+                    row.episodes if row.band == band and row.complete == complete else 0
+                    for row in rows
+                ]
+                weeks_outline(ax, heights, [*starts, starts[-1] + 7], color=colour, alpha=alpha,
+                              zorder=2)  # fmt: skip
                 continue
             ax.bar(
                 [day_number(row.first_day) + 3.5 for row in group],
                 [row.episodes for row in group],
                 width=width,
                 color=colour,
-                edgecolor="none" if many else "black",
+                edgecolor="black",
                 linewidth=0.5,
                 alpha=alpha,
                 zorder=2,
@@ -132,7 +141,7 @@ def draw_weekly_episodes(ax: Axes, rows: Sequence[WeekRow]) -> None:
         )
     rolling = [math.nan if rate is None else rate for rate in weekly.rolling_rate(rows)]
     ax.plot(
-        [day_number(row.first_day) + 3.5 for row in rows],
+        starts + 3.5,
         rolling,
         color="black",
         linewidth=1.6,
@@ -275,7 +284,7 @@ def draw_fluids(ax: Axes, data: FluidPanel) -> None:
     long = (data.end - data.start).days > 180  # markers would merge into a band
     if data.fluids:
         ax.plot(
-            [day_number(day) + 0.5 for day in days],
+            day_numbers(days) + 0.5,
             litres,
             color=OKABE_ITO["blue"],
             linewidth=0.6 if long else 1.0,
@@ -342,7 +351,7 @@ def draw_fluids(ax: Axes, data: FluidPanel) -> None:
             else {"marker": "^", "markersize": 5}
         )
         ax.plot(
-            [day_number(day) + 0.5 for day in data.episode_days],
+            day_numbers(data.episode_days) + 0.5,
             [0.04] * len(data.episode_days),
             transform=ax.get_xaxis_transform(),
             linestyle="none",

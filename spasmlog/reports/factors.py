@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from spasmlog.knowledge.labs import TESTS_BY_ID
@@ -125,14 +126,24 @@ def _factor(exposure: exposures.Exposure, options: FactorOptions) -> FactorResul
     )
 
 
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg q-values (statsmodels' multipletests(method="fdr_bh")): each p times
+    m over its rank, then the smallest of those at its rank or above, at most 1."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p)
+    raw = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.minimum(np.minimum.accumulate(raw[::-1])[::-1], 1.0)
+    result = np.empty_like(q)
+    result[order] = q
+    return result.tolist()
+
+
 def _with_q_values(results: list[FactorResult], q_threshold: float) -> list[FactorResult]:
     """Benjamini-Hochberg over the tested factors only; verdicts from the q-values."""
-    from statsmodels.stats.multitest import multipletests
-
     tested = [i for i, result in enumerate(results) if result.p_value is not None]
     if not tested:
         return results
-    q_values = multipletests([results[i].p_value for i in tested], method="fdr_bh")[1]
+    q_values = benjamini_hochberg([results[i].p_value for i in tested])  # type: ignore[misc]
     for i, q in zip(tested, q_values, strict=True):
         ratio = results[i].rate_ratio
         assert ratio is not None

@@ -1,7 +1,7 @@
 """Comparing two episode rates honestly: exposed vs unexposed person-time from `exposures` rows.
 
 The default is the exact conditional test on two Poisson counts: given the total, the exposed
-count is binomial with p0 = exposed share of person-time (scipy.stats.binomtest). The two-sided
+count is binomial with p0 = exposed share of person-time (as scipy.stats.binomtest). The two-sided
 p-value is the central one (twice the smaller tail), so it agrees with the Clopper-Pearson
 interval of the proportion, which maps to a rate-ratio interval through RR = p/(1-p) * t_u/t_e.
 
@@ -29,9 +29,7 @@ benchmarks/factor_monte_carlo.py measures what this gives: 93-97% coverage in ev
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,8 +114,12 @@ def weekly_dispersion(rows: pd.DataFrame, counts: Counts) -> float | None:
 
 
 def exact(counts: Counts) -> tuple[float, float, float, float]:
-    """Rate ratio, its Clopper-Pearson interval and the central exact p-value."""
-    from scipy.stats import binomtest
+    """Rate ratio, its Clopper-Pearson interval and the central exact p-value.
+
+    The binomial tails and the beta quantiles that bound the interval, from scipy.special: the
+    same numbers as scipy.stats.binomtest and its proportion_ci(method="exact") (which finds the
+    quantiles by root search), without importing scipy.stats (most of a second per report)."""
+    from scipy.special import bdtr, bdtrc, betaincinv
 
     total = counts.exposed + counts.unexposed
     share = counts.exposed_time / (counts.exposed_time + counts.unexposed_time)
@@ -126,74 +128,113 @@ def exact(counts: Counts) -> tuple[float, float, float, float]:
     def ratio(p: float) -> float:
         return math.inf if p >= 1 else p / (1 - p) * odds_to_ratio
 
-    low_tail = binomtest(counts.exposed, total, share, alternative="less").pvalue
-    high_tail = binomtest(counts.exposed, total, share, alternative="greater").pvalue
-    interval = binomtest(counts.exposed, total, share).proportion_ci(CONFIDENCE, method="exact")
+    k = counts.exposed
+    low_tail = float(bdtr(k, total, share))  # P(X <= k)
+    high_tail = float(bdtrc(k - 1, total, share)) if k > 0 else 1.0  # P(X >= k)
+    tail = (1 - CONFIDENCE) / 2
+    low = 0.0 if k == 0 else float(betaincinv(k, total - k + 1, tail))
+    high = 1.0 if k == total else float(betaincinv(k + 1, total - k, 1 - tail))
     return (
-        ratio(counts.exposed / total),
-        ratio(interval.low),
-        ratio(interval.high),
+        ratio(k / total),
+        ratio(low),
+        ratio(high),
         min(1.0, 2 * min(low_tail, high_tail)),
     )
 
 
-def _glm(rows: pd.DataFrame) -> Any:
-    # Not statsmodels.api: importing only the GLM saves a good part of a second on every report.
-    from statsmodels.genmod.families import Poisson
-    from statsmodels.genmod.generalized_linear_model import GLM
+@dataclass(frozen=True)
+class Fit:
+    """The log rate ratio of a Poisson GLM (log link, log person-time offset, an intercept and
+    the exposure) with one of its variances, and the t distribution its inference uses."""
 
-    exposed = rows["exposed"].to_numpy(dtype=float)
-    design = np.column_stack([np.ones_like(exposed), exposed])
-    return GLM(
-        rows["count"].to_numpy(dtype=float),
-        design,
-        family=Poisson(),
-        offset=np.log(rows["time"].to_numpy(dtype=float)),
-    )
+    log_ratio: float
+    variance: float  # of the log rate ratio
+    poisson_variance: float  # the model-based one: 1/exposed + 1/unexposed episodes
+    df: float  # degrees of freedom of the t distribution
+
+    @property
+    def inflation(self) -> float:
+        return self.variance / self.poisson_variance
+
+    def interval(self) -> tuple[float, float]:
+        from scipy.special import stdtrit
+
+        half = float(stdtrit(self.df, 1 - (1 - CONFIDENCE) / 2)) * math.sqrt(self.variance)
+        return self.log_ratio - half, self.log_ratio + half
+
+    @property
+    def p_value(self) -> float:
+        from scipy.special import stdtr
+
+        se = math.sqrt(self.variance)
+        if se == 0:
+            return 1.0 if self.log_ratio == 0 else 0.0
+        return float(2 * stdtr(self.df, -abs(self.log_ratio) / se))
 
 
-def _estimate(method: str, fit: Any, inflation: float) -> Estimate:
-    low, high = np.asarray(fit.conf_int(alpha=1 - CONFIDENCE))[1]
+def _estimate(method: str, fit: Fit) -> Estimate:
+    low, high = fit.interval()
     return Estimate(
         method,
-        math.exp(fit.params[1]),
+        math.exp(fit.log_ratio),
         math.exp(low),
         math.exp(high),
-        float(fit.pvalues[1]),
-        inflation,
+        fit.p_value,
+        fit.inflation,
     )
 
 
-def _width(fit: Any) -> float:
-    low, high = np.asarray(fit.conf_int(alpha=1 - CONFIDENCE))[1]
-    return float(high - low)
+def _width(fit: Fit) -> float:
+    low, high = fit.interval()
+    return high - low
 
 
-def _fits(rows: pd.DataFrame, counts: Counts) -> list[tuple[str, Any]]:
-    """The over-dispersion-aware fits of the rule above (none when the rows are under-dispersed)."""
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+def _fits(rows: pd.DataFrame, counts: Counts) -> list[tuple[str, Fit]]:
+    """The over-dispersion-aware fits of the rule above (none when the rows are under-dispersed).
 
-    model = _glm(rows)
+    With one binary exposure the Poisson GLM has a closed form, so nothing is iterated: the
+    fitted rates are the two crude rates, the log rate ratio log(rate exposed / rate unexposed),
+    and the inverse information gives it the variance 1/exposed + 1/unexposed episodes. From the
+    fitted means mu, as statsmodels' GLM computes them (tests/test_rates.py checks they agree):
+    - quasi-Poisson: that variance times the Pearson dispersion, sum((y - mu)^2 / mu) / (n - 2),
+      on t with n - 2 degrees of freedom;
+    - clustered by week: the sandwich H^-1 (sum over weeks of u u') H^-1 with u a week's summed
+      scores (residual, residual * exposed), times G/(G-1) * (n-1)/(n-2), on t with G - 1
+      degrees of freedom (G weeks).
+    """
+    exposed = rows["exposed"].to_numpy(dtype=bool)
+    time = rows["time"].to_numpy(dtype=float)
+    count = rows["count"].to_numpy(dtype=float)
     weeks = rows["week"].to_numpy()
-    with warnings.catch_warnings():  # a perfect fit (identical days) is fine: it has no spread
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        poisson = model.fit()
-        scale = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else 0.0
-        if len(np.unique(weeks)) < MIN_CLUSTERS:
-            scale = max(scale, weekly_dispersion(rows, counts) or 0.0)
-            return [(QUASI, model.fit(scale=scale, use_t=True))] if scale > 1 else []
-        fits = [
-            (
-                CLUSTERED,
-                model.fit(
-                    cov_type="cluster",
-                    use_t=True,
-                    cov_kwds={"groups": weeks, "use_correction": True, "df_correction": True},
-                ),
-            )
-        ]
-        if scale > 1:
-            fits.append((QUASI, model.fit(scale=scale, use_t=True)))
+    rate_exposed = counts.exposed / counts.exposed_time
+    rate_unexposed = counts.unexposed / counts.unexposed_time
+    mu = time * np.where(exposed, rate_exposed, rate_unexposed)
+    residual = count - mu
+    log_ratio = math.log(rate_exposed / rate_unexposed)
+    poisson_variance = 1 / counts.exposed + 1 / counts.unexposed
+    nobs = len(rows)
+    df_resid = nobs - 2
+    pearson = float(np.sum(residual**2 / mu)) if nobs else 0.0
+    scale = pearson / df_resid if df_resid > 0 else 0.0
+    groups, week_index = np.unique(weeks, return_inverse=True)
+    if len(groups) < MIN_CLUSTERS:
+        scale = max(scale, weekly_dispersion(rows, counts) or 0.0)
+        return (
+            [(QUASI, Fit(log_ratio, scale * poisson_variance, poisson_variance, df_resid))]
+            if scale > 1
+            else []
+        )
+    # the sandwich for the exposure's coefficient: H^-1 = [[1/U, -1/U], [-1/U, 1/E + 1/U]]
+    # (E, U: exposed and unexposed episodes), so its row for the exposure is (-1/U, 1/E + 1/U)
+    score_all = np.bincount(week_index, weights=residual, minlength=len(groups))
+    score_exposed = np.bincount(week_index, weights=residual * exposed, minlength=len(groups))
+    row = (-1 / counts.unexposed, poisson_variance)
+    projected = row[0] * score_all + row[1] * score_exposed
+    correction = len(groups) / (len(groups) - 1) * (nobs - 1) / (nobs - 2)
+    clustered = float(np.sum(projected**2)) * correction
+    fits = [(CLUSTERED, Fit(log_ratio, clustered, poisson_variance, len(groups) - 1))]
+    if scale > 1:
+        fits.append((QUASI, Fit(log_ratio, scale * poisson_variance, poisson_variance, df_resid)))
     return fits
 
 
@@ -204,8 +245,8 @@ def estimate(rows: pd.DataFrame, counts: Counts) -> Estimate:
         fits = _fits(rows, counts)
         if fits:
             method, fit = max(fits, key=lambda pair: _width(pair[1]))
-            inflation = float(fit.cov_params()[1, 1] / fit.normalized_cov_params[1, 1])
+            inflation = fit.inflation
             if inflation > DISPERSION_LIMIT:
-                return _estimate(method, fit, inflation)
+                return _estimate(method, fit)
     ratio, low, high, p = exact(counts)
     return Estimate(EXACT, ratio, low, high, p, inflation)

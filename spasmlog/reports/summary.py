@@ -11,7 +11,6 @@ The same diary, period, paper and day give the same bytes: nothing depends on th
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -23,7 +22,6 @@ from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.labs import TESTS_BY_ID
 from spasmlog.knowledge.muscles import label as muscle_label
 from spasmlog.reports.documents.content import (
-    CHART_IN,
     ConditionLine,
     CurrentMed,
     EpisodeLine,
@@ -61,7 +59,7 @@ def _text(value: str | float | NAType | None) -> str | None:
 
 
 def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
-    return tuple(sorted({day.date() for day in frame["date"]}))
+    return tuple(sorted(frame["date"].drop_duplicates().dt.date))
 
 
 def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
@@ -78,9 +76,11 @@ def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
     import pandas as pd
 
-    flags = episodes["symptoms"].map(lambda s: [x for x in factors.RED_FLAG_SYMPTOMS if x in s])
-    with_flags = episodes[flags.map(bool).astype(bool)]
-    named = sorted({x for found in flags for x in found})
+    listed = episodes["symptoms"]
+    symptoms = listed[listed.str.len() > 0].explode()  # a row per symptom, on its episode's index
+    red = symptoms[symptoms.isin(factors.RED_FLAG_SYMPTOMS)]
+    with_flags = episodes.loc[red.index.unique()]
+    named = sorted(set(red))
     # a severity converted from another app's scale (severity_scale set) alone is not "severe"
     scale = episodes.get("severity_scale")
     typed = True if scale is None else scale.isna().to_numpy(dtype=bool)
@@ -261,12 +261,10 @@ def summarise(
     frames: Frames,
     report: FactorReport,
     rows: Sequence[WeekRow],
-    chart_png: bytes,
+    charts: tuple[bytes, bytes],
     generated: dt.date,
 ) -> SummaryData:
     """The summary's content as plain data: every number the three formats show."""
-    import pandas as pd
-
     from spasmlog.reports.weekly import muscle_sides, per_week, severity_band
 
     episodes = frames.episodes
@@ -277,7 +275,9 @@ def summarise(
     now_rate = per_week(complete[-window:]) if window else None
     if not window and observed:
         now_rate = 7 * len(episodes) / observed  # too short for weeks: over the observed days
-    bands = [severity_band(None if pd.isna(s) else int(s)) for s in episodes["severity"]]
+    rated = episodes["severity"].dropna().astype(int)
+    bands = rated.map({n: severity_band(n) for n in rated.unique()}).value_counts().to_dict()
+    bands["not rated"] = len(episodes) - len(rated)
     durations = episodes["duration_s"].dropna()
     shown, tested, unconfirmed, not_enough = _factor_lines(report)
     signs = _signs(episodes, start_rate, now_rate)
@@ -295,7 +295,7 @@ def summarise(
         per_week_start=start_rate,
         per_week_now=now_rate,
         severity_bands=tuple(
-            (name, bands.count(key))
+            (name, int(bands.get(key, 0)))
             for key, name in (
                 ("mild", "mild (0-3)"),
                 ("moderate", f"moderate (4-{factors.SEVERE_AT - 1})"),
@@ -322,34 +322,13 @@ def summarise(
         q_threshold=report.options.q_threshold,
         not_enough=not_enough,
         weekly=tuple((row.first_day, row.episodes if row.has_data else None) for row in rows),
-        chart_png=chart_png,
+        chart_png=charts[0],
+        page_chart_png=charts[1],
         appendix=_appendix(episodes),
     )
 
 
-# --- the chart and the pipeline -------------------------------------------------------------------
-
-
-def chart_png(rows: Sequence[WeekRow], hours: Sequence[int]) -> bytes:
-    """Episodes a week (with the 4-week mean) beside the time of day.
-
-    Drawn larger than it is shown (CHART_IN, then scaled to the page's width) so that the weekly
-    report's panels keep their proportions, legends and tick labels.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from spasmlog.reports import charts
-
-    with charts.chart_style():
-        figure = Figure(figsize=CHART_IN, layout="constrained")
-        FigureCanvasAgg(figure)
-        grid = figure.add_gridspec(1, 2, width_ratios=[2.5, 1])
-        charts.draw_weekly_episodes(figure.add_subplot(grid[0]), rows)
-        charts.draw_time_of_day(figure.add_subplot(grid[1]), hours)
-    buffer = io.BytesIO()
-    charts.save_figure(figure, buffer, "png", dpi=charts.PNG_DPI)
-    return buffer.getvalue()
+# --- the pipeline -----------------------------------------------------------------------------
 
 
 def fluid_line(frames: Frames, threshold_ml: float, unit: FluidUnit) -> FluidLine:
@@ -372,8 +351,8 @@ def build(
 ) -> SummaryData:
     """Everything the summary shows for the local dates [start, end].
 
-    Without the chart (Markdown shows the weekly counts as text) `chart_png` is empty. `trial`:
-    a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any. `unit`,
+    Without the charts (Markdown shows the weekly counts as text) their PNGs are empty.
+    `trial`: a trial of a remedy in the period (spasmlog.reports.trial.summarise), if any. `unit`,
     `low_fluid_ml` and `week_start` are the person's settings (fluids are stated in litres and
     in `unit`; low fluids is the factor report's threshold; weeks start on Monday, 0, or Sunday).
     """
@@ -385,6 +364,14 @@ def build(
     frames = loader.load(diary, start, end, now, detail=True)
     report = factor_report.analyse(frames, FactorOptions(fluid_threshold_ml=low_fluid_ml))
     rows = weekly.weekly_rows(frames, week_start)
-    png = chart_png(rows, weekly.hour_counts(frames.episodes)) if with_chart else b""
-    data = summarise(frames, report, rows, png, now.date())
+    pngs = (b"", b"")
+    if with_chart:
+        from spasmlog.reports import summary_charts
+
+        threshold = round(low_fluid_ml)
+        pngs = (
+            summary_charts.png(summary_charts.compact_figure(rows)),
+            summary_charts.png(summary_charts.page_figure(frames, rows, threshold, unit)),
+        )
+    data = summarise(frames, report, rows, pngs, now.date())
     return replace(data, trial=trial, fluids=fluid_line(frames, low_fluid_ml, unit))

@@ -40,18 +40,15 @@ def _chunks(connection: Connection, query: Select[*tuple[Any, ...]]) -> Chunks:
 
 
 def episodes(connection: Connection, first: dt.date, last: dt.date, detail: bool) -> Chunks:
-    """Episodes whose calendar date is in [first, last], in time order; `detail` adds their lists
-    and note."""
+    """Episodes whose calendar date is in [first, last], in time order; `detail` adds their
+    symptoms and note (what the doctor summary shows)."""
     columns: list[Any] = [
         Episode.id, Episode.started_at, Episode.utc_offset_min, Episode.local_date,
         Episode.muscle, Episode.side, Episode.duration_s, Episode.severity, Episode.woke,
         Episode.fluid_ml_24h, Episode.time_known, Episode.severity_scale,
     ]  # fmt: skip
     if detail:
-        columns += [
-            Episode.symptoms, Episode.relief, Episode.relief_score, Episode.medications,
-            Episode.note,
-        ]  # fmt: skip
+        columns += [Episode.symptoms, Episode.note]
     query = (
         select(*columns)
         .where(

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from spasmlog.reports.weekly import MuscleSides
 
 
-CHART_IN = (9.6, 3.3)  # width, height in inches, before scaling to the text width
+# The charts' sizes in inches (width, height), as printed: page 1's compact chart of episodes a
+# week fits beside the key numbers, page 2's five panels fit the text area of A4 and of letter.
+COMPACT_CHART_IN = (3.1, 1.45)
+PAGE_CHART_IN = (7.15, 9.1)
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ class SummaryData:
     q_threshold: float
     not_enough: tuple[str, ...]
     weekly: tuple[tuple[dt.date, int | None], ...]  # (first day, episodes or None for no data)
-    chart_png: bytes
+    chart_png: bytes  # page 1: episodes a week (empty without charts: Markdown)
+    page_chart_png: bytes  # page 2: the five panels of the weekly report (empty without charts)
     appendix: tuple[EpisodeLine, ...]
     trial: TrialSummary | None = None  # a running or finished trial of a remedy
     fluids: FluidLine | None = None

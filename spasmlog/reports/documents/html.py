@@ -10,9 +10,20 @@ from __future__ import annotations
 import base64
 import html
 
-from spasmlog.reports.documents.layout import Block, Chart, Document, Facts, Note, Section, Table
+from spasmlog.reports.documents.layout import (
+    Beside,
+    Block,
+    Chart,
+    Document,
+    Facts,
+    Note,
+    Section,
+    Table,
+)
 
 PAGES = {"a4": "A4", "letter": "letter"}
+CSS_DPI = 96  # CSS pixels to the inch
+PRINT_PT = {"a4": 8, "letter": 7.5}  # printed body type (tables 93%, notes 85% of it)
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 CSS = """
 :root { color: #111; font: 10pt/1.35 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
@@ -31,20 +42,24 @@ td.notes { white-space: pre-wrap; overflow-wrap: anywhere; }
 dl.facts { display: grid; grid-template-columns: 11em 1fr; gap: 1pt 8pt; margin: 0; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
-img.chart { width: 100%; height: auto; }
+img.chart { display: block; max-width: 100%; height: auto; }
+div.beside { display: grid; gap: 0 10pt; align-items: start; }
+section.chart-page h2 { margin-top: 1.5em; }
 @media screen and (max-width: 480px) { body { padding: 0 .5em; } dl.facts { grid-template-columns: 8em 1fr; } }
 footer { margin-top: 2em; font-size: 8pt; color: #555; }
 @media print {
-  :root { font-size: 8.6pt; line-height: 1.25; }
+  :root { line-height: 1.2; }
   body { max-width: none; margin: 0; padding: 0; }
   h1 { font-size: 13pt; }
-  h2 { font-size: 10pt; margin: .6em 0 .2em; }
-  table { font-size: 7.8pt; }
-  th, td { padding: 1pt 3pt; }
-  p.note { font-size: 7.2pt; }
+  h2 { font-size: 1.2em; margin: .5em 0 .15em; }
+  table { font-size: .93em; }
+  th, td { padding: .8pt 3pt; }
+  p.note { font-size: .85em; }
+  dl.facts { grid-template-columns: 9.5em 1fr; }
   h2, tr { break-inside: avoid; break-after: avoid; }
   section { break-inside: avoid; }
-  section.appendix { break-before: page; break-inside: auto; }
+  section.appendix, section.chart-page { break-before: page; break-inside: auto; }
+  section.chart-page h2 { margin-top: 0; }
   thead { display: table-header-group; }
   footer { position: fixed; bottom: 0; left: 0; right: 0; margin: 0; background: #fff; }
   tfoot td.page-foot { height: 7mm; border: 0; padding: 0; }
@@ -89,12 +104,39 @@ def _block(block: Block, long: bool = False) -> str:
     if isinstance(block, Facts):
         items = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in block.pairs)
         return f'<dl class="facts">{items}</dl>'
+    if isinstance(block, Beside):
+        return (
+            f'<div class="beside {_share(block.share)}"><div>{_block(block.left)}</div>'
+            f"<div>{_block(block.right)}</div></div>"
+        )
     if isinstance(block, Chart):
+        # shown at the size it is printed (CSS inches), never wider than its column
+        width, height = round(block.width_in * CSS_DPI), round(block.height_in * CSS_DPI)
         data = base64.b64encode(block.png).decode("ascii")
-        return f'<img class="chart" alt="{_e(block.alt)}" src="data:image/png;base64,{data}">'
+        return (
+            f'<img class="chart" width="{width}" height="{height}" alt="{_e(block.alt)}" '
+            f'src="data:image/png;base64,{data}">'
+        )
     if isinstance(block, Note):
         return f'<p class="note">{_e(block.text)}</p>'
     return f"<p>{_e(block)}</p>"
+
+
+def _share(share: float) -> str:
+    return f"left-{round(share * 100)}"
+
+
+def _columns(document: Document) -> str:
+    """A CSS rule for each split of the text width that a Beside block uses (classes, not style
+    attributes: the page's one <style> element holds every rule)."""
+    shares = sorted(
+        {block.share for s in document.sections for block in s.blocks if isinstance(block, Beside)}
+    )
+    return "".join(
+        f"div.beside.{_share(share)} {{ grid-template-columns: minmax(0, {share:.2f}fr) "
+        f"minmax(0, {1 - share:.2f}fr); }}\n"
+        for share in shares
+    )
 
 
 def _section(section: Section, css_class: str = "") -> str:
@@ -104,9 +146,13 @@ def _section(section: Section, css_class: str = "") -> str:
 
 
 def render_html(document: Document, paper: str) -> str:
-    page = f"@page {{ size: {PAGES[paper]}; margin: 12mm 14mm 16mm; }}"
+    page = f"@page {{ size: {PAGES[paper]}; margin: 10mm 13mm 14mm; }}"
+    # letter is 5% shorter than A4: its type too, so that page 1 holds the summary on both
+    print_type = f"@media print {{ :root {{ font-size: {PRINT_PT[paper]}pt; }} }}\n"
     header = "".join(f"<p>{_e(line)}</p>" for line in document.header)
     sections = "\n".join(_section(section) for section in document.sections)
+    if document.chart_page is not None:
+        sections += "\n" + _section(document.chart_page, "chart-page")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -114,7 +160,7 @@ def render_html(document: Document, paper: str) -> str:
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(document.title)}</title>
-<style>{page}{CSS}</style>
+<style>{page}{CSS}{_columns(document)}{print_type}</style>
 </head>
 <body>
 <header>

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from spasmlog.core.parsing import format_duration
 from spasmlog.knowledge import factors
 from spasmlog.reports.documents.content import (
-    CHART_IN,
+    COMPACT_CHART_IN,
+    PAGE_CHART_IN,
     FactorLine,
     FluidLine,
     MedChange,
@@ -66,7 +67,17 @@ class Chart:
     text: str  # what the chart shows, as text, for Markdown
 
 
-Block = str | Facts | Table | Note | Chart
+@dataclass(frozen=True)
+class Beside:
+    """Two blocks side by side (one after the other where a format has no columns); `share`:
+    the left one's share of the text width."""
+
+    left: Facts | Chart
+    right: Facts | Chart
+    share: float
+
+
+Block = str | Facts | Table | Note | Chart | Beside
 
 
 @dataclass(frozen=True)
@@ -77,11 +88,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
+    """Page 1 (`sections`: the whole summary), page 2 (`chart_page`: the weekly chart, None
+    without charts), then the appendix. `as_of`: the day the summary describes the diary as of."""
+
     title: str
     header: tuple[str, ...]
     sections: tuple[Section, ...]
+    chart_page: Section | None
     appendix: Section
     footer: str
+    as_of: dt.date
 
 
 def _day(day: dt.date) -> str:
@@ -163,7 +179,16 @@ def _key_numbers(data: SummaryData) -> Section:
         ("Muscles and sides", _muscles(data)),
         *((("Daily fluids", _fluids(data.fluids)),) if data.fluids else ()),
     )
-    return Section("Key numbers", (Facts(pairs), Note(COUNTING_RULES)))
+    facts = Facts(pairs)
+    if not data.chart_png:
+        return Section("Key numbers", (facts, _weekly_text(data), Note(COUNTING_RULES)))
+    width, height = COMPACT_CHART_IN
+    chart = Chart(data.chart_png, COMPACT_ALT, width, height, _weekly_text(data))
+    return Section("Key numbers", (Beside(facts, chart, KEY_NUMBERS_SHARE), Note(COUNTING_RULES)))
+
+
+KEY_NUMBERS_SHARE = 0.57  # of the text width; the compact chart of episodes a week takes the rest
+COMPACT_ALT = "Bar chart of episodes a week with the 4-week mean; the full chart is on page 2."
 
 
 def _fluids(line: FluidLine) -> str:
@@ -179,12 +204,11 @@ def _fluids(line: FluidLine) -> str:
 
 
 COUNTING_RULES = (
-    "How this diary counts: every week from the first entry (or the start the person set) is "
-    "observed, so a week without episodes counts as 0 and only weeks before it as no data. "
-    "A night runs noon to noon: an episode before noon counts for the day before, whose fluids "
-    "and activity preceded it. Exposures come only from records kept independently of spasms "
-    "(check-ins, exercise sessions, the medication list), never from what was noted with an "
-    "episode."
+    "How this diary counts: every week from the first entry (or a start the person set) is "
+    "observed, so a week without episodes is 0 and only weeks before it are no data. A night "
+    "runs noon to noon: a cramp before noon counts for the day before, whose fluids and activity "
+    "preceded it. Exposures come only from records kept apart from spasms (check-ins, exercise "
+    "sessions, the medication list), never from what was noted with an episode."
 )
 
 
@@ -352,16 +376,25 @@ def _trial(trial: TrialSummary) -> Section:
     return Section("Trial of a remedy", (*trial.lines, Note(trial.note)))
 
 
-def _chart(data: SummaryData) -> Section:
+def _weekly_text(data: SummaryData) -> str:
     weeks = ", ".join(
         f"{monday.day} {monday:%b} {'no data' if n is None else n}" for monday, n in data.weekly
     )
-    text = f"Episodes a week (weeks starting): {weeks}."
-    alt = "Bar chart of episodes a week with the 4-week mean, and episodes by hour of day."
-    if not data.chart_png:
-        return Section("Weekly chart", (text,))
-    width, height = CHART_IN
-    return Section("Weekly chart", (Chart(data.chart_png, alt, width, height, text),))
+    return f"Episodes a week (weeks starting): {weeks}."
+
+
+def _chart_page(data: SummaryData) -> Section | None:
+    """Page 2: the weekly report's five panels at the size they are printed."""
+    if not data.page_chart_png:
+        return None
+    alt = (
+        "Five panels: episodes a week by the week's worst severity with the 4-week mean; fluids a "
+        "day on check-in days with episode days marked; medications from start to stop; muscles "
+        "by side; episodes by hour of day."
+    )
+    width, height = PAGE_CHART_IN
+    chart = Chart(data.page_chart_png, alt, width, height, "")
+    return Section(f"Weekly chart, {_day(data.start)} to {_day(data.end)}", (chart,))
 
 
 def clip_note(note: str) -> str:
@@ -421,6 +454,8 @@ def layout(data: SummaryData) -> Document:
         _conditions_and_labs(data),
         _factors(data),
         *(() if data.trial is None else (_trial(data.trial),)),
-        _chart(data),
     )
-    return Document(TITLE, header, sections, _appendix(data), f"spasmlog {data.version} · {FOOTER}")
+    footer = f"spasmlog {data.version} · {FOOTER}"
+    return Document(
+        TITLE, header, sections, _chart_page(data), _appendix(data), footer, data.generated
+    )

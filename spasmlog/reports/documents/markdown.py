@@ -1,6 +1,7 @@
 """The doctor summary as Markdown, to paste into a patient-portal message.
 
-Portals strip images, so the chart becomes one line of weekly counts. Text is escaped so that
+Portals strip images, so page 1's chart becomes one line of weekly counts and page 2's (the
+weekly report's panels, whose numbers page 1 gives) is left out. Text is escaped so that
 nothing typed into the diary can become a link, an image, HTML or a table break: HTML's & < > as
 entities, Markdown's inline marks with a backslash, and a line start that would open a heading,
 list or quote is escaped too.
@@ -10,7 +11,16 @@ from __future__ import annotations
 
 import re
 
-from spasmlog.reports.documents.layout import Block, Chart, Document, Facts, Note, Section, Table
+from spasmlog.reports.documents.layout import (
+    Beside,
+    Block,
+    Chart,
+    Document,
+    Facts,
+    Note,
+    Section,
+    Table,
+)
 
 _INLINE = re.compile(r"([\\`*_\[\]{}|~!])")
 _LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d+)([.)]))")
@@ -58,8 +68,10 @@ def _block(block: Block) -> list[str]:
         return [
             f"- **{escape_inline(name)}:** {escape_inline(value)}" for name, value in block.pairs
         ]
+    if isinstance(block, Beside):
+        return [*_block(block.left), "", *_block(block.right)]
     if isinstance(block, Chart):
-        return [escape_line(block.text)]
+        return [escape_line(block.text)] if block.text else []
     if isinstance(block, Note):
         return [f"_{escape_inline(block.text)}_"]
     return [escape_line(block)]
