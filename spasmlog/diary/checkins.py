@@ -18,13 +18,13 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from spasmlog.core import clock
-from spasmlog.core.clock import local_offset_min
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.parsing import ExerciseSpec, format_exercise
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Checkin, ExerciseSession
 from spasmlog.diary import trials
 from spasmlog.diary.edits import FieldChange
+from spasmlog.diary.exercise import ExerciseInput, new_session
 
 # --- parsers for the check-in and exercise options (built on spasmlog.core.parsing) ----------------
 
@@ -185,16 +185,10 @@ def _set_checkin_exercise(
         current.updated_at = now
         return current
     started = checkin_exercise_time(day, now)
-    fresh = ExerciseSession(
-        started_at=started,
-        utc_offset_min=local_offset_min(started),
-        activity=spec.activity,
-        minutes=spec.minutes,
-        intensity=spec.intensity,
-        muscles=[],
-        source="checkin",
-        created_at=now,
-        updated_at=now,
+    fresh = new_session(
+        ExerciseInput(started, spec.activity, spec.minutes, spec.intensity),
+        "checkin",
+        now,
     )
     session.add(fresh)
     session.flush()

@@ -15,6 +15,7 @@ from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Episode, ExerciseSession
 from spasmlog.diary import edits, medications
 from spasmlog.diary.edits import FieldChange, ListEdit
+from spasmlog.diary.exercise import ExerciseInput, new_session
 from spasmlog.knowledge import factors
 from spasmlog.knowledge.factors import DoctorSign, Tip
 from spasmlog.knowledge.muscles import label
@@ -73,16 +74,8 @@ def _exercise_session(
     """Exercise given with an episode is taken to have ended when the episode began (at most 24 h
     before it); `spasmlog exercise add --at` records the true time when it matters."""
     start = started_at - dt.timedelta(minutes=spec.minutes)
-    return ExerciseSession(
-        started_at=start,
-        utc_offset_min=local_offset_min(started_at),
-        activity=spec.activity,
-        minutes=spec.minutes,
-        intensity=spec.intensity,
-        muscles=[],
-        source="log",
-        created_at=now,
-        updated_at=now,
+    return new_session(
+        ExerciseInput(start, spec.activity, spec.minutes, spec.intensity), "log", now
     )
 
 

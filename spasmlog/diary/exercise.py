@@ -32,18 +32,24 @@ def describe_exercise(row: ExerciseSession) -> str:
     return f"#{row.id} {format_exercise(row.activity, row.minutes, row.intensity)}, {when}"
 
 
-def add_exercise(session: Session, entry: ExerciseInput, now: dt.datetime) -> ExerciseSession:
-    row = ExerciseSession(
+def new_session(entry: ExerciseInput, source: str, now: dt.datetime) -> ExerciseSession:
+    """A session row, not yet added, with the offset its own start had in the person's zone;
+    `source` is the command that made it."""
+    return ExerciseSession(
         started_at=entry.started_at,
         utc_offset_min=local_offset_min(entry.started_at),
         activity=entry.activity,
         minutes=entry.minutes,
         intensity=entry.intensity,
         muscles=list(entry.muscles),
-        source="exercise",
+        source=source,
         created_at=now,
         updated_at=now,
     )
+
+
+def add_exercise(session: Session, entry: ExerciseInput, now: dt.datetime) -> ExerciseSession:
+    row = new_session(entry, "exercise", now)
     change = history.start_change(session, "exercise", "added an exercise session", now)
     session.add(row)
     session.flush()

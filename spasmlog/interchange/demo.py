@@ -27,6 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
+from spasmlog.interchange.records import CHECKIN_COLUMNS
 from spasmlog.knowledge.factors import LOW_FLUID_ML
 
 T = TypeVar("T")
@@ -206,22 +207,7 @@ def _checkins(rng: random.Random, plot: Story, days: list[Day]) -> str:
                 int(bool(day.run or day.walk)),  # answered every day: `checkin --no-exercise`
             ]
         )
-    header = (
-        "date",
-        "fluid_l",
-        "sweating",
-        "vomiting",
-        "diarrhea",
-        "fever",
-        "hot_weather",
-        "sleep_h",
-        "magnesium_mg",
-        "alcohol_units",
-        "tags",
-        "note",
-        "exercised",
-    )
-    return _csv(header, rows)
+    return _csv(CHECKIN_COLUMNS, rows)
 
 
 def _exercise(days: list[Day], stamp: _Stamps) -> str:

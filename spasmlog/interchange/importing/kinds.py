@@ -20,6 +20,7 @@ from spasmlog.core.clock import local_offset_min
 from spasmlog.core.errors import InvalidInput
 from spasmlog.db.models import EXERCISE_SOURCES
 from spasmlog.diary import labs as lab_results
+from spasmlog.interchange.records import CHECKIN_COLUMNS
 from spasmlog.knowledge import conditions, drugs, factors, labs
 from spasmlog.knowledge.muscles import resolve_muscle
 
@@ -314,21 +315,7 @@ CHECKINS = Kind(
         Column("note", _note, repeats=False),
         Column("exercised", _bool("exercised")),
     ),
-    fields=(
-        "date",
-        "fluid_l",
-        "sweating",
-        "vomiting",
-        "diarrhea",
-        "fever",
-        "hot_weather",
-        "sleep_h",
-        "magnesium_mg",
-        "alcohol_units",
-        "tags",
-        "note",
-        "exercised",
-    ),
+    fields=CHECKIN_COLUMNS,
     finish=lambda v: {**v, "tags": v["tags"] or ()},
     identity=("date",),  # one check-in a day: the table's date is unique
     identity_words="date",
