@@ -170,25 +170,14 @@ def _adherence_line(counts: Adherence) -> str:
 
 
 def _status_json(data: TrialData) -> dict[str, Any]:
-    protocol = data.protocol
     begun = data.begun()
     shown = begun if data.status == "running" else data.periods
     nights = list(data.nights.values())
     danger = harm(data)
     return {
         "schema": STATUS_SCHEMA,
-        "id": data.id,
-        "remedy": protocol.remedy,
-        "status": data.status,
-        "started_on": protocol.started_on.isoformat(),
-        "ends_on": protocol.ends_on.isoformat(),
-        "stopped_on": data.stopped_on.isoformat() if data.stopped_on else None,
-        "stop_reason": data.stop_reason,
-        "open_label": protocol.open_label,
-        "pairs_planned": protocol.pairs,
+        **data.head_json(),
         "pairs_complete": len(data.complete_pairs()),
-        "period_days": protocol.period_days,
-        "ignore_days": protocol.ignore_days,
         "protocol_hash": data.stored_hash,
         "schedule": [period.to_json() for period in shown],
         "nights_so_far": len(nights),

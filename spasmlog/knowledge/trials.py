@@ -203,6 +203,24 @@ class TrialData:
         ends = {period.pair: period.end for period in self.periods}
         return tuple(pair for pair, end in ends.items() if end < self.cutoff)
 
+    def head_json(self) -> dict[str, Any]:
+        """What the trial is and where it stands: the head of `trial status` and `trial report`
+        as JSON."""
+        protocol = self.protocol
+        return {
+            "id": self.id,
+            "remedy": protocol.remedy,
+            "status": self.status,
+            "started_on": protocol.started_on.isoformat(),
+            "ends_on": protocol.ends_on.isoformat(),
+            "stopped_on": self.stopped_on.isoformat() if self.stopped_on else None,
+            "stop_reason": self.stop_reason,
+            "open_label": protocol.open_label,
+            "pairs_planned": protocol.pairs,
+            "period_days": protocol.period_days,
+            "ignore_days": protocol.ignore_days,
+        }
+
     def with_nights(self, nights: Mapping[dt.date, Night]) -> TrialData:
         return replace(self, nights=nights)
 

@@ -361,19 +361,9 @@ def to_json(report: TrialReport) -> dict[str, Any]:
     data, protocol = report.data, report.data.protocol
     return {
         "schema": SCHEMA,
-        "id": data.id,
-        "remedy": protocol.remedy,
-        "status": data.status,
-        "started_on": protocol.started_on.isoformat(),
-        "ends_on": protocol.ends_on.isoformat(),
-        "stopped_on": data.stopped_on.isoformat() if data.stopped_on else None,
-        "stop_reason": data.stop_reason,
-        "open_label": protocol.open_label,
-        "pairs_planned": protocol.pairs,
+        **data.head_json(),
         "pairs_complete": len(report.pairs),
         "pairs_analysed": len(report.analysed),
-        "period_days": protocol.period_days,
-        "ignore_days": protocol.ignore_days,
         "schedule": [period.to_json() for period in data.periods],
         "pairs": [
             {
