@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from spasmlog.db.store import open_store
-from spasmlog.reports import summary
+from spasmlog.reports import signs, summary
 from spasmlog.reports.documents import render
 from spasmlog.reports.documents.content import (
     COMPACT_CHART_IN,
@@ -484,4 +484,25 @@ def test_counts_within_a_window_match_counting_one_by_one(minutes: list[int], wi
     )
     span = pd.Timedelta(minutes=window)
     expected = [sum(t - span < other <= t for other in times) for t in times]
-    assert summary.counts_within(times, span).tolist() == expected
+    assert signs.counts_within(times, span).tolist() == expected
+
+
+def test_the_weekly_signs_and_the_summary_judge_severe_alike() -> None:
+    """A severity converted from another app's scale alone is not "severe", in the weekly
+    report's sign dates as in the summary (one rule, spasmlog.reports.signs)."""
+    days = pd.to_datetime(["2026-03-02", "2026-03-03", "2026-03-04"])
+    episodes = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "date": days,
+            "start_utc": days.tz_localize("UTC"),
+            "severity": pd.array([9, 9, 3], dtype="Float64"),
+            "severity_scale": [None, "bearable 1-5", None],
+        }
+    )
+    assert signs.severe(episodes).tolist() == [True, False, False]
+    found = {sign.label: sign.dates for sign in signs.sign_dates(episodes, {3})}
+    assert found == {
+        "With fever, rash or weakness": (dt.date(2026, 3, 4),),
+        "Severe (8/10 or more)": (dt.date(2026, 3, 2),),
+    }

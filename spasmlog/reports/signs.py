@@ -26,8 +26,35 @@ class SignDates:
     dates: tuple[dt.date, ...]  # calendar dates of the episodes that showed it, in order
 
 
-def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
-    return tuple(sorted({day.date() for day in frame["date"]}))
+def dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
+    """The calendar dates of a frame's episodes, each once, in order."""
+    return tuple(sorted(frame["date"].drop_duplicates().dt.date))
+
+
+def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
+    """For each time t, how many of `times` fall in (t - window, t]: itself and those just
+    before. Two binary searches in the sorted times, so a long period stays linear."""
+    import pandas as pd
+
+    ordered = times.sort_values(ignore_index=True)
+    upto = ordered.searchsorted(times, side="right")
+    before = ordered.searchsorted(times - window, side="right")
+    return pd.Series(upto - before, index=times.index, dtype=int)
+
+
+def severe(episodes: pd.DataFrame) -> pd.Series:
+    """Which episodes were severe as the person rated them: a severity converted from another
+    app's scale (severity_scale set) alone is not "severe"."""
+    typed = episodes["severity_scale"].isna().to_numpy(dtype=bool)
+    return (episodes["severity"].fillna(-1) >= factors.SEVERE_AT) & typed
+
+
+def frequent(episodes: pd.DataFrame) -> pd.Series:
+    """Which episodes came with FREQUENT_COUNT or more in the FREQUENT_DAYS up to their start."""
+    import pandas as pd
+
+    in_window = counts_within(episodes["start_utc"], pd.Timedelta(days=factors.FREQUENT_DAYS))
+    return in_window >= factors.FREQUENT_COUNT
 
 
 def sign_dates(episodes: pd.DataFrame, flagged_ids: set[int]) -> list[SignDates]:
@@ -35,24 +62,16 @@ def sign_dates(episodes: pd.DataFrame, flagged_ids: set[int]) -> list[SignDates]
     episodes and the IDs of those that had fever, rash or weakness
     (spasmlog.reports.load.episode_ids_with_symptoms). Frequent counts the episodes of the 7
     days up to each one, within the period."""
-    import pandas as pd
-
     if episodes.empty:
         return []
-    flagged = episodes["id"].isin(flagged_ids)
-    severe = episodes["severity"].fillna(-1) >= factors.SEVERE_AT
-    times = episodes["start_utc"].sort_values(ignore_index=True)
-    window = pd.Timedelta(days=factors.FREQUENT_DAYS)
-    upto = times.searchsorted(episodes["start_utc"], side="right")
-    after = times.searchsorted(episodes["start_utc"] - window, side="right")
-    frequent = pd.Series(upto - after, index=episodes.index) >= factors.FREQUENT_COUNT
+    flagged = episodes["id"].isin(flagged_ids).astype(bool)
     found = [
         SignDates(f"With {', '.join(factors.RED_FLAG_SYMPTOMS[:-1])} or "
-                  f"{factors.RED_FLAG_SYMPTOMS[-1]}", _dates(episodes[flagged.astype(bool)])),
-        SignDates(f"Severe ({factors.SEVERE_AT}/10 or more)", _dates(episodes[severe])),
+                  f"{factors.RED_FLAG_SYMPTOMS[-1]}", dates(episodes[flagged])),
+        SignDates(f"Severe ({factors.SEVERE_AT}/10 or more)", dates(episodes[severe(episodes)])),
         SignDates(
             f"Frequent ({factors.FREQUENT_COUNT} or more in {factors.FREQUENT_DAYS} days)",
-            _dates(episodes[frequent]),
+            dates(episodes[frequent(episodes)]),
         ),
     ]  # fmt: skip
     return [sign for sign in found if sign.dates]

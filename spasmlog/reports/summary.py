@@ -21,6 +21,7 @@ from spasmlog.knowledge import conditions, factors
 from spasmlog.knowledge.drugs import CLASS_INFO
 from spasmlog.knowledge.labs import TESTS_BY_ID
 from spasmlog.knowledge.muscles import label as muscle_label
+from spasmlog.reports import signs
 from spasmlog.reports.documents.content import (
     ConditionLine,
     CurrentMed,
@@ -58,37 +59,14 @@ def _text(value: str | float | NAType | None) -> str | None:
     return None if value is None or pd.isna(value) or value == "" else str(value)
 
 
-def _dates(frame: pd.DataFrame) -> tuple[dt.date, ...]:
-    return tuple(sorted(frame["date"].drop_duplicates().dt.date))
-
-
-def counts_within(times: pd.Series, window: pd.Timedelta) -> pd.Series:
-    """For each time t, how many of `times` fall in (t - window, t]: itself and those just
-    before. Two binary searches in the sorted times, so a long period stays linear."""
-    import pandas as pd
-
-    ordered = times.sort_values(ignore_index=True)
-    upto = ordered.searchsorted(times, side="right")
-    before = ordered.searchsorted(times - window, side="right")
-    return pd.Series(upto - before, index=times.index, dtype=int)
-
-
 def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tuple[Sign, ...]:
-    import pandas as pd
-
     listed = episodes["symptoms"]
     symptoms = listed[listed.str.len() > 0].explode()  # a row per symptom, on its episode's index
     red = symptoms[symptoms.isin(factors.RED_FLAG_SYMPTOMS)]
     with_flags = episodes.loc[red.index.unique()]
     named = sorted(set(red))
-    # a severity converted from another app's scale (severity_scale set) alone is not "severe"
-    scale = episodes.get("severity_scale")
-    typed = True if scale is None else scale.isna().to_numpy(dtype=bool)
-    severe = episodes[
-        (episodes["severity"].fillna(-1) >= factors.SEVERE_AT).to_numpy(dtype=bool) & typed
-    ]
-    in_week = counts_within(episodes["start_utc"], pd.Timedelta(days=factors.FREQUENT_DAYS))
-    frequent = episodes[in_week >= factors.FREQUENT_COUNT]
+    severe = episodes[signs.severe(episodes)]
+    frequent = episodes[signs.frequent(episodes)]
     rising = start is not None and now is not None and now > start * (1 + RISING_BY) and now > 0
     trend = (
         f"{'rising' if rising else 'not rising'}: {now:.1f} a week now vs {start:.1f} at the start"
@@ -100,17 +78,22 @@ def _signs(episodes: pd.DataFrame, start: float | None, now: float | None) -> tu
     nights = tuple(sorted(day.date() for day in woke.groupby("day")["date"].min()))
     long = episodes[episodes["duration_s"].fillna(0) > factors.LONG_EPISODE_S]
     return (
-        Sign("With fever, rash or weakness", len(with_flags), _dates(with_flags), ", ".join(named)),
-        Sign(f"Severe ({factors.SEVERE_AT}-10 of 10)", len(severe), _dates(severe)),
+        Sign(
+            "With fever, rash or weakness",
+            len(with_flags),
+            signs.dates(with_flags),
+            ", ".join(named),
+        ),
+        Sign(f"Severe ({factors.SEVERE_AT}-10 of 10)", len(severe), signs.dates(severe)),
         Sign(
             f"Frequent ({factors.FREQUENT_COUNT}+ in {factors.FREQUENT_DAYS} days) or rising",
             len(frequent),
-            _dates(frequent),
+            signs.dates(frequent),
             trend,
             rising,
         ),
         Sign("Sleep disrupted (nights woken)", len(nights), nights),  # the date each began
-        Sign(f"Longer than {factors.LONG_EPISODE_S // 60} minutes", len(long), _dates(long)),
+        Sign(f"Longer than {factors.LONG_EPISODE_S // 60} minutes", len(long), signs.dates(long)),
     )
 
 
