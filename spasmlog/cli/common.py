@@ -154,8 +154,11 @@ def trial_summary(
     """The trial that ran in [first, last], if any, as the doctor summary and the factor report
     show it."""
     from spasmlog.diary import trials
-    from spasmlog.reports.trial import summarise
 
     with store.reading() as session:
         found = trials.for_period(session, now, first, last)
-    return None if found is None else summarise(found)
+    if found is None:
+        return None
+    from spasmlog.reports.trial import summarise  # its statistics, only for a trial
+
+    return summarise(found)
