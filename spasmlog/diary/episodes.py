@@ -57,8 +57,9 @@ class Logged:
 def near_duplicate(session: Session, entry: EpisodeInput) -> Episode | None:
     """A live episode of the same muscle and side that started within a minute of `entry`: the
     same cramp logged twice (a retried command, a second device) more likely than a second one."""
-    found = queries.episodes_near(session, entry.muscle, entry.side, entry.started_at, TWIN_WITHIN)
-    return found[0] if found else None
+    return queries.first_episode_near(
+        session, entry.muscle, entry.side, entry.started_at, TWIN_WITHIN
+    )
 
 
 def describe(episode: Episode) -> str:

@@ -5,8 +5,8 @@ from spasmlog.db.queries.conditions import get_condition, list_conditions
 from spasmlog.db.queries.episodes import (
     count_episodes_between,
     episode_medications_between,
-    episodes_near,
     exercise_for,
+    first_episode_near,
     frequent_muscles,
     get_episode,
     list_episodes,
@@ -26,7 +26,7 @@ from spasmlog.db.queries.settings import (
 
 __all__ = [
     "OBSERVED_SINCE", "checkin_exercise", "checkin_row_on", "count_episodes_between",
-    "episode_medications_between", "episodes_near", "episodes_with_exercise", "exercise_for",
+    "episode_medications_between", "first_episode_near", "episodes_with_exercise", "exercise_for",
     "first_records", "frequent_muscles", "get_condition",
     "get_episode", "list_checkins", "list_conditions", "list_episodes", "list_exercise",
     "list_labs", "list_medications", "live_medications", "medication_periods", "observed_from",

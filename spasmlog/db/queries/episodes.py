@@ -78,10 +78,11 @@ def frequent_muscles(session: Session, recent: int = 500) -> list[str]:
     return list(session.scalars(query))
 
 
-def episodes_near(
+def first_episode_near(
     session: Session, muscle: str, side: str | None, start: dt.datetime, within: dt.timedelta
-) -> Sequence[Episode]:
-    """Live episodes of `muscle` on `side` that started within `within` of `start`."""
+) -> Episode | None:
+    """The first logged live episode of `muscle` on `side` that started within `within` of
+    `start` (one row, however many there are: a burst of logging stays cheap)."""
     query = select(Episode).where(
         Episode.deleted_at.is_(None),
         Episode.muscle == muscle,
@@ -89,7 +90,7 @@ def episodes_near(
         Episode.started_at >= start - within,
         Episode.started_at <= start + within,
     )
-    return session.scalars(query.order_by(Episode.id)).all()
+    return session.scalars(query.order_by(Episode.id).limit(1)).first()
 
 
 def count_episodes_between(session: Session, start: dt.datetime, end: dt.datetime) -> int:
