@@ -108,6 +108,19 @@ def test_a_bad_value_in_the_file_is_one_line_naming_the_key_and_the_fix(
     assert tomllib.loads(config_file.read_text())["future_key"] == [1, 2]  # kept, not lost
 
 
+def test_set_and_unset_keep_what_was_written_by_hand(run: Run, config_file: Path) -> None:
+    config_file.parent.mkdir(mode=0o700)
+    config_file.write_text(
+        "# glasses here are the blue ones\nglass_ml = 300  # measured\n\nweek_start = 'sunday'\n"
+    )
+    _ok(run, "config", "set", "fluid_unit", "glass")
+    _ok(run, "config", "unset", "week_start")
+    assert config_file.read_text() == (
+        "# glasses here are the blue ones\nglass_ml = 300  # measured\n\nfluid_unit = \"glass\"\n"
+    )
+    assert oct(config_file.stat().st_mode & 0o777) == "0o600"
+
+
 def test_a_file_that_is_not_toml_is_refused(run: Run, config_file: Path) -> None:
     config_file.parent.mkdir(mode=0o700)
     config_file.write_text("fluid_unit = \n")

@@ -412,7 +412,7 @@ def set_value(name: str, text: str, path: Path | None = None) -> Changed:
         value = _low_fluid(text, glass if isinstance(glass, int) else 250)
     else:
         value = key.parse(text)
-    _write(where, {**table, key.name: value})
+    _rewrite(where, key.name, value)
     return Changed(key.name, before, value)
 
 
@@ -423,8 +423,8 @@ def unset_value(name: str, path: Path | None = None) -> Changed:
     table = _read_table(where)
     if key.name not in table:
         return Changed(key.name, key.default, key.default)
-    before = _lenient(key, table.pop(key.name))
-    _write(where, table)
+    before = _lenient(key, table[key.name])
+    _rewrite(where, key.name, None)
     return Changed(key.name, before, key.default)
 
 
@@ -436,14 +436,22 @@ def _lenient(key: Key, value: Any) -> Any:
         return value
 
 
-def _write(path: Path, table: Mapping[str, Any]) -> None:
-    import tomli_w
+def _rewrite(path: Path, name: str, value: Any) -> None:
+    """Set one key in the file (None: remove it), keeping everything else as it was written:
+    comments, order, other keys (tomlkit edits the document rather than dumping a table)."""
+    import tomlkit
 
     from spasmlog.core.paths import make_private_dir
 
-    ordered = {name: table[name] for name in KEYS if name in table}
-    ordered |= {name: value for name, value in table.items() if name not in KEYS}
-    data = (HEADER + tomli_w.dumps(ordered)).encode("utf-8")
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else None
+    if document is None:
+        document = tomlkit.document()
+        document.add(tomlkit.comment(HEADER.removeprefix("# ").rstrip("\n")))
+    if value is None:
+        document.remove(name)
+    else:
+        document[name] = value
+    data = tomlkit.dumps(document).encode("utf-8")
     make_private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
