@@ -116,7 +116,7 @@ def test_set_and_unset_keep_what_was_written_by_hand(run: Run, config_file: Path
     _ok(run, "config", "set", "fluid_unit", "glass")
     _ok(run, "config", "unset", "week_start")
     assert config_file.read_text() == (
-        "# glasses here are the blue ones\nglass_ml = 300  # measured\n\nfluid_unit = \"glass\"\n"
+        '# glasses here are the blue ones\nglass_ml = 300  # measured\n\nfluid_unit = "glass"\n'
     )
     assert oct(config_file.stat().st_mode & 0o777) == "0o600"
 
