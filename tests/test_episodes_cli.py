@@ -245,8 +245,8 @@ def test_edit_parses_like_log(run: Run) -> None:
         "  woke you: yes -> no",
         "  fluids: 1.5 L -> 1.18 L",
         "  exercise: run 45m vigorous -> walk 30m light",
-        "  extra medications: ibuprofen 200 mg, magnesium -> quinine",
         "  note: (20 characters) -> (9 characters)",  # health text is not echoed
+        "  extra medications: ibuprofen 200 mg, magnesium -> ibuprofen 200 mg, magnesium, quinine",
         "  symptoms: numbness, tingling -> numbness, tingling, fever",  # added, not replaced
     ]
     [record] = listed(run)
@@ -254,8 +254,8 @@ def test_edit_parses_like_log(run: Run) -> None:
         "id": 0, "started_at": "2026-03-14T23:30:00+01:00", "muscle": "quadriceps", "side": "both",
         "duration_s": 125, "severity": 3, "woke": False, "fluid_l_24h": 1.183,
         "exercise": "walk 30m light", "relief": ["stretch", "heat", "massage"], "relief_score": 6,
-        "symptoms": ["numbness", "tingling", "fever"], "medications": ["quinine"],
-        "note": "corrected",
+        "symptoms": ["numbness", "tingling", "fever"],
+        "medications": ["ibuprofen 200 mg", "magnesium", "quinine"], "note": "corrected",
     }  # fmt: skip
 
 

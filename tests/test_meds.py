@@ -306,10 +306,14 @@ def test_undo_of_a_backfilled_medication_restores_the_episodes_too(run: Run) -> 
 def test_editing_an_episode_keeps_its_medications_true_to_the_list(run: Run) -> None:
     _ok(run, "meds", "add", "Lipitor", "--dose", "20 mg", "--started", "2026-03-05")
     _ok(run, "log", "--muscle", "calf", "--at", "2026-03-07 23:30", "--med", "ibuprofen")
-    _ok(run, "edit", "1", "--med", "quinine")  # replaces the extras, not the list's medications
+    _ok(run, "edit", "1", "--med", "quinine")  # adds an extra
+    assert _episode_meds(run) == {"2026-03-07": ["Lipitor 20 mg", "ibuprofen", "quinine"]}
+    _ok(run, "edit", "1", "--med", "-ibuprofen")  # takes one out
     assert _episode_meds(run) == {"2026-03-07": ["Lipitor 20 mg", "quinine"]}
     _ok(run, "edit", "1", "--at", "2026-03-02 23:30")  # moved before the period
     assert _episode_meds(run) == {"2026-03-02": ["quinine"]}
+    _ok(run, "edit", "1", "--med", "none")  # the extras emptied; the list's own would stay
+    assert _episode_meds(run) == {"2026-03-02": []}
 
 
 def test_undo_of_add_and_stop(run: Run, db_path: Path) -> None:

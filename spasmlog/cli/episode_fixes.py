@@ -59,10 +59,13 @@ EditSymptomOpt = Annotated[
 
 
 def _list_edit(
-    values: list[str], option: str, allowed: tuple[str, ...], words: dict[str, str] | None = None
+    values: list[str],
+    option: str,
+    allowed: tuple[str, ...] | None = None,
+    words: dict[str, str] | None = None,
 ) -> ListEdit:
     """`--symptom fever` adds it, `--symptom -fever` takes it out, `--symptom none` empties
-    the list (then adds what else is given)."""
+    the list (then adds what else is given). Without `allowed`, any name (--med)."""
     add: list[str] = []
     remove: list[str] = []
     clear = False
@@ -72,7 +75,11 @@ def _list_edit(
                 clear = True
                 continue
             target = remove if item.startswith("-") else add
-            target += _choices([item.lstrip("+-").strip()], option, allowed, words)
+            name = item.lstrip("+-").strip()
+            if allowed is None:
+                target += [name] if name else []
+            else:
+                target += _choices([name], option, allowed, words)
     return ListEdit(tuple(add), tuple(remove), clear)
 
 
@@ -118,15 +125,18 @@ def edit(
 ) -> None:
     """Correct fields of an episode (same options as `log`); says what changed.
 
-    --symptom and --relief add to the episode's list; "-fever" takes one out, "none" empties it.
+    --symptom, --relief and --med add to the episode's list; "-fever" takes one out, "none"
+    empties it (--med: the extras beyond the medication list, which the list itself sets).
 
     Example: spasmlog edit 12 --severity 6 --duration 90s --symptom -fever
     """
     unit = settings.load().fluid
     updates = _parse_fields(
         muscle, side, at, duration, severity, woke, fluid, exercise, None, relief_score, None,
-        note, med, unit,
+        note, None, unit,
     )  # fmt: skip
+    if med is not None:
+        updates["extra_medications"] = _list_edit(med, "--med")
     if relief is not None:
         updates["relief"] = _list_edit(relief, "--relief", factors.RELIEF, factors.RELIEF_WORDS)
     if symptom is not None:
