@@ -133,7 +133,10 @@ def test_a_line_break_in_a_cell_is_quoted(note: str) -> None:
 
 def test_json_is_the_whole_diary_with_json_types(diary: Run) -> None:
     document = json.loads(ok(diary, "export", "json", "--out", "-"))
-    assert list(document) == ["schema", "spasmlog_version", "exported_at", *COLUMNS_BY_KIND]
+    assert list(document) == [
+        "schema", "spasmlog_version", "exported_at", *COLUMNS_BY_KIND, "trials"
+    ]  # fmt: skip
+    assert document["trials"] == []  # this diary has none (test_trial.py has one)
     assert document["schema"] == DIARY_SCHEMA
     assert document["exported_at"] == "2026-03-15T12:00:00+01:00"
     for kind, columns in COLUMNS_BY_KIND.items():

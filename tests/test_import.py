@@ -716,6 +716,29 @@ def test_a_repeated_row_in_one_file_is_skipped(run: Run, db_path: Path, tmp_path
     assert len(rows_of(db_path, "episodes")) == 1
 
 
+def test_two_cramps_logged_alike_are_two_records_when_the_file_gives_their_ids(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """`export csv` writes each episode's ID: rows alike in every field but the ID are two
+    episodes (both logged, after the twin question), and each stored one answers one row."""
+    text = (
+        "id,started_at,muscle,side\n7,2026-03-01T03:00,calf,left\n8,2026-03-01T03:00,calf,left\n"
+        "8,2026-03-01T03:00,calf,left\n"  # the same record twice: a repeat
+    )
+    result = run("import", write(tmp_path, text), "--kind", "episodes")
+    assert "2 added, 1 repeating an earlier row of the file, skipped" in result.stdout
+    assert len(rows_of(db_path, "episodes")) == 2
+    again = run("import", write(tmp_path, text), "--kind", "episodes")
+    assert "2 already in the diary, skipped" in again.stdout
+    assert len(rows_of(db_path, "episodes")) == 2
+    three = text + "9,2026-03-01T03:00,calf,left\n"
+    assert (
+        "1 added, 2 already in the diary"
+        in run("import", write(tmp_path, three), "--kind", "episodes").stdout
+    )
+    assert len(rows_of(db_path, "episodes")) == 3
+
+
 def test_a_deleted_checkin_date_is_imported_again(run: Run, db_path: Path, tmp_path: Path) -> None:
     text = "date,fluid_l,tags\n2026-03-01,1.5,coffee\n"
     assert run("import", write(tmp_path, text), "--kind", "checkins").exit_code == 0

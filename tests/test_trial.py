@@ -347,3 +347,64 @@ def test_tonight_and_status_stay_light(ready: Path, run: Run) -> None:
         output, modules = imported_by(ready, *args)
         assert "tonight" in output or "Schedule so far" in output
         assert modules & HEAVY == set()  # no pandas, numpy, scipy...: an evening command
+
+
+def _without_ids(document: dict[str, object]) -> dict[str, object]:
+    """An exported diary without what import renumbers or restamps."""
+    kept = {key: value for key, value in document.items() if key != "exported_at"}
+    kept["episodes"] = [{**e, "id": 0} for e in document["episodes"]]  # type: ignore[attr-defined]
+    return kept
+
+
+def test_a_trial_and_its_nights_go_through_export_json_and_import(
+    ready: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is lost: the protocol, the seed, the fingerprint and every night's answer come
+    back, so the imported diary gives the same report; importing it again adds nothing."""
+    ok(run, "trial", "start", REMEDY)
+    run_the_trial(ready, PROTOCOL.ends_on)
+    at(monkeypatch, "2026-08-30T13:00:00")
+    report = ok(run, "trial", "report", "--format", "json")
+    exported = tmp_path / "diary.json"
+    ok(run, "export", "json", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    [trial] = document["trials"]
+    assert (trial["seed"], trial["protocol_hash"]) == (SEED, PROTOCOL.fingerprint(SEED))
+    assert {c["trial_taken"] for c in document["checkins"]} == {True, False, None}
+
+    copy = tmp_path / "copy.db"
+    said = ok(run, "--db", str(copy), "import", str(exported))
+    assert "trials: 1 added" in said, said
+    again = tmp_path / "again.json"
+    ok(run, "--db", str(copy), "export", "json", "--out", str(again))
+    assert _without_ids(json.loads(again.read_text())) == _without_ids(document)
+    assert ok(run, "--db", str(copy), "trial", "report", "--format", "json") == report
+    before = diary_fingerprint(copy)
+    assert "trials: 1 already in the diary" in ok(run, "--db", str(copy), "import", str(exported))
+    assert diary_fingerprint(copy) == before
+
+
+def test_an_imported_trial_that_would_overlap_another_is_refused(
+    ready: Path, run: Run, tmp_path: Path
+) -> None:
+    ok(run, "trial", "start", REMEDY)
+    exported = tmp_path / "diary.json"
+    ok(run, "export", "json", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    document["trials"][0] |= {"remedy": "stretching", "protocol_hash": "ab" * 32}
+    exported.write_text(json.dumps(document))
+    line = refused(run, ready, "import", str(exported))
+    assert line == (
+        "Error: The trial of 'stretching' from 2026-03-15 would share nights with trial #1 of "
+        f"{REMEDY!r}; one trial at a time. Nothing was imported."
+    )
+    document["trials"][0]["pairs"] = 1
+    exported.write_text(json.dumps(document))
+    before = diary_fingerprint(ready)
+    result = run("import", str(exported))
+    assert result.exit_code == 2
+    assert (
+        "  trials, record 1: pairs: invalid value '1'. Expected a whole number from 3 to 10.\n"
+        in (result.stderr)
+    )
+    assert diary_fingerprint(ready) == before

@@ -360,3 +360,164 @@ def check_answer(session: Session, day: dt.date, option: str = "--trial") -> Non
             message=f"{option}: no trial covers the night of {day}, so there is nothing to "
             "answer. See `spasmlog trial list`.",
         )
+
+
+# --- copies: a trial in `export json`, and back through `import` ---------------------------------
+
+
+@dataclass(frozen=True)
+class TrialCopy:
+    """A trial as the whole-diary JSON holds it: its protocol, seed and fingerprint as stored
+    (a protocol changed in the file stays changed: `trial report` says so)."""
+
+    remedy: str
+    pairs: int
+    period_days: int
+    ignore_days: int
+    started_on: dt.date
+    open_label: bool
+    rule: dict[str, object]
+    seed: str
+    protocol_hash: str
+    stopped_on: dt.date | None
+    stop_reason: str | None
+
+    def nights(self) -> tuple[dt.date, dt.date]:
+        return _nights(self.started_on, self.pairs, self.period_days, self.stopped_on)
+
+
+def _nights(
+    started_on: dt.date, pairs: int, period_days: int, stopped_on: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """A trial's first and last night (a stopped one's last is the night before its stop)."""
+    last = started_on + (2 * pairs * period_days - 1) * _DAY
+    return started_on, min(last, (stopped_on or dt.date.max) - _DAY)
+
+
+COPY_FIELDS = tuple(TrialCopy.__dataclass_fields__)
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def copy_record(trial: Trial) -> dict[str, object]:
+    """A stored trial as `export json` writes it (keys COPY_FIELDS, dates ISO)."""
+    return {
+        "remedy": trial.remedy,
+        "pairs": trial.pairs,
+        "period_days": trial.period_days,
+        "ignore_days": trial.ignore_days,
+        "started_on": trial.started_on.isoformat(),
+        "open_label": trial.open_label,
+        "rule": dict(trial.rule),
+        "seed": trial.seed,
+        "protocol_hash": trial.protocol_hash,
+        "stopped_on": None if trial.stopped_on is None else trial.stopped_on.isoformat(),
+        "stop_reason": trial.stop_reason,
+    }
+
+
+def _iso_date(value: object, key: str) -> dt.date:
+    if not isinstance(value, str):
+        raise InvalidInput(key, repr(value), "Expected a date, YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(key, value, "Expected a date, YYYY-MM-DD.") from None
+
+
+def _whole_in(value: object, key: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(key, repr(value), f"Expected a whole number from {low} to {high}.")
+    return value
+
+
+def _hex(value: object, key: str, length: int) -> str:
+    if not isinstance(value, str) or len(value) != length or not _HEX.fullmatch(value):
+        raise InvalidInput(key, repr(value), f"Expected {length} hexadecimal digits, as exported.")
+    return value
+
+
+def copy_from_record(record: dict[str, object]) -> TrialCopy:
+    """A trial record of `export json`, checked; InvalidInput names the first bad key."""
+    unknown = sorted(set(record) - set(COPY_FIELDS) - {"deleted_at"})
+    missing = [key for key in COPY_FIELDS if key not in record]
+    if unknown or missing:
+        words = [f"unknown keys {', '.join(unknown)}"] if unknown else []
+        words += [f"missing keys {', '.join(missing)}"] if missing else []
+        raise InvalidInput("trials", "", "", message=f"A trial with {' and '.join(words)}.")
+    remedy = record["remedy"]
+    period_days = _whole_in(record["period_days"], "period_days", *PERIOD_DAYS)
+    rule = record["rule"]
+    if not isinstance(rule, dict):
+        raise InvalidInput("rule", repr(rule), "Expected the decision rule as an object.")
+    try:
+        Rule(**rule)
+    except TypeError:
+        raise InvalidInput("rule", repr(rule), "Not a decision rule spasmlog knows.") from None
+    open_label, stopped_on, reason = (
+        record["open_label"],
+        record["stopped_on"],
+        record["stop_reason"],
+    )
+    if not isinstance(open_label, bool):
+        raise InvalidInput("open_label", repr(open_label), "Expected true or false.")
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput("stop_reason", repr(reason), "Expected text or null.")
+    return TrialCopy(
+        remedy=parse_remedy(remedy) if isinstance(remedy, str) else parse_remedy(""),
+        pairs=_whole_in(record["pairs"], "pairs", *PAIRS),
+        period_days=period_days,
+        ignore_days=_whole_in(record["ignore_days"], "ignore_days", 0, period_days - 1),
+        started_on=_iso_date(record["started_on"], "started_on"),
+        open_label=open_label,
+        rule=dict(rule),
+        seed=_hex(record["seed"], "seed", 32),
+        protocol_hash=_hex(record["protocol_hash"], "protocol_hash", 64),
+        stopped_on=None if stopped_on is None else _iso_date(stopped_on, "stopped_on"),
+        stop_reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class CopiesPlan:
+    new: tuple[TrialCopy, ...]
+    stored: int  # already in the diary (the same fingerprint): skipped
+
+
+def plan_copies(session: Session, copies: list[TrialCopy]) -> CopiesPlan:
+    """Which imported trials are new (a fingerprint not in the diary, nor earlier in the file);
+    refused when one would share nights with another trial: one trial at a time."""
+    known = {trial.protocol_hash for trial in tq.live_trials(session)}
+    spans = [
+        (
+            f"trial #{t.id} of {t.remedy!r}",
+            _nights(t.started_on, t.pairs, t.period_days, t.stopped_on),
+        )
+        for t in tq.live_trials(session)
+    ]
+    new: list[TrialCopy] = []
+    for copy in copies:
+        if copy.protocol_hash in known:
+            continue
+        known.add(copy.protocol_hash)
+        first, last = copy.nights()
+        for name, (other_first, other_last) in spans:
+            if first <= other_last and other_first <= last:
+                raise Conflict(
+                    f"The trial of {copy.remedy!r} from {first} would share nights with "
+                    f"{name}; one trial at a time. Nothing was imported."
+                )
+        spans.append((f"the trial of {copy.remedy!r} in the file", (first, last)))
+        new.append(copy)
+    return CopiesPlan(tuple(new), len(copies) - len(new))
+
+
+def add_copies(
+    session: Session, change: history.Change, copies: tuple[TrialCopy, ...], now: dt.datetime
+) -> None:
+    """Store planned trials in an import's change, exactly as exported."""
+    for copy in copies:
+        row = Trial(**{key: getattr(copy, key) for key in COPY_FIELDS}, created_at=now,
+                    updated_at=now)  # fmt: skip
+        session.add(row)
+        session.flush()
+        history.remember_created(session, change, row)

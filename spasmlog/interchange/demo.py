@@ -205,6 +205,7 @@ def _checkins(rng: random.Random, plot: Story, days: list[Day]) -> str:
                 ";".join(tags),
                 "stomach bug" if day.bug else "",
                 int(bool(day.run or day.walk)),  # answered every day: `checkin --no-exercise`
+                "",  # no trial in the demo
             ]
         )
     return _csv(CHECKIN_COLUMNS, rows)

@@ -20,8 +20,10 @@ from spasmlog.db.models import (
     LabResult,
     Medication,
     Tracked,
+    Trial,
 )
 from spasmlog.db.queries import exports
+from spasmlog.diary.trials import copy_record
 from spasmlog.interchange.records import (
     COLUMNS_BY_KIND,
     DIARY_SCHEMA,
@@ -83,4 +85,9 @@ def export_json(session: Session, exported_at: dt.datetime, include_deleted: boo
     }
     for kind in KINDS:
         document[kind] = kind_records(session, kind, include_deleted)
+    found = exports.rows(session, Trial, include_deleted=include_deleted)
+    document["trials"] = [
+        _with_deleted_at(copy_record(trial), trial) if include_deleted else copy_record(trial)
+        for trial in found
+    ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -36,7 +36,10 @@ The whole-diary JSON file (`spasmlog export json`, read back by `spasmlog import
   session.
 - An exercise record's `source` is the command that made it: exercise, log, checkin or import.
 - A check-in's `exercised` is the day's answer to "did you exercise?": true, false for a known
-  "no" (`checkin --no-exercise`), null when not answered.
+  "no" (`checkin --no-exercise`), null when not answered; `trial_taken` the night's answer to
+  "did you take the trial's remedy?" (`checkin --trial`), null outside a trial.
+- `trials` lists the single-person trials (`spasmlog trial`), each with its protocol, its secret
+  seed and the fingerprint printed at its start, so that an imported trial goes on as it was.
 - The schema id changes only when a key changes meaning or goes away; new keys may be added.
 """
 
@@ -94,6 +97,7 @@ CHECKIN_COLUMNS = (
     "tags",
     "note",
     "exercised",  # the day's exercise answer: 1 yes, 0 a known no, empty not answered
+    "trial_taken",  # during a trial (`checkin --trial`): took the remedy that night, 1 or 0
 )
 EXERCISE_COLUMNS = ("started_at", "activity", "minutes", "intensity", "muscles", "source")
 MEDICATION_COLUMNS = ("name", "dose", "class", "started_on", "stopped_on")
@@ -146,6 +150,7 @@ def checkin_record(checkin: Checkin) -> dict[str, Any]:
         "tags": list(checkin.tags),
         "note": checkin.note,
         "exercised": checkin.exercised,
+        "trial_taken": checkin.trial_taken,
     }
 
 

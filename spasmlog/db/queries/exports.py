@@ -17,6 +17,7 @@ from spasmlog.db.models import (
     LabResult,
     Medication,
     Tracked,
+    Trial,
 )
 
 T = TypeVar("T", bound=Tracked)
@@ -28,6 +29,7 @@ TIME_ORDER: dict[type[Tracked], tuple[Any, ...]] = {
     Medication: (Medication.started_on,),
     Condition: (),
     LabResult: (LabResult.taken_on,),
+    Trial: (Trial.started_on,),
 }
 
 

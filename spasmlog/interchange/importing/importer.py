@@ -16,7 +16,7 @@ from pathlib import Path
 from spasmlog.db import history
 from spasmlog.db.backup import automatic_backup
 from spasmlog.db.store import Store
-from spasmlog.diary import medications
+from spasmlog.diary import medications, trials
 from spasmlog.interchange.importing.plan import Plan, plan
 from spasmlog.interchange.importing.read import (
     CheckedFile,
@@ -78,6 +78,22 @@ def _result(the_plan: Plan) -> KindResult:
     )
 
 
+def _trials_result(checked: CheckedFile, copies: trials.CopiesPlan) -> KindResult:
+    """Trials (whole-diary JSON only) counted as the kinds are: the same fingerprint is already
+    stored."""
+    return KindResult(
+        kind="trials",
+        rows=len(checked.trials),
+        added=len(copies.new),
+        updated=0,
+        unchanged=copies.stored,
+        repeats=0,
+        where_stored=(),
+        deleted_left_out=0,
+        identity_words="protocol fingerprint",
+    )
+
+
 def _summary(source: str, results: list[KindResult]) -> str:
     parts = []
     for kind in results:
@@ -104,6 +120,9 @@ def apply(
         plans = [plan(session, kind, update, problems) for kind in checked.kinds]
         problems.raise_if_any()
         results = [_result(the_plan) for the_plan in plans]
+        copies = trials.plan_copies(session, checked.trials)
+        if checked.trials:
+            results.append(_trials_result(checked, copies))
         if not dry_run and any(r.added or r.updated for r in results):
             backup = automatic_backup(store.path, "before-import")
             change = history.start_change(session, "import", _summary(checked.source, results), now)
@@ -115,6 +134,7 @@ def apply(
                     refreshed += _write_medications(writer, the_plan)
                 else:
                     write_plain(writer, the_plan)
+            trials.add_copies(session, change, copies.new, now)
     return ImportResult(
         checked.source,
         tuple(results),

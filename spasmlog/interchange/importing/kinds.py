@@ -314,6 +314,7 @@ CHECKINS = Kind(
         Column("tags", _tags),
         Column("note", _note, repeats=False),
         Column("exercised", _bool("exercised")),
+        Column("trial_taken", _bool("trial_taken")),
     ),
     fields=CHECKIN_COLUMNS,
     finish=lambda v: {**v, "tags": v["tags"] or ()},

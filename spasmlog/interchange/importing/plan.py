@@ -3,7 +3,9 @@
 `plan` sorts the checked rows of one kind. Two rows are duplicates only when every field the
 file's columns give is equal (lists as lists, names as typed but for case and spacing): a row
 equal to an earlier row of the file repeats it, one equal to a live stored row is already in the
-diary, and both are skipped. Every other row is new, with two exceptions:
+diary, and both are skipped. Rows that `export` wrote with their IDs are equal only with the
+same ID as well: two cramps logged alike are two records, and each stored one answers one file
+row, so a diary's export goes back whole and importing it twice adds nothing. Every other row is new, with two exceptions:
 
 - with --update, a row whose identity (an episode's start, muscle and side; a check-in's date;
   ... see each kind in spasmlog.interchange.importing.kinds) matches one live stored row overwrites it. A stored
@@ -196,19 +198,23 @@ def plan(session: Session, checked: CheckedKind, update: bool, problems: Problem
         return result
     same, identity = kind.same_key(checked.columns), kind.identity_key(checked.columns)
     one_a_day = kind.name == "checkins"
-    seen: dict[Hashable, int] = {}  # each distinct row -> where it first is
+    ids = checked.ids
+    seen: dict[Hashable, int] = {}  # each distinct row (and its exported ID) -> where it first is
+    alike: dict[Hashable, list[int]] = {}  # each distinct row -> the positions not repeats
     days: dict[Hashable, int] = {}
     for position, row in enumerate(rows):
         value = same(row)
-        if value in seen:
+        key = (value, ids[position]) if ids else value
+        if key in seen:
             result.repeats.append(position)
         elif not one_a_day or _first_of_its_day(checked, position, days, identity(row), problems):
-            seen[value] = position
-    equal: dict[int, int] = {}  # position -> the stored row it equals
+            seen[key] = position
+            alike.setdefault(value, []).append(position)
+    equal: dict[int, int] = {}  # position -> the stored row it equals, one to one
     for row_id, values in _stored(session, kind, rows):
-        first = seen.get(same(values))
-        if first is not None:
-            equal.setdefault(first, row_id)
+        waiting = alike.get(same(values))
+        if waiting:
+            equal[waiting.pop(0)] = row_id
     result.stored = sorted(equal.items())
     pending = [p for p in seen.values() if p not in equal]  # in file order, as seen
     like_stored: dict[Hashable, list[int]] = {}  # identity -> stored rows, in the pending span

@@ -22,6 +22,8 @@ from operator import itemgetter
 from typing import Any, BinaryIO
 
 from spasmlog.core.errors import InvalidInput
+from spasmlog.diary import trials
+from spasmlog.diary.trials import TrialCopy
 from spasmlog.interchange.importing.harvest import ImportRejected
 from spasmlog.interchange.importing.kinds import KINDS, Column, Kind, Now
 from spasmlog.interchange.records import DIARY_SCHEMA, csv_text
@@ -47,6 +49,9 @@ class CheckedKind:
     columns: frozenset[str]  # the columns the file has (an update changes only these)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     places: array.array[int] = field(default_factory=lambda: array.array("q"))
+    # each good row's exported ID ("id" column) when the file has one: rows alike in every
+    # field but their IDs are two records (two cramps logged alike), not one repeated
+    ids: list[str | None] = field(default_factory=list)
     json: bool = False
     deleted_left_out: int = 0
 
@@ -67,6 +72,7 @@ class CheckedFile:
     source: str
     kinds: list[CheckedKind]
     warnings: list[str] = field(default_factory=list)
+    trials: list[TrialCopy] = field(default_factory=list)  # a whole-diary JSON's trials
 
 
 class Problems:
@@ -218,6 +224,7 @@ def _check_csv(
         check = _row_checker(kind, header, now, checked.where_line)
         width = len(header)
         rows, places = checked.rows, checked.places
+        id_at = header.index("id") if "id" in header else None
         line = reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -237,6 +244,8 @@ def _check_csv(
             if row is not None:
                 rows.append(row)
                 places.append(start)
+                if id_at is not None:
+                    checked.ids.append(cells[id_at].strip() or None)
     except csv.Error as error:
         hint = "; is a quote opened there and never closed?" if "end of data" in str(error) else ""
         raise ImportRejected(
@@ -362,8 +371,25 @@ def _check_json(data: bytes, source: str, now: Now) -> CheckedFile:
                 f"{source}: {name!r} must be a list of objects; nothing was imported."
             )
         result.kinds.append(_check_json_kind(KINDS[name], records, source, now, problems, result))
+    result.trials = _check_json_trials(document.get("trials", []), source, problems)
     problems.raise_if_any()
     return result
+
+
+def _check_json_trials(records: object, source: str, problems: Problems) -> list[TrialCopy]:
+    """The trials of a whole-diary JSON (spasmlog.diary.trials.copy_from_record); deleted
+    ones are left out, as deleted rows are."""
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportRejected(f"{source}: 'trials' must be a list of objects; nothing was imported.")
+    copies = []
+    for place, record in enumerate(records):
+        if record.get("deleted_at"):
+            continue
+        try:
+            copies.append(trials.copy_from_record(record))
+        except InvalidInput as error:
+            problems.add(f"trials, record {place + 1}", [str(error)])
+    return copies
 
 
 def _check_json_kind(
@@ -394,4 +420,7 @@ def _check_json_kind(
         if row is not None:
             checked.rows.append(row)
             checked.places.append(place)
+            if "id" in header:
+                exported = record.get("id")
+                checked.ids.append(None if exported is None else str(exported))
     return checked
