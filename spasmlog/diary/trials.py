@@ -4,7 +4,9 @@ answer to "did you take it that night?". They take a Session and plain values, r
 
 Concealment: the seed is drawn with `secrets` (or from $SPASMLOG_TRIAL_SEED, for tests only) and
 stored with the protocol; nothing here hands out a period before it begins, or the seed before
-the trial is over. Starting and stopping are changes that `spasmlog undo` reverts.
+the trial is over, but for the whole-diary JSON of `export json`, which must hold it for an
+imported trial to go on (the README says so). Starting and stopping are changes that
+`spasmlog undo` reverts.
 """
 
 from __future__ import annotations
