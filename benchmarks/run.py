@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -413,8 +414,11 @@ def main() -> None:
     os.environ["SPASMLOG_CONFIG"] = str(own / "config.toml")
     os.environ["SPASMLOG_STATE"] = str(own / "state")
     # An installed package carries compiled bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
-    # would otherwise recompile spasmlog's modules on every start, which no user pays for.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(PACKAGE)], check=True)
+    # would otherwise recompile modules on every start, which no user pays for: spasmlog's, and
+    # any of the environment's that an installer left uncompiled (rich was, here).
+    for folder in (PACKAGE, Path(sysconfig.get_paths()["purelib"])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     machine = describe_machine()
     print("machine:", json.dumps(machine), file=sys.stderr, flush=True)
     results = run(sizes, args.runs, args.out)
