@@ -19,7 +19,7 @@ from spasmlog.cli.common import (
     table,
     when_cell,
 )
-from spasmlog.cli.corrections import IdArg, IdsArg, ids, say_deleted, say_edited, say_restored
+from spasmlog.cli.corrections import IdArg, IdsArg, delete_and_say, restore_and_say, say_edited
 from spasmlog.core import clock, parsing, settings, when
 from spasmlog.core.clock import local_time
 from spasmlog.core.errors import InvalidInput
@@ -525,20 +525,16 @@ def exercise_delete(ctx: typer.Context, session_ids: IdsArg) -> None:
 
     Example: spasmlog exercise delete 4
     """
-    numbers = ids(session_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = sessions.delete_exercise(session, numbers, clock.now())
-        names = [sessions.describe_exercise(row) for row in rows]
-    say_deleted(names, numbers, "spasmlog exercise restore")
+    delete_and_say(
+        ctx,
+        session_ids,
+        sessions.delete_exercise,
+        sessions.describe_exercise,
+        "spasmlog exercise restore",
+    )
 
 
 @exercise_app.command("restore")
 def exercise_restore(ctx: typer.Context, session_ids: IdsArg) -> None:
     """Bring back deleted exercise sessions. Example: spasmlog exercise restore 4"""
-    numbers = ids(session_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = sessions.restore_exercise(session, numbers, clock.now())
-        names = [sessions.describe_exercise(row) for row in rows]
-    say_restored(names)
+    restore_and_say(ctx, session_ids, sessions.restore_exercise, sessions.describe_exercise)

@@ -3,14 +3,18 @@ the lines saying what an edit changed, and what delete and restore say."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spasmlog.core import parsing
+from spasmlog.cli.common import open_from
+from spasmlog.core import clock, parsing
 from spasmlog.core.errors import InvalidInput
 from spasmlog.diary.edits import FieldChange
+
+T = TypeVar("T")
 
 
 def _one_id(text: str) -> int:
@@ -58,6 +62,34 @@ def say_edited(
         typer.echo(line)
 
 
+def delete_and_say(
+    ctx: typer.Context,
+    id_texts: list[str],
+    delete: Callable[[Any, list[int], dt.datetime], Sequence[T]],
+    describe: Callable[[T], str],
+    restore: str,
+) -> None:
+    """Soft-delete the records with these IDs as one change (`delete` is the use case) and say
+    how to bring them back (`restore`: the command without the IDs)."""
+    numbers = ids(id_texts)
+    with open_from(ctx).writing() as session:
+        names = [describe(row) for row in delete(session, numbers, clock.now())]
+    say_deleted(names, numbers, restore)
+
+
+def restore_and_say(
+    ctx: typer.Context,
+    id_texts: list[str],
+    restore: Callable[[Any, list[int], dt.datetime], Sequence[T]],
+    describe: Callable[[T], str],
+) -> None:
+    """Bring back the deleted records with these IDs as one change, and name them."""
+    numbers = ids(id_texts)
+    with open_from(ctx).writing() as session:
+        names = [describe(row) for row in restore(session, numbers, clock.now())]
+    typer.echo(f"Restored {'; '.join(names)}.")
+
+
 def say_deleted(names: Sequence[str], numbers: Sequence[int], restore: str) -> None:
     """ "Deleted #2 ... Bring it back with `spasmlog restore 2`." (`restore` is the command
     without the IDs.)"""
@@ -66,7 +98,3 @@ def say_deleted(names: Sequence[str], numbers: Sequence[int], restore: str) -> N
         f"Deleted {'; '.join(names)}. Bring {them} back with "
         f"`{restore} {' '.join(str(n) for n in numbers)}`."
     )
-
-
-def say_restored(names: Sequence[str]) -> None:
-    typer.echo(f"Restored {'; '.join(names)}.")

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from spasmlog.cli.common import open_from, say_doubts, when_cell
-from spasmlog.cli.corrections import IdsArg, ids, say_deleted, say_edited, say_restored
+from spasmlog.cli.corrections import IdsArg, delete_and_say, restore_and_say, say_edited
 from spasmlog.cli.episodes import (
     AtOpt,
     DurationOpt,
@@ -159,24 +159,15 @@ def delete(ctx: typer.Context, episode_ids: IdsArg) -> None:
 
     All of them are one change: `spasmlog undo` brings them all back.
     """
-    numbers = ids(episode_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        names = [
-            episodes.describe(e) for e in episodes.delete_episodes(session, numbers, clock.now())
-        ]
-    say_deleted(names, numbers, "spasmlog restore")
+    delete_and_say(
+        ctx, episode_ids, episodes.delete_episodes, episodes.describe, "spasmlog restore"
+    )
 
 
 @app.command()
 def restore(ctx: typer.Context, episode_ids: IdsArg) -> None:
     """Bring back deleted episodes. Example: spasmlog restore 12"""
-    numbers = ids(episode_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = episodes.restore_episodes(session, numbers, clock.now())
-        names = [episodes.describe(e) for e in rows]
-    say_restored(names)
+    restore_and_say(ctx, episode_ids, episodes.restore_episodes, episodes.describe)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from spasmlog.cli.common import medications_updated, open_from, printable
-from spasmlog.cli.corrections import IdArg, IdsArg, ids, say_deleted, say_edited, say_restored
+from spasmlog.cli.corrections import IdArg, IdsArg, delete_and_say, restore_and_say, say_edited
 from spasmlog.core import clock, parsing, when
 from spasmlog.core.errors import InvalidInput
 from spasmlog.diary import conditions, labs, medications
@@ -111,22 +111,14 @@ def meds_delete(ctx: typer.Context, med_ids: IdsArg) -> None:
 
     Example: spasmlog meds delete 2
     """
-    numbers = ids(med_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = medications.delete_medications(session, numbers, clock.now())
-        names = [medications.describe(row) for row in rows]
-    say_deleted(names, numbers, "spasmlog meds restore")
+    delete_and_say(
+        ctx, med_ids, medications.delete_medications, medications.describe, "spasmlog meds restore"
+    )
 
 
 def meds_restore(ctx: typer.Context, med_ids: IdsArg) -> None:
     """Bring back deleted medication periods. Example: spasmlog meds restore 2"""
-    numbers = ids(med_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = medications.restore_medications(session, numbers, clock.now())
-        names = [medications.describe(row) for row in rows]
-    say_restored(names)
+    restore_and_say(ctx, med_ids, medications.restore_medications, medications.describe)
 
 
 CONDITION_LABELS: dict[str, str] = {}
@@ -178,22 +170,20 @@ def conditions_delete(ctx: typer.Context, condition_ids: IdsArg) -> None:
 
     Example: spasmlog conditions delete 2
     """
-    numbers = ids(condition_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = conditions.delete_conditions(session, numbers, clock.now())
-        names = [conditions.describe_condition(row) for row in rows]
-    say_deleted(names, numbers, "spasmlog conditions restore")
+    delete_and_say(
+        ctx,
+        condition_ids,
+        conditions.delete_conditions,
+        conditions.describe_condition,
+        "spasmlog conditions restore",
+    )
 
 
 def conditions_restore(ctx: typer.Context, condition_ids: IdsArg) -> None:
     """Bring back deleted conditions. Example: spasmlog conditions restore 2"""
-    numbers = ids(condition_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = conditions.restore_conditions(session, numbers, clock.now())
-        names = [conditions.describe_condition(row) for row in rows]
-    say_restored(names)
+    restore_and_say(
+        ctx, condition_ids, conditions.restore_conditions, conditions.describe_condition
+    )
 
 
 LAB_LABELS = {"taken_on": "taken", "lab_range": "the lab's range"}
@@ -253,18 +243,9 @@ def labs_edit(
 
 def labs_delete(ctx: typer.Context, lab_ids: IdsArg) -> None:
     """Delete lab results (recoverable). Example: spasmlog labs delete 3"""
-    numbers = ids(lab_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        names = [labs.describe_lab(row) for row in labs.delete_labs(session, numbers, clock.now())]
-    say_deleted(names, numbers, "spasmlog labs restore")
+    delete_and_say(ctx, lab_ids, labs.delete_labs, labs.describe_lab, "spasmlog labs restore")
 
 
 def labs_restore(ctx: typer.Context, lab_ids: IdsArg) -> None:
     """Bring back deleted lab results. Example: spasmlog labs restore 3"""
-    numbers = ids(lab_ids)
-    store = open_from(ctx)
-    with store.writing() as session:
-        rows = labs.restore_labs(session, numbers, clock.now())
-        names = [labs.describe_lab(row) for row in rows]
-    say_restored(names)
+    restore_and_say(ctx, lab_ids, labs.restore_labs, labs.describe_lab)

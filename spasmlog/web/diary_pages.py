@@ -4,6 +4,7 @@ stop), and the latest changes with an Undo of each."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -226,28 +227,26 @@ def edit(episode_id: str) -> Response:
 
 @pages.post("/episodes/<episode_id>/delete")
 def delete(episode_id: str) -> Response:
-    wanted = _episode_id(episode_id)
-    nonce = forms.nonce(request.form)
-
-    def action() -> Outcome:
-        with context().writing() as session:
-            name = episodes.describe(episodes.delete_episode(session, wanted, clock.now()))
-            change = undo.newest_change_id(session)
-        return Outcome(f"Deleted {name}.", change, "/diary", "Diary")
-
-    return once(nonce, action)
+    return _episode_change(episode_id, episodes.delete_episode, "Deleted")
 
 
 @pages.post("/episodes/<episode_id>/restore")
 def restore(episode_id: str) -> Response:
+    return _episode_change(episode_id, episodes.restore_episode, "Restored")
+
+
+def _episode_change(
+    episode_id: str, use_case: Callable[[Any, int, dt.datetime], Any], done: str
+) -> Response:
+    """One episode deleted or restored, once per form, with the change's undo button."""
     wanted = _episode_id(episode_id)
     nonce = forms.nonce(request.form)
 
     def action() -> Outcome:
         with context().writing() as session:
-            name = episodes.describe(episodes.restore_episode(session, wanted, clock.now()))
+            name = episodes.describe(use_case(session, wanted, clock.now()))
             change = undo.newest_change_id(session)
-        return Outcome(f"Restored {name}.", change, "/diary", "Diary")
+        return Outcome(f"{done} {name}.", change, "/diary", "Diary")
 
     return once(nonce, action)
 
