@@ -9,7 +9,7 @@ import typer
 
 from spasmlog.cli import medical_fixes as fixes
 from spasmlog.cli.common import medications_updated, open_from, printable, table
-from spasmlog.cli.medical_fixes import judgement
+from spasmlog.cli.medical_fixes import ClassOpt, judgement
 from spasmlog.core import clock, parsing, when
 from spasmlog.diary import conditions, labs, medications
 from spasmlog.diary.labs import LabResult
@@ -55,10 +55,7 @@ def meds_add(
     stopped: Annotated[
         str | None, typer.Option(help="Last day taken, to record a past period.")
     ] = None,
-    class_: Annotated[
-        str | None,
-        typer.Option("--class", help=f"Class it by hand: {', '.join(drugs.DRUG_CLASSES)}."),
-    ] = None,
+    class_: ClassOpt = None,
 ) -> None:
     """Add a medication you take; it is classed from its generic or brand name.
 

@@ -62,6 +62,12 @@ def _med_shown(name: str, value: Any) -> str:
     return printable(str(value))
 
 
+ClassOpt = Annotated[
+    str | None,
+    typer.Option("--class", help=f"Class it by hand: {', '.join(drugs.DRUG_CLASSES)}."),
+]
+
+
 def meds_edit(
     ctx: typer.Context,
     med_id: IdArg,
@@ -71,10 +77,7 @@ def meds_edit(
     stopped: Annotated[
         str | None, typer.Option(help='Last day taken; "none": still taking it.')
     ] = None,
-    class_: Annotated[
-        str | None,
-        typer.Option("--class", help=f"Class it by hand: {', '.join(drugs.DRUG_CLASSES)}."),
-    ] = None,
+    class_: ClassOpt = None,
 ) -> None:
     """Correct a medication period, current or stopped; says what changed.
 
