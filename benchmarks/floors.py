@@ -83,8 +83,39 @@ def summary_floor(db: str, png: str, pdf: str) -> None:
     """The floor for a whole-diary doctor summary, in one process: import pandas and matplotlib,
     read the episode rows, draw a 2x2 figure, write it as a PNG and a 2-page PDF (reportlab: a
     page of text with the figure, a page with the figure)."""
-    import io
     import sqlite3
+
+    _summary_floor(sqlite3.connect(db), png, pdf)
+
+
+def summary_floor_on_fixed_stack(db: str, png: str, pdf: str) -> None:
+    """summary_floor as a typer command (export doctor's options) that reads the rows through a
+    SQLAlchemy connection: the brief's fixed choices for the command line and the store, and no
+    spasmlog code. Its ratio to summary_floor is the part of the summary's budget these two
+    take before spasmlog does anything of its own."""
+    import typer
+
+    app = typer.Typer()
+
+    @app.command()
+    def doctor(
+        start: str | None = None,
+        end: str | None = None,
+        out: str = pdf,
+        format: str | None = None,
+        paper: str = "a4",
+        force: bool = False,
+    ) -> None:
+        from sqlalchemy import create_engine
+
+        with create_engine(f"sqlite:///{db}").connect() as connection:
+            _summary_floor(connection, png, out)
+
+    app()
+
+
+def _summary_floor(connection: object, png: str, pdf: str) -> None:
+    import io
 
     import pandas as pd
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -93,10 +124,9 @@ def summary_floor(db: str, png: str, pdf: str) -> None:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    connection = sqlite3.connect(db)
     frame = pd.read_sql_query(
         "SELECT started_at, muscle, side, severity, duration_s, symptoms, note FROM episodes",
-        connection,
+        connection,  # type: ignore[arg-type]  (a sqlite3 or a SQLAlchemy connection)
     )
     frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601", utc=True)
     weekly = frame.set_index("started_at").resample("W")["severity"].agg(["count", "max"])
@@ -126,6 +156,7 @@ JOBS = {
     "sqlite_executemany": sqlite_executemany,
     "pandas_panels": pandas_panels,
     "summary_floor": summary_floor,
+    "summary_floor_on_fixed_stack": summary_floor_on_fixed_stack,
 }
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ import pandas and matplotlib, read the episode rows, draw a 2x2 figure, write it
 cache is filled by a first, untimed run of each. Prints the medians (wall and CPU seconds), the
 ratios and the machine, and writes benchmarks/out/summary.json. Budget: wall <= 1.25x the floor.
 With --baseline, another checkout's `export doctor` is timed in the same alternation (before and
-after a change, on a machine whose load drifts for all three alike).
+after a change, on a machine whose load drifts for all three alike). The floor is also timed on
+the brief's fixed stack (`floors.py summary_floor_on_fixed_stack`: the same work as a typer
+command reading through SQLAlchemy), to show how much of the budget those two take by themselves.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def main() -> None:
         summary += ["--to", str(run.LAST_DAY), "--out", str(scratch / "s.pdf"), "--force"]
         floor = [sys.executable, str(run.FLOORS), "summary_floor", str(db)]
         floor += [str(scratch / "f.png"), str(scratch / "f.pdf")]
+        fixed_stack = [sys.executable, str(run.FLOORS), "summary_floor_on_fixed_stack", str(db)]
+        fixed_stack += [str(scratch / "g.png"), str(scratch / "g.pdf")]
         machine = run.describe_machine()
         print("machine:", json.dumps(machine), file=sys.stderr, flush=True)
         trees: dict[str, Path] = {}
@@ -83,11 +87,14 @@ def main() -> None:
             trees["baseline"] = args.baseline.resolve()
         trees["summary"] = HERE.parent  # last in each round: its PDF is the one counted below
         timed(floor)  # fill the bytecode cache
+        timed(fixed_stack)
         for tree in trees.values():
             timed(summary, tree)
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ("floor", *trees)}
+        names = ("floor", "fixed stack", *trees)
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
         for i in range(args.runs):
             times["floor"].append(timed(floor))
+            times["fixed stack"].append(timed(fixed_stack))
             for name, tree in trees.items():
                 times[name].append(timed(summary, tree))
             said = ", ".join(f"{name} {runs[-1][0]:.2f} s" for name, runs in times.items())
@@ -102,15 +109,17 @@ def main() -> None:
     }
     ratio = {
         name: {kind: medians[name][kind] / medians["floor"][kind] for kind in ("wall", "cpu")}
-        for name in trees
+        for name in names[1:]
     }
-    print(f"{'':9} {'wall s':>7} {'cpu s':>7} {'wall/floor':>11} {'cpu/floor':>10}")
+    print(f"{'':11} {'wall s':>7} {'cpu s':>7} {'wall/floor':>11} {'cpu/floor':>10}")
     for name, median in medians.items():
         shown = ratio.get(name, {"wall": 1.0, "cpu": 1.0})
-        print(f"{name:9} {median['wall']:7.2f} {median['cpu']:7.2f} {shown['wall']:11.2f} "
+        print(f"{name:11} {median['wall']:7.2f} {median['cpu']:7.2f} {shown['wall']:11.2f} "
               f"{shown['cpu']:10.2f}")  # fmt: skip
     verdict = "ok" if ratio["summary"]["wall"] <= BUDGET else "OVER"
     print(f"budget: the summary's wall time <= {BUDGET}x the floor's: {verdict}")
+    print(f"the floor as a typer command reading through SQLAlchemy alone: "
+          f"{ratio['fixed stack']['wall']:.2f}x")  # fmt: skip
     print(f"summary: {pages} pages, {args.size:,} episodes from {first} to {run.LAST_DAY}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(
