@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, fields
 from spasmlog.core.clock import calendar_date, local_offset_min, local_time
 from spasmlog.core.errors import InvalidInput
 from spasmlog.core.parsing import ExerciseSpec, format_exercise
-from spasmlog.core.when import Bound
 from spasmlog.db import Session, history, queries
 from spasmlog.db.models import Episode, ExerciseSession
 from spasmlog.diary import edits, medications
@@ -80,22 +79,9 @@ def _exercise_session(
     )
 
 
-def list_episodes(
-    session: Session,
-    since: Bound | None = None,
-    until: Bound | None = None,
-    muscle: str | None = None,
-    limit: int | None = None,
-    include_deleted: bool = False,
-) -> Sequence[tuple[Episode, ExerciseSession | None]]:
-    """Episodes newest first (dates compared with each one's own calendar date), each with the
-    exercise session logged with it."""
-    return queries.list_episodes(session, since, until, muscle, limit, include_deleted)
-
-
-def frequent_muscles(session: Session) -> list[str]:
-    """The muscles of the person's recent episodes, most frequent first (the Log page's order)."""
-    return queries.frequent_muscles(session)
+# reads the front ends make as the store makes them (they may not import the store)
+list_episodes = queries.list_episodes
+frequent_muscles = queries.frequent_muscles
 
 
 def show_episode(session: Session, episode_id: int) -> tuple[Episode, ExerciseSession | None]:

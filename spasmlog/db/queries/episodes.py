@@ -45,7 +45,8 @@ def list_episodes(
     limit: int | None = None,
     include_deleted: bool = False,
 ) -> Sequence[tuple[Episode, ExerciseSession | None]]:
-    """Episodes newest first, each with its exercise session (if any)."""
+    """Episodes newest first (dates compared with each one's own calendar date), each with the
+    exercise session logged with it (if any)."""
     query = select(Episode, ExerciseSession).outerjoin(
         ExerciseSession, Episode.exercise_session_id == ExerciseSession.id
     )
